@@ -1,0 +1,85 @@
+"""annotate: document-level facts computed from the clean text (language, counts of words and
+sentences). Offline and deterministic; the definitions here are the ones the schema documents.
+
+Guarantees to the next stage: the detected language agrees with the sidecar (or the build stops
+with a message naming both), and the counts are those of the functions below.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from lingua import LanguageDetectorBuilder
+
+from warnews.clean import ABBREVIATIONS
+from warnews.errors import WarnewsError
+
+# A word: letters or digits, with inner apostrophes, hyphens or dots (`it’s`, `News.az`, `3.5`).
+WORD = re.compile(r"\w+(?:[’'.\-]\w+)*")
+# A sentence ends at . ! ? (with closing quotes or brackets) before white space and a capital,
+# digit or opening quote; a paragraph break always ends one.
+_SENTENCE_END = re.compile(r"[.!?]+[”’\")\]]*(?=\s+[“‘\"(\[]?[\d\w])")
+# Below this many words language detection is unreliable and is not cross-checked.
+MIN_WORDS_FOR_LANGUAGE_CHECK = 20
+
+
+def count_words(text: str) -> int:
+    return sum(1 for _ in WORD.finditer(text))
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """[start, end) of each sentence; white space between sentences belongs to none."""
+    spans = []
+    for para in re.finditer(r"[^\n]+", text):
+        start = para.start()
+        for m in _SENTENCE_END.finditer(para.group()):
+            end = para.start() + m.end()
+            following = text[end:].lstrip()[:1]
+            word = re.search(r"(\w+)[.!?]*$", text[start : para.start() + m.start() + 1])
+            if following.islower():
+                continue
+            if m.group().startswith(".") and word and (word.group(1).lower() in ABBREVIATIONS or len(word.group(1)) == 1):
+                continue  # `Dec. 14`, `U.S. officials`, `J. Smith`: not a sentence end
+            spans.append(_trim(text, start, end))
+            start = end
+        spans.append(_trim(text, start, para.end()))
+    return [s for s in spans if s[0] < s[1]]
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+def count_sentences(text: str) -> int:
+    return len(sentence_spans(text))
+
+
+@lru_cache(maxsize=1)
+def _detector():
+    return LanguageDetectorBuilder.from_all_languages().build()
+
+
+def detect_language(text: str) -> tuple[str | None, float]:
+    """ISO 639-1 code of the most likely language (lingua, offline) and its confidence."""
+    best = _detector().compute_language_confidence_values(text)[0]
+    if best.value == 0:
+        return None, 0.0
+    return best.language.iso_code_639_1.name.lower(), best.value
+
+
+def check_language(text: str, declared: str, name: str) -> None:
+    """Stop the build when the detector is confident the sidecar's language is wrong."""
+    if count_words(text) < MIN_WORDS_FOR_LANGUAGE_CHECK:
+        return
+    detected, confidence = detect_language(text)
+    if detected != declared:
+        raise WarnewsError(
+            f"{name}: the sidecar says language {declared!r} but the text reads as {detected!r} "
+            f"(lingua confidence {confidence:.2f}); correct the sidecar's language"
+        )
+

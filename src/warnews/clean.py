@@ -1,0 +1,400 @@
+"""clean: turn a raw text into the clean text, recording every change as an edit.
+
+Guarantees to the next stage: the clean text is NFC, has no page chrome or outlet trailer that an
+outlet profile describes, and can be rebuilt exactly from the raw text and the edits alone
+(`rebuild(raw, edits) == clean`). Each edit names the rule (or rules, joined by "+", where a later
+rule changed what an earlier one wrote) and its two sides: `raw[raw_start:raw_end]` became
+`clean[clean_start:clean_end]`. A rule that is not sure leaves the text alone.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from importlib import resources
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+import yaml
+
+from warnews.errors import WarnewsError
+
+OUTLETS_DIR = "outlets"
+
+
+@dataclass(frozen=True)
+class Change:
+    """One rule's replacement of text[start:end] by `text`, in the coordinates of its input."""
+
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True)
+class Edit:
+    """One recorded change: raw[raw_start:raw_end] == raw_text became clean[clean_start:clean_end]."""
+
+    rule: str
+    raw_start: int
+    raw_end: int
+    clean_start: int
+    clean_end: int
+    raw_text: str
+    clean_text: str
+
+
+@dataclass(frozen=True)
+class OutletProfile:
+    """Outlet-specific boilerplate, as data (outlets/<outlet>.yaml)."""
+
+    outlet: str
+    page_chrome_top: tuple[re.Pattern, ...] = ()
+    trailer_lines: tuple[str, ...] = ()
+    protected_names: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class CleanContext:
+    """What a rule may know besides the text: where it came from and what the sidecar says."""
+
+    name: str
+    published: dt.date
+    profile: OutletProfile
+    protected_names: frozenset[str] = field(default_factory=frozenset)
+
+
+@dataclass(frozen=True)
+class CleanResult:
+    text: str
+    edits: tuple[Edit, ...]
+
+
+# --- outlet profiles ---------------------------------------------------------------------------
+
+_PROFILE_KEYS = {"outlet", "page_chrome_top", "trailer_lines", "protected_names"}
+
+
+def load_profiles(root: Path) -> dict[str, OutletProfile]:
+    """All outlet profiles below root/outlets, keyed by outlet slug."""
+    profiles = {}
+    folder = root / OUTLETS_DIR
+    for path in sorted(folder.glob("*.yaml")) if folder.is_dir() else []:
+        profile = load_profile(path)
+        profiles[profile.outlet] = profile
+    return profiles
+
+
+def load_profile(path: Path) -> OutletProfile:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as err:
+        mark = getattr(err, "problem_mark", None)
+        where = f" line {mark.line + 1}" if mark else ""
+        raise WarnewsError(f"{path}:{where}: not valid YAML ({getattr(err, 'problem', err)})") from None
+    if not isinstance(data, dict) or not isinstance(data.get("outlet"), str):
+        raise WarnewsError(f"{path}: an outlet profile is a mapping with at least an 'outlet' slug")
+    unknown = sorted(set(data) - _PROFILE_KEYS)
+    if unknown:
+        raise WarnewsError(f"{path}: unknown key(s) {', '.join(unknown)}; allowed: {', '.join(sorted(_PROFILE_KEYS))}")
+    if path.stem != data["outlet"]:
+        raise WarnewsError(f"{path}: file name must be the outlet slug ({data['outlet']}.yaml)")
+    patterns = []
+    for i, pattern in enumerate(data.get("page_chrome_top") or []):
+        try:
+            patterns.append(re.compile(pattern))
+        except (re.error, TypeError) as err:
+            raise WarnewsError(f"{path}: page_chrome_top[{i}] is not a valid regular expression: {err}") from None
+    return OutletProfile(
+        outlet=data["outlet"],
+        page_chrome_top=tuple(patterns),
+        trailer_lines=tuple(_strings(path, data, "trailer_lines")),
+        protected_names=tuple(_strings(path, data, "protected_names")),
+    )
+
+
+def _strings(path: Path, data: dict, key: str) -> list[str]:
+    values = data.get(key) or []
+    if not isinstance(values, list) or not all(isinstance(v, str) and v for v in values):
+        raise WarnewsError(f"{path}: {key!r} must be a list of non-empty strings")
+    return values
+
+
+# --- rules -------------------------------------------------------------------------------------
+# A rule is a pure function (text, context) -> sorted, non-overlapping changes to that text.
+
+
+def normalize_nfc(text: str, ctx: CleanContext) -> list[Change]:
+    """Unicode NFC, so that equal-looking strings compare equal; one change per changed run.
+
+    A boundary before an ASCII character is always a normalization boundary (ASCII never composes
+    with what precedes it), so each run from one ASCII character to the next normalizes alone.
+    """
+    if unicodedata.is_normalized("NFC", text):
+        return []
+    changes = []
+    for m in re.finditer(r"[\x00-\x7f]?[^\x00-\x7f]+", text):
+        run = m.group()
+        normal = unicodedata.normalize("NFC", run)
+        if normal != run:
+            changes.append(Change(m.start(), m.end(), normal))
+    return changes
+
+
+def strip_surrounding_whitespace(text: str, ctx: CleanContext) -> list[Change]:
+    """White space before the first and after the last visible character carries nothing."""
+    changes = []
+    lead = len(text) - len(text.lstrip())
+    if lead == len(text):
+        return [Change(0, len(text), "")] if text else []
+    if lead:
+        changes.append(Change(0, lead, ""))
+    trail = len(text.rstrip())
+    if trail < len(text):
+        changes.append(Change(trail, len(text), ""))
+    return changes
+
+
+def strip_page_chrome(text: str, ctx: CleanContext) -> list[Change]:
+    """Remove the lines at the top that the outlet profile describes as page chrome.
+
+    A captured `date` must equal the sidecar's publication date: the chrome is the page's own
+    testimony of its date, and a disagreement means one of the two is wrong.
+    """
+    patterns = ctx.profile.page_chrome_top
+    pos = 0
+    while patterns:
+        line_end = text.find("\n", pos)
+        line_end = len(text) if line_end < 0 else line_end
+        line = text[pos:line_end].strip()
+        match = next((m for p in patterns if (m := p.match(line))), None)
+        if match is None:
+            break
+        date = match.groupdict().get("date")
+        if date is not None and date != ctx.published.isoformat():
+            raise WarnewsError(
+                f"{ctx.name}: the page chrome says date {date} but the sidecar says published "
+                f"{ctx.published.isoformat()}; check which is right and correct the sidecar"
+            )
+        pos = min(line_end + 1, len(text))
+    if pos == 0:
+        return []
+    while pos < len(text) and text[pos].isspace():
+        pos += 1
+    if pos >= len(text):
+        return []  # nothing but chrome: not sure this is chrome, leave it
+    return [Change(0, pos, "")]
+
+
+def strip_outlet_trailer(text: str, ctx: CleanContext) -> list[Change]:
+    """Remove a last line that only names the outlet (e.g. `News.Az`), with the space before it."""
+    body = text.rstrip()
+    start = body.rfind("\n") + 1
+    if start == 0 or body[start:].strip() not in ctx.profile.trailer_lines:
+        return []
+    cut = start
+    while cut > 0 and text[cut - 1].isspace():
+        cut -= 1
+    return [Change(cut, len(body), "")]
+
+
+# Lower-cased words that end with a dot without ending a sentence.
+ABBREVIATIONS = frozenset(
+    "mr mrs ms dr prof st gen col lt maj capt sgt cpl adm gov sen rep pres amb rev hon jr sr "
+    "jan feb mar apr jun jul aug sep sept oct nov dec mon tue wed thu fri sat sun "
+    "no nos vol pp fig etc vs approx est inc ltd co corp dept univ".split()
+)
+
+
+def _top_level_domains() -> frozenset[str]:
+    """Country-code domains (ISO 3166-1 codes from tzdata's iso3166.tab, plus uk, eu, su, ac) and
+    the generic ones news pages name; `News.Az` must not become `News. Az`."""
+    table = resources.files("tzdata").joinpath("zoneinfo", "iso3166.tab").read_text(encoding="utf-8")
+    codes = {line.split("\t")[0].lower() for line in table.splitlines() if line and not line.startswith("#")}
+    return frozenset(codes | {"uk", "eu", "su", "ac"} | set("com net org info biz gov edu mil int news media online".split()))
+
+
+TOP_LEVEL_DOMAINS = _top_level_domains()
+_GLUED = re.compile(r"(?<=[^\W\d_])([.!?]+)([”’]?)(?=([“‘]?)([^\W\d_]\w*))")
+_TOKEN_EDGE = re.compile(r"\s")
+
+
+def fix_missing_sentence_space(text: str, ctx: CleanContext) -> list[Change]:
+    """Insert the space lost between two sentences (`said.The` -> `said. The`).
+
+    Acts only where it is sure: a lower-case letter ends the first sentence, the next starts with
+    an upper-case letter followed by a lower-case one (optionally after an opening quote), and the
+    glued token is no abbreviation, protected name, domain, URL or e-mail address.
+    """
+    changes = []
+    for m in _GLUED.finditer(text):
+        left_end = m.start()
+        word_start = left_end
+        while word_start > 0 and text[word_start - 1].isalpha():
+            word_start -= 1
+        left = text[word_start:left_end]
+        opening, right = m.group(3), m.group(4)
+        if not text[left_end - 1].islower() or len(left) < 2 or left.lower() in ABBREVIATIONS:
+            continue
+        if not (right[0].isupper() and len(right) > 1 and right[1].islower()):
+            continue
+        token = _token_around(text, m.start())
+        if any(mark in token for mark in ("://", "www.", "@")):
+            continue
+        if not opening and m.group(2) == "" and m.group(1) == ".":
+            if f"{left}.{right}".casefold() in ctx.protected_names:
+                continue
+            if left[0].isupper() and right.lower() in TOP_LEVEL_DOMAINS:
+                continue  # may be a domain name such as News.Az: not sure, leave it
+        changes.append(Change(m.end(), m.end(), " "))
+    return changes
+
+
+def _token_around(text: str, pos: int) -> str:
+    start = pos
+    while start > 0 and not text[start - 1].isspace():
+        start -= 1
+    end = pos
+    while end < len(text) and not text[end].isspace():
+        end += 1
+    return text[start:end]
+
+
+Rule = Callable[[str, CleanContext], list[Change]]
+# Order matters: normalize first so later rules see one spelling; strip the edges before the
+# chrome and trailer rules look for the first and last lines.
+RULES: tuple[tuple[str, Rule], ...] = (
+    ("normalize_nfc", normalize_nfc),
+    ("strip_surrounding_whitespace", strip_surrounding_whitespace),
+    ("strip_page_chrome", strip_page_chrome),
+    ("strip_outlet_trailer", strip_outlet_trailer),
+    ("fix_missing_sentence_space", fix_missing_sentence_space),
+)
+RULE_NAMES = tuple(name for name, _ in RULES)
+
+
+# --- applying rules while keeping the raw <-> clean alignment ---------------------------------
+
+
+@dataclass
+class _Piece:
+    """A stretch of the current text: a copy of raw[raw_start:raw_end] (rules == ()) or an edit."""
+
+    raw_start: int
+    raw_end: int
+    text: str
+    rules: tuple[str, ...] = ()
+
+
+class Alignment:
+    """The current text as pieces that cover the raw text in order, so edits compose exactly."""
+
+    def __init__(self, raw: str):
+        self.raw = raw
+        self.pieces = [_Piece(0, len(raw), raw)] if raw else []
+
+    @property
+    def text(self) -> str:
+        return "".join(p.text for p in self.pieces)
+
+    def apply(self, rule: str, changes: list[Change]) -> None:
+        """Apply one rule's changes (in current coordinates), last first so positions hold."""
+        length = len(self.text)
+        previous_end = 0
+        for c in changes:
+            if not (previous_end <= c.start <= c.end <= length):
+                raise ValueError(f"rule {rule} returned overlapping or out-of-range change {c}")
+            previous_end = c.end
+        for c in reversed(changes):
+            if c.start < c.end or c.text:
+                self._apply_one(rule, c)
+
+    def edits(self) -> tuple[Edit, ...]:
+        out, pos = [], 0
+        for p in self.pieces:
+            if p.rules:
+                out.append(Edit("+".join(p.rules), p.raw_start, p.raw_end, pos, pos + len(p.text),
+                                self.raw[p.raw_start : p.raw_end], p.text))
+            pos += len(p.text)
+        return tuple(out)
+
+    def _apply_one(self, rule: str, c: Change) -> None:
+        starts, pos = [], 0
+        for p in self.pieces:
+            starts.append(pos)
+            pos += len(p.text)
+        if c.start == c.end:
+            self._insert(rule, c, starts)
+            return
+        # pieces that the change touches: non-empty ones overlapping [start, end), empty ones inside it
+        hit = [i for i, (p, s) in enumerate(zip(self.pieces, starts))
+               if (p.text and s < c.end and c.start < s + len(p.text)) or (not p.text and c.start < s < c.end)]
+        first, last = hit[0], hit[-1]
+        self._split_copy(last, c.end - starts[last])
+        offset = c.start - starts[first]
+        if offset > 0 and not self.pieces[first].rules:
+            self._split_copy(first, offset)  # the copy before the change stays as it is
+            first, last, offset = first + 1, last + 1, 0
+        covered = self.pieces[first : last + 1]
+        joined = "".join(p.text for p in covered)
+        text = joined[:offset] + c.text + joined[offset + c.end - c.start :]
+        rules = _union([r for p in covered for r in p.rules] + [rule])
+        self._replace(first, last + 1, _Piece(covered[0].raw_start, covered[-1].raw_end, text, rules))
+
+    def _insert(self, rule: str, c: Change, starts: list[int]) -> None:
+        for i, (p, s) in enumerate(zip(self.pieces, starts)):
+            if s < c.start < s + len(p.text):
+                if p.rules:  # inside an earlier edit: that edit now carries both rules
+                    cut = c.start - s
+                    text = p.text[:cut] + c.text + p.text[cut:]
+                    self._replace(i, i + 1, _Piece(p.raw_start, p.raw_end, text, _union(p.rules + (rule,))))
+                    return
+                self._split_copy(i, c.start - s)
+                at = i + 1
+                break
+        else:
+            # at a boundary: after every piece that ends there, before those that start there
+            at = next((i for i, (p, s) in enumerate(zip(self.pieces, starts)) if s >= c.start and p.text), len(self.pieces))
+        raw_pos = self.pieces[at - 1].raw_end if at > 0 else 0
+        self.pieces.insert(at, _Piece(raw_pos, raw_pos, c.text, (rule,)))
+
+    def _split_copy(self, i: int, cut: int) -> None:
+        """Split copy piece i so that its first `cut` characters stand alone (no-op for edits)."""
+        p = self.pieces[i]
+        if p.rules or not 0 < cut < len(p.text):
+            return
+        mid = p.raw_start + cut
+        self.pieces[i : i + 1] = [_Piece(p.raw_start, mid, p.text[:cut]), _Piece(mid, p.raw_end, p.text[cut:])]
+
+    def _replace(self, start: int, stop: int, piece: _Piece) -> None:
+        """Put `piece` in place of pieces[start:stop]; an edit that restores the raw text is none."""
+        if piece.text == self.raw[piece.raw_start : piece.raw_end]:
+            piece = _Piece(piece.raw_start, piece.raw_end, piece.text)
+        self.pieces[start:stop] = [piece] if piece.text or piece.rules else []
+
+
+def _union(rules) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(rules))
+
+
+def clean_text(raw: str, ctx: CleanContext, rules=RULES) -> CleanResult:
+    """Run the rules in order and return the clean text with its edits."""
+    alignment = Alignment(raw)
+    for name, rule in rules:
+        alignment.apply(name, rule(alignment.text, ctx))
+    return CleanResult(alignment.text, alignment.edits())
+
+
+def rebuild(raw: str, edits) -> str:
+    """The clean text from the raw text and the edits alone (edits in clean order)."""
+    out, pos = [], 0
+    for e in sorted(edits, key=lambda e: (e.clean_start, e.clean_end)):
+        if e.raw_start < pos or raw[e.raw_start : e.raw_end] != e.raw_text:
+            raise ValueError(f"edit {e} does not fit the raw text")
+        out.append(raw[pos : e.raw_start])
+        out.append(e.clean_text)
+        pos = e.raw_end
+    out.append(raw[pos:])
+    return "".join(out)

@@ -1,0 +1,297 @@
+"""release: build the tables from raw/, write them as deterministic Parquet, release and verify.
+
+Guarantees: the same inputs give byte-identical files; a release folder appears whole or not at
+all (it is written to a temporary folder and renamed); an existing release is never overwritten;
+`verify` proves a committed release equals a fresh build, naming any file that differs.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import shutil
+import tempfile
+from dataclasses import asdict
+from importlib import metadata
+from pathlib import Path
+from typing import Callable
+
+import pyarrow
+import pyarrow.parquet as pq
+
+from warnews import __version__
+from warnews.annotate import check_language, count_sentences, count_words
+from warnews.clean import RULE_NAMES, CleanContext, OutletProfile, clean_text, load_profiles
+from warnews.errors import WarnewsError
+from warnews.ingest import find_raw_files, read_raw
+from warnews.schema import KEYS, MODELS, SEMVER_PATTERN, arrow_schema, column_descriptions, make_doc_id, table_description
+from warnews.validate import failures, report, summary, validate_tables
+
+CORPUS_DIR = "corpus"
+STAGING_DIR = Path("build") / "staging"
+MANIFEST = "MANIFEST.sha256"
+# Rows per Parquet row group; fixed so that the file layout does not depend on anything else.
+ROW_GROUP_SIZE = 10_000
+LICENSE_SUMMARY = (
+    "Code: MIT. Annotations, metadata and cleaning records: CC-BY-4.0. Article texts: copyright of "
+    "their publishers, included for research (see each document's license column and LICENSE)."
+)
+# Libraries whose versions the released bytes (or the build's decisions) depend on.
+PINNED = ("pyarrow", "pandera", "lingua-language-detector", "tzdata")
+
+Progress = Callable[[str], None]
+
+
+def _quiet(message: str) -> None:
+    pass
+
+
+def citation(version: str) -> str:
+    return f"The warnews maintainers. warnews: news reports on the Russia-Ukraine war, cleaned and annotated (version {version}) [Data set]."
+
+
+# --- versions ----------------------------------------------------------------------------------
+
+
+def parse_version(version: str) -> tuple[int, int, int]:
+    if not isinstance(version, str) or not re.match(SEMVER_PATTERN, version):
+        raise WarnewsError(f"version {version!r} is not a semantic version X.Y.Z (e.g. 1.0.0)")
+    return tuple(int(x) for x in version.split("."))
+
+
+def releases(root: Path) -> list[str]:
+    """Released versions under corpus/, oldest first."""
+    folder = root / CORPUS_DIR
+    found = [p.name[1:] for p in folder.glob("v*") if p.is_dir() and re.match(SEMVER_PATTERN, p.name[1:])]
+    return sorted(found, key=parse_version)
+
+
+def release_dir(root: Path, version: str) -> Path:
+    parse_version(version)
+    return root / CORPUS_DIR / f"v{version}"
+
+
+def default_version(root: Path) -> str:
+    """What an unreleased build is stamped with: the next minor version, or 1.0.0 for the first."""
+    known = releases(root)
+    if not known:
+        return "1.0.0"
+    major, minor, _ = parse_version(known[-1])
+    return f"{major}.{minor + 1}.0"
+
+
+def _first_versions(root: Path, version: str) -> dict[str, str]:
+    """doc_id -> the oldest release before `version` that contains it."""
+    first: dict[str, str] = {}
+    for older in releases(root):
+        if parse_version(older) >= parse_version(version):
+            break
+        path = release_dir(root, older) / "documents.parquet"
+        if path.is_file():
+            for doc_id in pq.read_table(path, columns=["doc_id"]).column("doc_id").to_pylist():
+                first.setdefault(doc_id, older)
+    return first
+
+
+# --- build -------------------------------------------------------------------------------------
+
+
+def build_tables(root: Path, version: str, progress: Progress = _quiet) -> tuple[dict[str, pyarrow.Table], dict]:
+    """Ingest and clean every raw file; return the tables and the counts for build.json."""
+    parse_version(version)
+    profiles = load_profiles(root)
+    protected = frozenset(name.casefold() for p in profiles.values() for name in p.protected_names)
+    first = _first_versions(root, version)
+    raw_files = find_raw_files(root)
+    if not raw_files:
+        raise WarnewsError(f"{root / 'raw'}: no raw .txt files to build from")
+    documents, edits, seen, inputs = [], [], {}, []
+    rule_counts = {name: {"documents": 0, "edits": 0} for name in RULE_NAMES}
+    for i, path in enumerate(raw_files, 1):
+        raw = read_raw(root, path)
+        meta = raw.meta
+        profile = profiles.get(meta.outlet, OutletProfile(meta.outlet))
+        result = clean_text(raw.text, CleanContext(raw.path, meta.published, profile, protected))
+        if not result.text:
+            raise WarnewsError(f"{raw.path}: nothing is left after cleaning; is this an article?")
+        check_language(result.text, meta.language, raw.path)
+        doc_id = make_doc_id(meta.outlet, meta.published, raw.sha256)
+        if doc_id in seen:
+            raise WarnewsError(f"{raw.path}: same doc_id {doc_id} as {seen[doc_id]} (same bytes, outlet and date); "
+                               "remove the duplicate raw file")
+        seen[doc_id] = raw.path
+        inputs.append({"raw_path": raw.path, "sha256": raw.sha256})
+        documents.append({
+            "doc_id": doc_id, "outlet": meta.outlet, "outlet_name": meta.outlet_name,
+            "outlet_domain": meta.outlet_domain, "outlet_country": meta.outlet_country, "url": meta.url,
+            "title": meta.title, "published": meta.published, "language": meta.language, "text": result.text,
+            "n_chars": len(result.text), "n_words": count_words(result.text),
+            "n_sentences": count_sentences(result.text), "raw_path": raw.path, "raw_sha256": raw.sha256,
+            "license": meta.license, "license_note": meta.license_note, "collected": meta.collected,
+            "collected_from": meta.collected_from, "first_version": first.get(doc_id, version),
+        })
+        for rule in RULE_NAMES:
+            hits = sum(1 for e in result.edits if rule in e.rule.split("+"))
+            rule_counts[rule]["edits"] += hits
+            rule_counts[rule]["documents"] += bool(hits)
+        edits += [{"doc_id": doc_id, **asdict(e)} for e in result.edits]
+        progress(f"cleaned {i}/{len(raw_files)}: {raw.path} -> {doc_id} ({len(result.edits)} edits)")
+    tables = {"documents": _to_table("documents", documents), "edits": _to_table("edits", edits)}
+    counts = {"inputs": inputs, "rules": rule_counts,
+              "tables": {name: {"rows": t.num_rows, "file": f"{name}.parquet"} for name, t in tables.items()}}
+    return tables, counts
+
+
+def _to_table(name: str, rows: list[dict]) -> pyarrow.Table:
+    table = pyarrow.Table.from_pylist(rows, schema=arrow_schema(name))
+    return table.sort_by([(key, "ascending") for key in KEYS[name]])
+
+
+# --- write -------------------------------------------------------------------------------------
+
+
+def write_parquet(table: pyarrow.Table, path: Path, name: str, version: str) -> None:
+    """Deterministic Parquet: fixed compression, row groups and sorted schema metadata."""
+    meta = {
+        "warnews.citation": citation(version),
+        "warnews.columns": json.dumps(column_descriptions(name), ensure_ascii=False, sort_keys=True),
+        "warnews.description": table_description(name),
+        "warnews.license": LICENSE_SUMMARY,
+        "warnews.table": name,
+        "warnews.version": version,
+    }
+    table = table.replace_schema_metadata(dict(sorted(meta.items())))
+    pq.write_table(table, path, compression="zstd", compression_level=9, row_group_size=ROW_GROUP_SIZE,
+                   use_dictionary=True, write_statistics=True, version="2.6")
+
+
+def _dump_json(data: dict, path: Path) -> None:
+    path.write_text(json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def write_manifest(folder: Path) -> None:
+    """sha256sum-compatible list of every file in the folder but the manifest itself."""
+    lines = [f"{_sha256(p)}  {p.name}\n" for p in sorted(folder.iterdir()) if p.is_file() and p.name != MANIFEST]
+    (folder / MANIFEST).write_text("".join(lines), encoding="utf-8")
+
+
+def build_into(root: Path, folder: Path, version: str, progress: Progress = _quiet) -> dict:
+    """Build, validate and write a complete release folder (which must be new and empty)."""
+    tables, counts = build_tables(root, version, progress)
+    results = validate_tables(tables, root)
+    problems = failures(results)
+    if problems:
+        listing = "\n".join(str(f) for f in problems)
+        raise WarnewsError(f"the build of {version} fails validation, nothing was written:\n{listing}\n{summary(results, tables)}")
+    progress(summary(results, tables))
+    for name, table in tables.items():
+        write_parquet(table, folder / f"{name}.parquet", name, version)
+    build = {"version": version, "warnews": __version__, **counts,
+             "libraries": {lib: metadata.version(lib) for lib in PINNED}}
+    _dump_json(build, folder / "build.json")
+    _dump_json(report(results, version), folder / "validation.json")
+    write_manifest(folder)
+    return build
+
+
+def _atomic_build(root: Path, target: Path, version: str, progress: Progress, replace: bool) -> dict:
+    """Build into a temporary sibling of `target`, then rename it into place."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.tmp-", dir=target.parent))
+    old = None
+    try:
+        build = build_into(root, tmp, version, progress)
+        if target.exists():
+            if not replace:
+                raise WarnewsError(f"{target} already exists; released versions are never overwritten")
+            old = target.with_name(f".{target.name}.old-{os.getpid()}")
+            target.rename(old)
+        tmp.rename(target)
+        return build
+    finally:
+        if tmp.exists():
+            shutil.rmtree(tmp)
+        if old is not None and old.exists():
+            shutil.rmtree(old)
+
+
+def build(root: Path, version: str | None = None, progress: Progress = _quiet) -> tuple[Path, dict]:
+    """`warnews build`: a complete, validated build in build/staging (replacing the previous one)."""
+    version = version or default_version(root)
+    target = root / STAGING_DIR
+    return target, _atomic_build(root, target, version, progress, replace=True)
+
+
+def release(root: Path, version: str, progress: Progress = _quiet) -> tuple[Path, dict]:
+    """`warnews release X.Y.Z`: write corpus/vX.Y.Z once; refuse an existing or older version."""
+    target = release_dir(root, version)
+    if target.exists():
+        raise WarnewsError(f"{target} already exists; released versions are never overwritten: choose a new version")
+    newer = [v for v in releases(root) if parse_version(v) >= parse_version(version)]
+    if newer:
+        raise WarnewsError(f"version {version} is not newer than the released {newer[-1]}; choose a higher version")
+    return target, _atomic_build(root, target, version, progress, replace=False)
+
+
+# --- verify ------------------------------------------------------------------------------------
+
+
+def check_manifest(folder: Path) -> list[str]:
+    """Problems of a release folder against its MANIFEST.sha256 (empty when all is well)."""
+    manifest = folder / MANIFEST
+    if not manifest.is_file():
+        return [f"{manifest}: missing"]
+    problems, listed = [], set()
+    for n, line in enumerate(manifest.read_text(encoding="utf-8").splitlines(), 1):
+        m = re.match(r"^([0-9a-f]{64})  (\S+)$", line)
+        if not m:
+            problems.append(f"{manifest}: line {n} is not '<sha256>  <file>'")
+            continue
+        digest, name = m.groups()
+        listed.add(name)
+        path = folder / name
+        if not path.is_file():
+            problems.append(f"{path}: listed in {MANIFEST} but missing")
+        elif _sha256(path) != digest:
+            problems.append(f"{path}: sha256 differs from {MANIFEST} (the file changed after release)")
+    for path in sorted(folder.iterdir()):
+        if path.name != MANIFEST and path.name not in listed:
+            problems.append(f"{path}: not listed in {MANIFEST}")
+    return problems
+
+
+def verify(root: Path, version: str | None = None, progress: Progress = _quiet) -> list[str]:
+    """Check the manifest, rebuild from raw/ and compare byte for byte; return the problems."""
+    known = releases(root)
+    if version is None:
+        if not known:
+            raise WarnewsError(f"{root / CORPUS_DIR}: no release to verify")
+        version = known[-1]
+    folder = release_dir(root, version)
+    if not folder.is_dir():
+        raise WarnewsError(f"{folder}: no such release; released: {', '.join(known) or 'none'}")
+    problems = check_manifest(folder)
+    progress(f"manifest of {folder.relative_to(root)}: {'ok' if not problems else f'{len(problems)} problem(s)'}")
+    with tempfile.TemporaryDirectory(prefix="warnews-verify-") as tmp:
+        fresh = Path(tmp)
+        build_into(root, fresh, version, progress)
+        names = sorted({p.name for p in folder.iterdir()} | {p.name for p in fresh.iterdir()})
+        same = 0
+        for name in names:
+            a, b = folder / name, fresh / name
+            if not a.is_file():
+                problems.append(f"{a}: missing (a fresh build writes it)")
+            elif not b.is_file():
+                problems.append(f"{a}: not written by a fresh build")
+            elif a.read_bytes() != b.read_bytes():
+                problems.append(f"{a}: differs from a fresh build of raw/")
+            else:
+                same += 1
+        progress(f"rebuilt {version} from raw/: {same} of {len(names)} files byte-identical")
+    return problems
