@@ -189,15 +189,17 @@ def strip_page_chrome(text: str, ctx: CleanContext) -> list[Change]:
 
 
 def strip_outlet_trailer(text: str, ctx: CleanContext) -> list[Change]:
-    """Remove a last line that only names the outlet (e.g. `News.Az`), with the space before it."""
+    """Remove last lines that only name the outlet (e.g. `News.Az`), with the space before them."""
     body = text.rstrip()
-    start = body.rfind("\n") + 1
-    if start == 0 or body[start:].strip() not in ctx.profile.trailer_lines:
-        return []
-    cut = start
-    while cut > 0 and text[cut - 1].isspace():
-        cut -= 1
-    return [Change(cut, len(body), "")]
+    cut = len(body)
+    while True:
+        start = body.rfind("\n", 0, cut) + 1
+        if start == 0 or body[start:cut].strip() not in ctx.profile.trailer_lines:
+            break
+        cut = start
+        while cut > 0 and body[cut - 1].isspace():
+            cut -= 1
+    return [Change(cut, len(body), "")] if cut < len(body) else []
 
 
 # Lower-cased words that end with a dot without ending a sentence.

@@ -1,0 +1,180 @@
+"""clean: each rule from a table of cases (including where it must do nothing), the seed's clean
+text, and properties on arbitrary Unicode: no crash, exact rebuild, idempotent, NFC."""
+
+from __future__ import annotations
+
+import datetime as dt
+import unicodedata
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from conftest import REPO, SEED_RAW
+from warnews.clean import (RULES, Alignment, Change, CleanContext, clean_text, load_profile, load_profiles,
+                           rebuild)
+from warnews.errors import WarnewsError
+from warnews.ingest import read_raw
+
+PROFILE = load_profile(REPO / "outlets" / "news-az.yaml")
+PROTECTED = frozenset(n.casefold() for n in PROFILE.protected_names)
+CTX = CleanContext("test.txt", dt.date(2024, 12, 14), PROFILE, PROTECTED)
+RULE = dict(RULES)
+
+# (rule, input, expected output); expected == input means the rule must leave the text alone.
+CASES = [
+    ("normalize_nfc", "Cafe\u0301 in Kyiv", "Café in Kyiv"),
+    ("normalize_nfc", "Київ и\u0306", "Київ й"),
+    ("normalize_nfc", "already “composed” é", "already “composed” é"),
+    ("strip_surrounding_whitespace", "  \n text \n", "text"),
+    ("strip_surrounding_whitespace", "text", "text"),
+    ("strip_page_chrome", "date 2024-12-14 + ↺ − 16 px\n\nBody.", "Body."),
+    ("strip_page_chrome", "date 2024-12-14 + ↺ − 18 px\nBody.", "Body."),
+    ("strip_page_chrome", "Body.\n\ndate 2024-12-14 + ↺ − 16 px", "Body.\n\ndate 2024-12-14 + ↺ − 16 px"),
+    ("strip_page_chrome", "date 2024-12-14 + ↺ − 16 px", "date 2024-12-14 + ↺ − 16 px"),
+    ("strip_page_chrome", "The date 2024-12-14 was set.", "The date 2024-12-14 was set."),
+    ("strip_outlet_trailer", "Body.\n\nNews.Az", "Body."),
+    ("strip_outlet_trailer", "Body.\n\nNews.Az\n\nNews.Az", "Body."),
+    ("strip_outlet_trailer", "Body quoted by News.Az", "Body quoted by News.Az"),
+    ("strip_outlet_trailer", "News.Az", "News.Az"),
+    ("strip_outlet_trailer", "Body.\n\nNews.Az reports", "Body.\n\nNews.Az reports"),
+    ("fix_missing_sentence_space", "Zelenskyy said.The president", "Zelenskyy said. The president"),
+    ("fix_missing_sentence_space", "“maximally” at that.“If this", "“maximally” at that. “If this"),
+    ("fix_missing_sentence_space", "in Kursk Oblast.“Right now", "in Kursk Oblast. “Right now"),
+    ("fix_missing_sentence_space", "strengthen Ukraine.On Dec. 14", "strengthen Ukraine. On Dec. 14"),
+    ("fix_missing_sentence_space", "like everyone else.”Then", "like everyone else.” Then"),
+    ("fix_missing_sentence_space", "what is?Many have", "what is? Many have"),
+    ("fix_missing_sentence_space", "Войска ушли.Потом", "Войска ушли. Потом"),
+    # where it must do nothing
+    ("fix_missing_sentence_space", "News.az reports citing", "News.az reports citing"),
+    ("fix_missing_sentence_space", "as News.Az reports", "as News.Az reports"),
+    ("fix_missing_sentence_space", "see news.az today", "see news.az today"),
+    ("fix_missing_sentence_space", "visit Kyivpost.Com daily", "visit Kyivpost.Com daily"),
+    ("fix_missing_sentence_space", "the U.S. and the U.K.", "the U.S. and the U.K."),
+    ("fix_missing_sentence_space", "the U.S.Army said", "the U.S.Army said"),
+    ("fix_missing_sentence_space", "grew 3.5 percent", "grew 3.5 percent"),
+    ("fix_missing_sentence_space", "by J.R.R. Tolkien and J.Smith", "by J.R.R. Tolkien and J.Smith"),
+    ("fix_missing_sentence_space", "On Dec. 14, the HUR", "On Dec. 14, the HUR"),
+    ("fix_missing_sentence_space", "Gen.Zaluzhnyi and Dr.Smith", "Gen.Zaluzhnyi and Dr.Smith"),
+    ("fix_missing_sentence_space", "see https://www.Example.com/News.Html now", "see https://www.Example.com/News.Html now"),
+    ("fix_missing_sentence_space", "write to press@Ministry.Gov today", "write to press@Ministry.Gov today"),
+    ("fix_missing_sentence_space", "e.g.The example", "e.g.The example"),
+    ("fix_missing_sentence_space", "they said.HUR reported", "they said.HUR reported"),
+    ("fix_missing_sentence_space", "they said.the end", "they said.the end"),
+    ("fix_missing_sentence_space", "version 2.The", "version 2.The"),
+]
+
+
+def _apply(rule: str, text: str) -> str:
+    alignment = Alignment(text)
+    alignment.apply(rule, RULE[rule](text, CTX))
+    return alignment.text
+
+
+@pytest.mark.parametrize("rule,text,expected", CASES, ids=[f"{r}:{t[:25]}" for r, t, _ in CASES])
+def test_rule_case(rule, text, expected):
+    assert _apply(rule, text) == expected
+
+
+def test_page_chrome_date_must_match_the_sidecar():
+    ctx = CleanContext("raw/x/2024-12-13-a.txt", dt.date(2024, 12, 13), PROFILE, PROTECTED)
+    with pytest.raises(WarnewsError, match=r"2024-12-13-a\.txt: the page chrome says date 2024-12-14 but the sidecar says published 2024-12-13"):
+        RULE["strip_page_chrome"]("date 2024-12-14 + ↺ − 16 px\n\nBody.", ctx)
+
+
+@pytest.fixture(scope="module")
+def seed():
+    doc = read_raw(REPO, REPO / SEED_RAW)
+    profiles = load_profiles(REPO)
+    ctx = CleanContext(doc.path, doc.meta.published, profiles["news-az"], PROTECTED)
+    return doc.text, clean_text(doc.text, ctx)
+
+
+def test_seed_clean_text(seed):
+    raw, result = seed
+    text = result.text
+    assert text.startswith("President Volodymyr Zelenskyy confirmed on December 14")
+    assert text.endswith("like everyone else,” Sybiha said.")
+    assert "date 2024-12-14" not in text and "↺" not in text and " px" not in text
+    assert not text.rstrip().endswith("News.Az")
+    for kept in ("Zelenskyy said. The president", "urged Ukrainians", "News.az reports", "Dec. 14",
+                 "Ukraine. On Dec. 14", "at that. “If this"):
+        assert kept in text
+    for quote in "“”‘’":
+        assert text.count(quote) == raw.count(quote) > 0
+    assert unicodedata.is_normalized("NFC", text)
+    assert text == text.strip()
+
+
+def test_seed_edits_rebuild_the_clean_text_and_map_to_raw(seed):
+    raw, result = seed
+    assert rebuild(raw, result.edits) == result.text
+    for e in result.edits:
+        assert raw[e.raw_start : e.raw_end] == e.raw_text
+        assert result.text[e.clean_start : e.clean_end] == e.clean_text
+    rules = [e.rule for e in result.edits]
+    assert rules.count("fix_missing_sentence_space") == 8
+    assert rules.count("strip_page_chrome") == rules.count("strip_outlet_trailer") == 1
+
+
+def test_overlapping_rules_merge_into_one_edit():
+    alignment = Alignment("ab cd")
+    alignment.apply("first", [Change(2, 3, "")])  # "abcd"
+    alignment.apply("second", [Change(1, 3, "X")])  # "aXd"
+    assert alignment.text == "aXd"
+    (edit,) = alignment.edits()
+    assert (edit.rule, edit.raw_start, edit.raw_end, edit.raw_text, edit.clean_text) == ("first+second", 1, 4, "b c", "X")
+
+
+def test_an_undone_change_leaves_no_edit():
+    alignment = Alignment("ab")
+    alignment.apply("insert", [Change(1, 1, " ")])
+    alignment.apply("delete", [Change(1, 2, "")])
+    assert alignment.text == "ab" and alignment.edits() == ()
+
+
+def test_a_rule_returning_overlapping_changes_is_a_bug():
+    with pytest.raises(ValueError, match="overlapping or out-of-range"):
+        Alignment("abc").apply("bad", [Change(0, 2, ""), Change(1, 3, "")])
+
+
+@st.composite
+def _changes(draw, text: str):
+    points = sorted(draw(st.lists(st.integers(0, len(text)), max_size=6)))
+    changes, last = [], 0
+    for a, b in zip(points[::2], points[1::2]):
+        if a >= last:
+            changes.append(Change(a, b, draw(st.text(alphabet="xy ", max_size=2))))
+            last = b
+    return changes
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.data())
+def test_composed_edits_always_rebuild_the_text(data):
+    raw = data.draw(st.text(alphabet="ab .\n", max_size=12))
+    alignment = Alignment(raw)
+    for round_ in range(data.draw(st.integers(1, 4))):
+        text = alignment.text
+        changes = data.draw(_changes(text))
+        expected = text
+        for c in reversed(changes):
+            expected = expected[: c.start] + c.text + expected[c.end :]
+        alignment.apply(f"r{round_}", changes)
+        assert alignment.text == expected
+        assert rebuild(raw, alignment.edits()) == expected
+
+
+# News-like pieces glued at random, so chrome, trailers and glued sentences actually occur.
+_NEWSY = st.lists(st.sampled_from(list("ab AZ.?!“”‘’\n\u0301\u00a0\u200bйиеé")
+                                  + ["News.Az", "said.The", "date 2024-12-14 + ↺ − 16 px\n", "\n\n"])).map("".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(st.text(), _NEWSY))
+def test_cleaning_properties_on_arbitrary_unicode(raw):
+    result = clean_text(raw, CTX)
+    assert rebuild(raw, result.edits) == result.text
+    assert unicodedata.is_normalized("NFC", result.text)
+    again = clean_text(result.text, CTX)
+    assert again.text == result.text and again.edits == ()

@@ -1,0 +1,122 @@
+"""validate: the real build passes every check; each check fires on a table corrupted for it."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+
+import pyarrow
+import pyarrow.parquet as pq
+import pytest
+
+from conftest import REPO, SEED_DOC_ID
+from warnews.release import build_tables
+from warnews.schema import arrow_schema
+from warnews.validate import CROSS_TABLE_CHECKS, model_check_names, validate_tables
+
+
+@pytest.fixture(scope="module")
+def tables():
+    built, _ = build_tables(REPO, "1.0.0")
+    return built
+
+
+def _set(table: pyarrow.Table, column: str, row: int, value) -> pyarrow.Table:
+    values = table.column(column).to_pylist()
+    values[row] = value
+    return table.set_column(table.schema.get_field_index(column), table.schema.field(column),
+                            pyarrow.array(values, table.schema.field(column).type))
+
+
+def _failed(tables, root: Path = REPO) -> dict[str, list[str]]:
+    return {r.check: [str(f) for f in r.failures] for r in validate_tables(tables, root) if not r.passed}
+
+
+def test_the_build_passes_every_check(tables):
+    results = validate_tables(tables, REPO)
+    assert [r.check for r in results if not r.passed] == []
+    names = [r.check for r in results]
+    assert len(names) == len(set(names))
+    assert names == model_check_names("documents") + model_check_names("edits") + list(CROSS_TABLE_CHECKS)
+
+
+CORRUPTIONS = {
+    "doc_id form": ("documents", "doc_id", "News Az 1", ["documents.doc_id: str_matches",
+                                                         "documents: doc_id_matches_outlet_date_and_sha256"]),
+    "doc_id not derived from its fields": ("documents", "doc_id", "news-az-20241215-3517843f41",
+                                           ["documents: doc_id_matches_outlet_date_and_sha256"]),
+    "text not NFC": ("documents", "text", "Cafe\u0301 in Kyiv.", ["documents.text: text_is_nfc"]),
+    "text empty": ("documents", "text", "", ["documents.text: str_length"]),
+    "published before 2014": ("documents", "published", dt.date(2013, 12, 31),
+                              ["documents.published: greater_than_or_equal_to"]),
+    "published in the future": ("documents", "published", dt.date.today() + dt.timedelta(days=1),
+                                ["documents.published: published_not_in_future"]),
+    "unknown language": ("documents", "language", "xx", ["documents.language: isin"]),
+    "raw file of another sha256": ("documents", "raw_sha256", "0" * 64, ["raw_file_matches_sha256"]),
+    "null outlet": ("documents", "outlet", None, ["documents.outlet: not_nullable"]),
+    "unknown rule": ("edits", "rule", "strip_everything", ["edits.rule: rule_is_known"]),
+    "merged rule with unknown part": ("edits", "rule", "normalize_nfc+guess", ["edits.rule: rule_is_known"]),
+    "edit text changed": ("edits", "clean_text", "X", ["edits: span_lengths_match_texts",
+                                                       "edits_match_raw_and_clean_text", "edits_rebuild_clean_text"]),
+    "edit to an unknown document": ("edits", "doc_id", "news-az-20241214-0000000000", ["edits_resolve_to_documents",
+                                                                                      "edits_rebuild_clean_text"]),
+}
+
+
+@pytest.mark.parametrize("case", sorted(CORRUPTIONS))
+def test_each_check_fires_on_a_corrupted_table(case, tables):
+    table, column, value, expected = CORRUPTIONS[case]
+    row = 1 if table == "edits" else 0
+    broken = dict(tables, **{table: _set(tables[table], column, row, value)})
+    failed = _failed(broken)
+    for check in expected:
+        assert check in failed, f"{check} did not fire; fired: {sorted(failed)}"
+    for check, messages in failed.items():  # `doc_id: check: message`
+        assert all(re.match(rf"^.+?: {re.escape(check)}: \S", m) for m in messages), messages
+
+
+def test_an_edit_removed_breaks_the_rebuild(tables):
+    failed = _failed(dict(tables, edits=tables["edits"].slice(1)))
+    assert failed["edits_rebuild_clean_text"] == [
+        f"{SEED_DOC_ID}: edits_rebuild_clean_text: raw text + edits differs from text at offset 0: "
+        "' President Volodymyr Zelenskyy' vs 'President Volodymyr Zelenskyy '"]
+
+
+def test_a_duplicated_document_fails_uniqueness(tables):
+    docs = pyarrow.concat_tables([tables["documents"], tables["documents"]])
+    assert "documents.doc_id: field_uniqueness" in _failed(dict(tables, documents=docs))
+
+
+def test_an_extra_column_fails_the_strict_schema(tables):
+    docs = tables["documents"].append_column("sentiment", pyarrow.array([0.5]))
+    assert "documents: columns_match_schema" in _failed(dict(tables, documents=docs))
+
+
+def test_a_missing_raw_file_is_named(tables, tmp_path):
+    failed = _failed(tables, root=tmp_path)
+    assert any("raw file raw/news-az/" in m and "is missing" in m for m in failed["raw_file_matches_sha256"])
+
+
+def test_validate_command_prints_failures_and_exits_1(tables, repo_copy, run):
+    code, out, _ = run(repo_copy, "build")
+    assert code == 0
+    staged = repo_copy / "build" / "staging" / "documents.parquet"
+    broken = _set(pq.read_table(staged), "text", 0, "Cafe\u0301.")
+    pq.write_table(broken.cast(arrow_schema("documents")), staged)
+    code, out, _ = run(repo_copy, "validate")
+    lines = out.strip().splitlines()
+    assert code == 1
+    assert f"{SEED_DOC_ID}: documents.text: text_is_nfc: text: text_is_nfc failed for 'Cafe\u0301.'" in lines
+    assert re.match(r"^FAILED: \d+ failure\(s\) in \d+ of \d+ checks \(rows: documents 1, edits 11\)$", lines[-1])
+
+
+def test_validate_command_passes_on_the_release(run):
+    code, out, _ = run(REPO, "validate", "1.0.0")
+    assert code == 0
+    assert re.match(r"^PASSED: \d+ checks on 2 tables \(rows: documents 1, edits 11\)$", out.strip().splitlines()[-1])
+
+
+def test_validate_without_a_build_says_what_to_do(repo_copy, run):
+    code, _, err = run(repo_copy, "validate")
+    assert code == 1 and "run `warnews build` first" in err
