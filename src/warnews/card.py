@@ -18,7 +18,7 @@ from warnews.schema import MODELS, column_descriptions, table_description
 README = "README.md"
 SCHEMA_DIR = "schema"
 DEFAULT_CONFIG = "documents"
-_CONFIGS = re.compile(r"^configs:\n(?:[ -].*\n)*", re.M)
+_CONFIGS = re.compile(r"^configs:\n(?:(?:- |  ).*\n)*", re.M)
 _COLUMNS = re.compile(r"(<!-- BEGIN columns -->\n).*?(<!-- END columns -->)", re.S)
 
 
@@ -61,7 +61,8 @@ def columns_markdown() -> str:
 
 
 def _cell(text: str) -> str:
-    return text.replace("|", "\\|")
+    """A Markdown table cell: no pipe splits it, no <word> disappears as an HTML tag."""
+    return text.replace("|", "\\|").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def render_readme(text: str, version: str) -> str:

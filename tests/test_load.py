@@ -1,0 +1,67 @@
+"""What a user does first: load the release with datasets and pandas, offline, and check it."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import pytest
+
+from conftest import REPO, SEED_DOC_ID, SEED_RAW
+from warnews.clean import Edit, rebuild
+
+START = "President Volodymyr Zelenskyy confirmed on December 14"
+END = "like everyone else,” Sybiha said."
+
+
+@pytest.fixture
+def offline(monkeypatch, tmp_path):
+    monkeypatch.setenv("HF_DATASETS_OFFLINE", "1")
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    monkeypatch.setenv("HF_HOME", str(tmp_path / "hf"))
+    return tmp_path / "hf" / "datasets"
+
+
+def test_load_dataset_gives_the_seed_with_its_clean_text(offline):
+    from datasets import load_dataset
+
+    docs = load_dataset(str(REPO), "documents", split="train", cache_dir=str(offline))
+    assert docs.num_rows == 1
+    row = docs[0]
+    assert row["doc_id"] == SEED_DOC_ID
+    assert row["text"].startswith(START) and row["text"].endswith(END)
+    assert row["url"] is None and row["title"] is None
+    assert row["published"] == dt.date(2024, 12, 14)
+
+
+def test_documents_is_the_default_config_and_edits_loads(offline):
+    from datasets import load_dataset
+
+    default = load_dataset(str(REPO), split="train", cache_dir=str(offline))
+    assert default.column_names[0] == "doc_id" and "text" in default.column_names
+    edits = load_dataset(str(REPO), "edits", split="train", cache_dir=str(offline))
+    assert edits.num_rows == 11 and set(edits["doc_id"]) == {SEED_DOC_ID}
+
+
+def test_the_readme_check_against_the_raw_page_works(offline, monkeypatch):
+    """The README's snippet, as written: the clean text is the raw file with the edits applied."""
+    from datasets import load_dataset
+
+    monkeypatch.chdir(REPO)
+    docs = load_dataset(str(REPO), "documents", split="train", cache_dir=str(offline))
+    edits = load_dataset(str(REPO), "edits", split="train", cache_dir=str(offline))
+    doc = docs[0]
+    raw = open(doc["raw_path"], encoding="utf-8", newline="").read()
+    doc_edits = [Edit(**{k: e[k] for k in Edit.__dataclass_fields__}) for e in edits if e["doc_id"] == doc["doc_id"]]
+    assert rebuild(raw, doc_edits) == doc["text"]
+
+
+def test_pandas_reads_the_release():
+    docs = pd.read_parquet(REPO / "corpus" / "v1.0.0" / "documents.parquet")
+    assert list(docs["doc_id"]) == [SEED_DOC_ID]
+    text = docs.loc[0, "text"]
+    assert text.startswith(START) and text.endswith(END)
+    assert docs.loc[0, "raw_path"] == SEED_RAW
+    assert (docs.loc[0, "n_words"], docs.loc[0, "n_sentences"], docs.loc[0, "n_chars"]) == (308, 19, len(text))
+    exact = pd.read_parquet(REPO / "corpus" / "v1.0.0" / "documents.parquet", dtype_backend="pyarrow")
+    assert str(exact["published"].dtype) == "date32[day][pyarrow]"

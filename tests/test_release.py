@@ -1,0 +1,166 @@
+"""release: deterministic Parquet, a round trip per table, atomic and immutable releases, verify."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+
+import pyarrow.parquet as pq
+import pytest
+
+from conftest import REPO, SEED_DOC_ID, snapshot
+from warnews import release as rel
+from warnews.errors import WarnewsError
+from warnews.schema import MODELS, arrow_schema, column_descriptions
+
+
+def test_the_same_inputs_give_byte_identical_files(tmp_path):
+    first, second = tmp_path / "a", tmp_path / "b"
+    first.mkdir(), second.mkdir()
+    rel.build_into(REPO, first, "1.0.0")
+    rel.build_into(REPO, second, "1.0.0")
+    assert snapshot(first) == snapshot(second)
+    assert sorted(p.name for p in first.iterdir()) == [
+        "MANIFEST.sha256", "build.json", "documents.parquet", "edits.parquet", "validation.json"]
+
+
+@pytest.mark.parametrize("table", list(MODELS))
+def test_each_table_round_trips_through_parquet(table, tmp_path):
+    tables, _ = rel.build_tables(REPO, "1.0.0")
+    path = tmp_path / f"{table}.parquet"
+    rel.write_parquet(tables[table], path, table, "1.0.0")
+    back = pq.read_table(path)
+    assert back.equals(tables[table])
+    assert back.schema.remove_metadata().equals(arrow_schema(table).remove_metadata(), check_metadata=False)
+    meta = {k.decode(): v.decode() for k, v in back.schema.metadata.items() if k.startswith(b"warnews.")}
+    assert list(meta) == sorted(meta)
+    assert meta["warnews.version"] == "1.0.0" and meta["warnews.table"] == table
+    assert "CC-BY-4.0" in meta["warnews.license"] and "copyright of their publishers" in meta["warnews.license"]
+    assert json.loads(meta["warnews.columns"]) == column_descriptions(table)
+    for field in back.schema:
+        assert field.metadata[b"description"].decode() == column_descriptions(table)[field.name]
+    info = pq.ParquetFile(path).metadata
+    assert info.created_by == "parquet-cpp-arrow version 26.0.1"
+    assert info.row_group(0).column(0).compression == "ZSTD"
+
+
+def test_rows_are_sorted_by_key():
+    tables, _ = rel.build_tables(REPO, "1.0.0")
+    edits = tables["edits"].to_pylist()
+    keys = [(e["doc_id"], e["clean_start"], e["clean_end"], e["raw_start"]) for e in edits]
+    assert keys == sorted(keys)
+
+
+def test_release_writes_a_complete_verifiable_folder(repo_copy, run):
+    code, out, err = run(repo_copy, "release", "1.1.0")
+    assert code == 0, err
+    folder = repo_copy / "corpus" / "v1.1.0"
+    check = subprocess.run(["sha256sum", "-c", "MANIFEST.sha256"], cwd=folder, capture_output=True, text=True)
+    assert check.returncode == 0 and check.stdout.count(": OK") == 4
+    build = json.loads((folder / "build.json").read_text())
+    assert build["version"] == "1.1.0" and build["libraries"]["pyarrow"] == "26.0.1"
+    assert build["tables"] == {"documents": {"file": "documents.parquet", "rows": 1},
+                               "edits": {"file": "edits.parquet", "rows": 11}}
+    assert build["rules"]["fix_missing_sentence_space"] == {"documents": 1, "edits": 8}
+    validation = json.loads((folder / "validation.json").read_text())
+    assert validation["passed"] and all(c["status"] == "passed" for c in validation["checks"])
+    docs = pq.read_table(folder / "documents.parquet").to_pylist()
+    assert docs[0]["doc_id"] == SEED_DOC_ID and docs[0]["first_version"] == "1.0.0"  # first released in 1.0.0
+    readme = (repo_copy / "README.md").read_text()
+    assert "path: corpus/v1.1.0/documents.parquet" in readme and "corpus/v1.0.0/documents.parquet" not in readme.split("---")[1]
+    assert [p.name for p in (repo_copy / "corpus").iterdir() if p.name.startswith(".")] == []
+
+
+@pytest.mark.parametrize("version,message", [
+    ("1.0.0", r"corpus/v1.0.0 already exists; released versions are never overwritten"),
+    ("0.9.0", r"version 0.9.0 is not newer than the released 1.0.0"),
+    ("1.0", r"version '1.0' is not a semantic version"),
+    ("v1.2.0", r"version 'v1.2.0' is not a semantic version"),
+])
+def test_release_refuses_a_bad_version_and_changes_nothing(version, message, repo_copy, run):
+    import re
+
+    before = snapshot(repo_copy / "corpus")
+    code, _, err = run(repo_copy, "release", version)
+    assert code == 1 and re.search(message, err), err
+    assert snapshot(repo_copy / "corpus") == before
+
+
+def test_a_release_interrupted_midway_leaves_nothing_behind(repo_copy, monkeypatch):
+    before = snapshot(repo_copy / "corpus")
+
+    def crash(folder):
+        raise KeyboardInterrupt("interrupted while writing the manifest")
+
+    monkeypatch.setattr(rel, "write_manifest", crash)
+    with pytest.raises(KeyboardInterrupt):
+        rel.release(repo_copy, "1.1.0")
+    assert snapshot(repo_copy / "corpus") == before
+    assert sorted(p.name for p in (repo_copy / "corpus").iterdir()) == ["v1.0.0"]
+
+
+def test_an_interrupted_build_keeps_the_previous_staging(repo_copy, monkeypatch):
+    rel.build(repo_copy)
+    staging = repo_copy / rel.STAGING_DIR
+    before = snapshot(staging)
+
+    def crash(*args, **kwargs):
+        raise KeyboardInterrupt("interrupted while writing Parquet")
+
+    monkeypatch.setattr(rel, "write_parquet", crash)
+    with pytest.raises(KeyboardInterrupt):
+        rel.build(repo_copy)
+    assert snapshot(staging) == before
+    assert sorted(p.name for p in staging.parent.iterdir()) == ["staging"]
+
+
+def test_verify_proves_the_committed_release(run):
+    code, out, err = run(REPO, "verify")
+    assert code == 0, err
+    assert "manifest of corpus/v1.0.0: ok" in out
+    assert "rebuilt 1.0.0 from raw/: 5 of 5 files byte-identical" in out
+    assert out.strip().endswith("PASSED: the release is byte-identical to a fresh build from raw/")
+
+
+def test_verify_names_a_corrupted_parquet_file(repo_copy, run):
+    path = repo_copy / "corpus" / "v1.0.0" / "documents.parquet"
+    data = bytearray(path.read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    path.write_bytes(bytes(data))
+    before = snapshot(repo_copy / "corpus")
+    code, _, err = run(repo_copy, "verify", "1.0.0")
+    assert code == 1
+    assert "corpus/v1.0.0/documents.parquet: sha256 differs from MANIFEST.sha256" in err
+    assert "corpus/v1.0.0/documents.parquet: differs from a fresh build of raw/" in err
+    assert "edits.parquet" not in err
+    assert snapshot(repo_copy / "corpus") == before
+
+
+def test_verify_names_a_file_the_manifest_does_not_list(repo_copy, run):
+    (repo_copy / "corpus" / "v1.0.0" / "notes.txt").write_text("added later")
+    code, _, err = run(repo_copy, "verify")
+    assert code == 1 and "notes.txt: not listed in MANIFEST.sha256" in err
+
+
+def test_verify_of_an_unknown_version_says_which_exist(repo_copy, run):
+    code, _, err = run(repo_copy, "verify", "2.0.0")
+    assert code == 1 and "no such release; released: 1.0.0" in err
+
+
+def test_build_reports_what_it_did(repo_copy, run):
+    shutil.rmtree(repo_copy / "corpus")
+    code, out, _ = run(repo_copy, "build")
+    assert code == 0
+    assert f"-> {SEED_DOC_ID} (11 edits)" in out
+    assert "edits per rule: normalize_nfc 0, strip_surrounding_whitespace 1, strip_page_chrome 1, " \
+           "strip_outlet_trailer 1, fix_missing_sentence_space 8" in out
+    assert "built 1.0.0 into" in out  # the first build is stamped 1.0.0
+
+
+def test_a_duplicate_raw_file_is_refused(repo_copy):
+    raw = next((repo_copy / "raw" / "news-az").glob("*.txt"))
+    shutil.copy(raw, raw.with_name("2024-12-14-copy.txt"))
+    shutil.copy(raw.with_suffix("").with_suffix(".meta.yaml"), raw.with_name("2024-12-14-copy.meta.yaml"))
+    with pytest.raises(WarnewsError, match=r"same doc_id news-az-20241214-3517843f41 as raw/news-az/2024-12-14-copy\.txt"):
+        rel.build_tables(repo_copy, "1.1.0")
