@@ -18,7 +18,7 @@ SIDECAR = SEED_RAW.replace(".txt", ".meta.yaml")
 def test_seed_is_kept_byte_for_byte():
     data = (REPO / SEED_RAW).read_bytes()
     assert hashlib.sha256(data).hexdigest() == SEED_SHA256
-    seed = REPO.parent.parent / "shared" / "seed" / "000_69d20cbacfaec0cf.txt"
+    seed = REPO.parent / "shared" / "seed" / "000_69d20cbacfaec0cf.txt"
     if seed.is_file():  # beside the repository where the seed was handed over
         assert seed.read_bytes() == data
 
@@ -61,6 +61,10 @@ BAD_INPUTS = {
                         r"'2024-02-30'; expected an ISO date"),
     "unknown language": (lambda r: _edit_sidecar(r, "language: en", "language: xx"),
                          r"field 'language' is 'xx', not a known value"),
+    "language disagrees with the text": (lambda r: _edit_sidecar(r, "language: en", "language: de"),
+                                         r"the sidecar says language 'de' but the text reads as 'en'"),
+    "page date disagrees with the sidecar": (lambda r: _edit_sidecar(r, "published: 2024-12-14", "published: 2024-12-15"),
+                                             r"page chrome says date 2024-12-14 but the sidecar says published 2024-12-15"),
     "unknown license": (lambda r: _edit_sidecar(r, "license: publisher-copyright", "license: free"),
                         r"field 'license' is 'free', not a known value"),
     "unknown key": (lambda r: _edit_sidecar(r, "url: null", "url: null\nauthor: someone"), r"unknown key\(s\) author"),
