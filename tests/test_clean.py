@@ -178,3 +178,17 @@ def test_cleaning_properties_on_arbitrary_unicode(raw):
     assert unicodedata.is_normalized("NFC", result.text)
     again = clean_text(result.text, CTX)
     assert again.text == result.text and again.edits == ()
+
+
+@pytest.mark.parametrize("name,content,message", [
+    ("news-az.yaml", "outlet: news-az\npage_chrome_top: ['date (']\n", r"page_chrome_top\[0\] is not a valid regular expression"),
+    ("news-az.yaml", "outlet: news-az\nfooter: x\n", r"unknown key\(s\) footer"),
+    ("other.yaml", "outlet: news-az\n", r"file name must be the outlet slug \(news-az\.yaml\)"),
+    ("news-az.yaml", "outlet: news-az\ntrailer_lines: News.Az\n", r"'trailer_lines' must be a list of non-empty strings"),
+    ("news-az.yaml", "outlet: [news-az\n", r"news-az\.yaml: line 2: not valid YAML"),
+])
+def test_a_bad_outlet_profile_is_refused(name, content, message, tmp_path):
+    path = tmp_path / name
+    path.write_text(content)
+    with pytest.raises(WarnewsError, match=message):
+        load_profile(path)

@@ -17,9 +17,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-import yaml
-
 from warnews.errors import WarnewsError
+from warnews.ingest import read_yaml
 
 OUTLETS_DIR = "outlets"
 
@@ -88,12 +87,7 @@ def load_profiles(root: Path) -> dict[str, OutletProfile]:
 
 
 def load_profile(path: Path) -> OutletProfile:
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as err:
-        mark = getattr(err, "problem_mark", None)
-        where = f" line {mark.line + 1}" if mark else ""
-        raise WarnewsError(f"{path}:{where}: not valid YAML ({getattr(err, 'problem', err)})") from None
+    data = read_yaml(path)
     if not isinstance(data, dict) or not isinstance(data.get("outlet"), str):
         raise WarnewsError(f"{path}: an outlet profile is a mapping with at least an 'outlet' slug")
     unknown = sorted(set(data) - _PROFILE_KEYS)

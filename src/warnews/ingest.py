@@ -115,18 +115,23 @@ def decode_utf8(data: bytes, name: str) -> str:
         ) from None
 
 
-def load_sidecar(path: Path) -> Sidecar:
-    """Parse and check a sidecar; every problem names the file and the field."""
-    if not path.is_file():
-        raise WarnewsError(f"{path}: sidecar missing; every raw file needs a <name>{SIDECAR_SUFFIX} beside it")
+def read_yaml(path: Path):
+    """Safe YAML only (no Python objects); a syntax error names the file and line."""
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
         where = f" line {mark.line + 1}" if mark else ""
         raise WarnewsError(f"{path}:{where}: not valid YAML ({getattr(err, 'problem', err)})") from None
     except UnicodeDecodeError as err:
         raise WarnewsError(f"{path}: not valid UTF-8 at byte offset {err.start}") from None
+
+
+def load_sidecar(path: Path) -> Sidecar:
+    """Parse and check a sidecar; every problem names the file and the field."""
+    if not path.is_file():
+        raise WarnewsError(f"{path}: sidecar missing; every raw file needs a <name>{SIDECAR_SUFFIX} beside it")
+    data = read_yaml(path)
     if not isinstance(data, dict):
         raise WarnewsError(f"{path}: a sidecar is a YAML mapping of the keys {', '.join(REQUIRED_KEYS)}")
     missing = [k for k in REQUIRED_KEYS if k not in data]
