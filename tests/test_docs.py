@@ -117,3 +117,13 @@ def test_changelog_has_an_entry_per_release_with_its_counts():
 def test_license_keeps_the_texts_with_their_publishers():
     text = (REPO / "LICENSE").read_text()
     assert "MIT License" in text and "CC BY 4.0" in text and "copyright stays with their publishers" in text
+
+
+def test_readme_states_the_current_release_as_it_is():
+    text = (REPO / "README.md").read_text(encoding="utf-8")
+    newest = releases(REPO)[-1]
+    build = json.loads((REPO / "corpus" / f"v{newest}" / "build.json").read_text())
+    docs = build["tables"]["documents"]["rows"]
+    assert f"**Current release: {newest}** (`corpus/v{newest}/`)" in text
+    assert f"**{docs} document{'s' if docs != 1 else ''}**" in text
+    assert f"the {build['tables']['edits']['rows']} edits" in text
