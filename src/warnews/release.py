@@ -26,7 +26,7 @@ from warnews.annotate import check_language, count_sentences, count_words
 from warnews.clean import RULE_NAMES, CleanContext, OutletProfile, clean_text, load_profiles
 from warnews.errors import WarnewsError
 from warnews.ingest import find_raw_files, read_raw
-from warnews.schema import KEYS, MODELS, SEMVER_PATTERN, arrow_schema, column_descriptions, make_doc_id, table_description
+from warnews.schema import KEYS, SEMVER_PATTERN, arrow_schema, column_descriptions, make_doc_id, table_description
 from warnews.validate import failures, report, summary, validate_tables
 
 CORPUS_DIR = "corpus"
