@@ -20,7 +20,7 @@ def repo_copy(tmp_path: Path) -> Path:
     """A copy of the inputs and releases of the repository, safe to break."""
     root = tmp_path / "warnews"
     root.mkdir()
-    for name in ("raw", "outlets", "corpus"):
+    for name in ("raw", "outlets", "knowledge", "annotations", "corpus"):
         if (REPO / name).exists():
             shutil.copytree(REPO / name, root / name)
     shutil.copy(REPO / "README.md", root / "README.md")

@@ -115,10 +115,19 @@ def decode_utf8(data: bytes, name: str) -> str:
         ) from None
 
 
-def read_yaml(path: Path):
+class LineLoader(yaml.SafeLoader):
+    """Safe YAML that also records, in each mapping's `__line__`, the line it starts on."""
+
+    def construct_mapping(self, node, deep=False):
+        mapping = super().construct_mapping(node, deep=deep)
+        mapping["__line__"] = node.start_mark.line + 1
+        return mapping
+
+
+def read_yaml(path: Path, loader=yaml.SafeLoader):
     """Safe YAML only (no Python objects); a syntax error names the file and line."""
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
+        return yaml.load(path.read_text(encoding="utf-8"), Loader=loader)  # noqa: S506 (safe loaders only)
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
         where = f" line {mark.line + 1}" if mark else ""

@@ -26,7 +26,11 @@ from warnews.annotate import check_language, count_sentences, count_words
 from warnews.clean import RULE_NAMES, CleanContext, OutletProfile, clean_text, load_profiles
 from warnews.errors import WarnewsError
 from warnews.ingest import find_raw_files, read_raw
-from warnews.schema import KEYS, SEMVER_PATTERN, arrow_schema, column_descriptions, make_doc_id, table_description
+from warnews.auto import Gazetteer, dates_v1, mentions_v1, quotes_v1
+from warnews.evaluate import evaluate
+from warnews.gold import ANNOTATIONS_DIR, errata_rows, load_gold
+from warnews.knowledge import load_entities, load_errata
+from warnews.schema import KEYS, MODELS, SEMVER_PATTERN, SPAN_TABLES, arrow_schema, column_descriptions, make_doc_id, table_description
 from warnews.validate import failures, report, summary, validate_tables
 
 CORPUS_DIR = "corpus"
@@ -107,7 +111,12 @@ def build_tables(root: Path, version: str, progress: Progress = _quiet) -> tuple
     raw_files = find_raw_files(root)
     if not raw_files:
         raise WarnewsError(f"{root / 'raw'}: no raw .txt files to build from")
-    documents, edits, seen, inputs = [], [], {}, []
+    entities = load_entities(root)
+    gazetteer = Gazetteer.from_entities(entities)
+    errata = load_errata(root, entities)
+    rows: dict[str, list[dict]] = {name: [] for name in MODELS}
+    rows["entities"] = [e.row() for e in entities.values()]
+    documents, edits, seen, inputs, gold_docs = rows["documents"], rows["edits"], {}, [], set()
     rule_counts = {name: {"documents": 0, "edits": 0} for name in RULE_NAMES}
     for i, path in enumerate(raw_files, 1):
         raw = read_raw(root, path)
@@ -137,11 +146,41 @@ def build_tables(root: Path, version: str, progress: Progress = _quiet) -> tuple
             rule_counts[rule]["edits"] += hits
             rule_counts[rule]["documents"] += bool(hits)
         edits += [{"doc_id": doc_id, **asdict(e)} for e in result.edits]
-        progress(f"cleaned {i}/{len(raw_files)}: {raw.path} -> {doc_id} ({len(result.edits)} edits)")
-    tables = {"documents": _to_table("documents", documents), "edits": _to_table("edits", edits)}
-    counts = {"inputs": inputs, "rules": rule_counts,
-              "tables": {name: {"rows": t.num_rows, "file": f"{name}.parquet"} for name, t in tables.items()}}
-    return tables, counts
+        gold = load_gold(root, doc_id, result.text, entities)
+        if any(gold.values()):
+            gold_docs.add(doc_id)
+        for table, table_rows in gold.items():
+            rows[table] += table_rows
+        rows["errata"] += errata_rows(errata, doc_id, result.text, gold)
+        rows["mentions"] += mentions_v1(doc_id, result.text, gazetteer)
+        dates = dates_v1(doc_id, result.text, meta.published)
+        rows["dates"] += dates
+        rows["quotes"] += quotes_v1(doc_id, result.text, gazetteer, entities, dates)
+        progress(f"cleaned and annotated {i}/{len(raw_files)}: {raw.path} -> {doc_id} ({len(result.edits)} edits"
+                 f"{', gold' if doc_id in gold_docs else ''})")
+    _check_every_annotation_has_its_document(root, set(seen), errata)
+    tables = {name: _to_table(name, table_rows) for name, table_rows in rows.items()}
+    info = {"inputs": inputs, "rules": rule_counts,
+            "tables": {name: {"rows": t.num_rows, "file": f"{name}.parquet"} for name, t in tables.items()},
+            "layers": {name: _count_layers(rows[name]) for name in SPAN_TABLES},
+            "evaluation": evaluate(rows, gold_docs)}
+    return tables, info
+
+
+def _count_layers(rows: list[dict]) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for row in rows:
+        counts[row["layer"]] = counts.get(row["layer"], 0) + 1
+    return dict(sorted(counts.items()))
+
+
+def _check_every_annotation_has_its_document(root: Path, doc_ids: set[str], errata: list[dict]) -> None:
+    for path in sorted((root / ANNOTATIONS_DIR).glob("*.yaml")):
+        if path.stem not in doc_ids:
+            raise WarnewsError(f"{path}: no document has doc_id {path.stem}; rename the file after its document's doc_id")
+    for item in errata:
+        if item["doc_id"] not in doc_ids:
+            raise WarnewsError(f"{item['where']}: no document has doc_id {item['doc_id']}")
 
 
 def _to_table(name: str, rows: list[dict]) -> pyarrow.Table:
@@ -183,7 +222,8 @@ def write_manifest(folder: Path) -> None:
 
 def build_into(root: Path, folder: Path, version: str, progress: Progress = _quiet) -> dict:
     """Build, validate and write a complete release folder (which must be new and empty)."""
-    tables, counts = build_tables(root, version, progress)
+    tables, info = build_tables(root, version, progress)
+    evaluation = info.pop("evaluation")
     results = validate_tables(tables, root)
     problems = failures(results)
     if problems:
@@ -192,10 +232,11 @@ def build_into(root: Path, folder: Path, version: str, progress: Progress = _qui
     progress(summary(results, tables))
     for name, table in tables.items():
         write_parquet(table, folder / f"{name}.parquet", name, version)
-    build = {"version": version, "warnews": __version__, **counts,
+    build = {"version": version, "warnews": __version__, **info,
              "libraries": {lib: metadata.version(lib) for lib in PINNED}}
     _dump_json(build, folder / "build.json")
     _dump_json(report(results, version), folder / "validation.json")
+    _dump_json({"version": version, **evaluation}, folder / "evaluation.json")
     write_manifest(folder)
     return build
 

@@ -16,10 +16,16 @@ import pyarrow
 from pandera.typing import Series
 
 from warnews.annotate import count_sentences, count_words
+from warnews.auto import AUTOMATIC_LAYERS
 from warnews.clean import RULE_NAMES
+from warnews.gold import (CLAIM_KINDS, DATE_BASES, DATE_KINDS, EVENT_TYPES, GOLD, MENTION_LABELS, PRECISIONS,
+                          QUOTE_KINDS, span_id)
 from warnews.ingest import LANGUAGES, LICENSES
+from warnews.knowledge import CONFIDENCE, ENTITY_TYPES, ERRATUM_KINDS
 
 DOC_ID_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*-\d{8}-[0-9a-f]{10}$"
+SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+LAYERS = (GOLD, *AUTOMATIC_LAYERS)
 SEMVER_PATTERN = r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)$"
 # Russia's war on Ukraine began in February 2014; reports from before 2014 are out of scope.
 PUBLISHED_MIN = dt.date(2014, 1, 1)
@@ -142,14 +148,312 @@ class Edits(pa.DataFrameModel):
         return _per_row(df, lambda r: r.raw_text != r.clean_text)
 
 
-MODELS: dict[str, type[pa.DataFrameModel]] = {"documents": Documents, "edits": Edits}
+# --- annotation tables ---------------------------------------------------------------------------
+# Span tables share their first columns: <table>_id, doc_id, start, end, text, … , layer.
+
+_ARROW_TYPES = {"string": pyarrow.string(), "int64": pyarrow.int64(), "date": pyarrow.date32(),
+                "float64": pyarrow.float64()}
+_ARROW_NAMED = {
+    "list<string>": pyarrow.list_(pyarrow.string()),
+    "list<struct<scheme,id>>": pyarrow.list_(pyarrow.struct([("scheme", pyarrow.string()), ("id", pyarrow.string())])),
+    "list<struct<url,says>>": pyarrow.list_(pyarrow.struct([("url", pyarrow.string()), ("says", pyarrow.string())])),
+}
+# id column -> table, for the check that ids are derived from what they identify
+ID_COLUMNS = {"mention_id": "mentions", "date_id": "dates", "source_id": "sources", "quote_id": "quotes",
+              "claim_id": "claims", "event_id": "events", "erratum_id": "errata"}
+
+
+def _id(table: str) -> pa.Field:
+    return pa.Field(unique=True, description=f"Stable id: <doc_id>/{table}/<layer>/<start>-<end>.")
+
+
+def _doc_id() -> pa.Field:
+    return pa.Field(str_matches=DOC_ID_PATTERN, description="Document the span is in (documents.doc_id).")
+
+
+def _start() -> pa.Field:
+    return pa.Field(ge=0, description="Start of the span in documents.text (code points).")
+
+
+def _end() -> pa.Field:
+    return pa.Field(ge=1, description="End (exclusive) of the span in documents.text.")
+
+
+def _text() -> pa.Field:
+    return pa.Field(str_length={"min_value": 1}, description="documents.text[start:end], for reading and checking.")
+
+
+def _layer() -> pa.Field:
+    return pa.Field(isin=list(LAYERS), description="Who says so: 'gold' (written by people, see the annotation "
+                    "guidelines) or an automatic layer with its version (" + ", ".join(AUTOMATIC_LAYERS) + ").")
+
+
+def _entity(description: str, nullable: bool = False) -> pa.Field:
+    return pa.Field(nullable=nullable, str_matches=SLUG_PATTERN, description=description + " (entities.entity_id)")
+
+
+def _entities(description: str) -> pa.Field:
+    return pa.Field(metadata={"arrow": "list<string>"}, description=description + " (entities.entity_id values)")
+
+
+def _statement_date() -> pa.Field:
+    return pa.Field(nullable=True, description="When the statement was made, as the text tells it; null if it does "
+                    "not. Neither the publication date nor the date of what the statement is about.")
+
+
+def _statement_date_precision() -> pa.Field:
+    return pa.Field(isin=list(PRECISIONS), description="Precision of statement_date: day, month, year, or unknown "
+                    "(when statement_date is null).")
+
+
+def _statement_date_basis() -> pa.Field:
+    return pa.Field(nullable=True, isin=list(DATE_BASES), description="explicit: a date expression in the sentence "
+                    "gives it; context: it follows from the surrounding text; null: unknown.")
+
+
+def _is_id_list(values: Series) -> Series[bool]:
+    return values.map(lambda v: v is not None and all(isinstance(x, str) and re.match(SLUG_PATTERN, x) for x in v)).astype(bool)
+
+
+class _Spans(pa.DataFrameModel):
+    """Checks every span table shares (its columns are declared in each table, in their order)."""
+
+    class Config:
+        strict = True
+        coerce = True
+
+    @pa.dataframe_check(name="span_is_not_empty")
+    def span_is_not_empty(cls, df: pd.DataFrame) -> Series[bool]:
+        return df["start"] < df["end"]
+
+    @pa.dataframe_check(name="id_matches_span")
+    def id_matches_span(cls, df: pd.DataFrame) -> Series[bool]:
+        column = df.columns[0]
+        table = ID_COLUMNS[column]
+        return _per_row(df, lambda r: getattr(r, column) == span_id(r.doc_id, table, r.layer, r.start, r.end))
+
+
+class Entities(pa.DataFrameModel):
+    """One row per real-world entity that annotations link to, from curated knowledge."""
+
+    entity_id: Series[str] = pa.Field(unique=True, str_matches=SLUG_PATTERN,
+                                      description="Our stable slug (e.g. volodymyr-zelenskyy); not a Wikidata id.")
+    type: Series[str] = pa.Field(isin=list(ENTITY_TYPES), description="PERSON, GPE (country, region, city), LOC "
+                                 "(other place) or ORG.")
+    name: Series[str] = pa.Field(str_length={"min_value": 1}, description="Usual English name.")
+    aliases: Series[object] = pa.Field(metadata={"arrow": "list<string>"}, description="Other names the gazetteer "
+                                       "matches (e.g. HUR).")
+    demonyms: Series[object] = pa.Field(metadata={"arrow": "list<string>"}, description="Nationality words that "
+                                        "refer to the entity (e.g. North Korean), labelled NORP.")
+    description: Series[str] = pa.Field(nullable=True, description="Short description, as curated.")
+    wikidata: Series[str] = pa.Field(nullable=True, str_matches=r"^Q[1-9]\d*$", description="Wikidata QID, only "
+                                     "where checked; null means not checked (never guessed).")
+    iso_3166: Series[str] = pa.Field(nullable=True, str_matches=r"^[A-Z]{2}$",
+                                     description="ISO 3166-1 alpha-2 code of a country, where checked.")
+    iso_3166_2: Series[str] = pa.Field(nullable=True, str_matches=r"^[A-Z]{2}-[A-Z0-9]{1,3}$",
+                                       description="ISO 3166-2 code of a subdivision, where checked.")
+    other_ids: Series[object] = pa.Field(metadata={"arrow": "list<struct<scheme,id>>"},
+                                         description="Other checked identifiers as {scheme, id} (e.g. OKTMO).")
+    latitude: Series[float] = pa.Field(nullable=True, ge=-90, le=90, description="Latitude in degrees, where checked.")
+    longitude: Series[float] = pa.Field(nullable=True, ge=-180, le=180,
+                                        description="Longitude in degrees, where checked.")
+    country: Series[str] = pa.Field(nullable=True, str_matches=r"^[A-Z]{2}$",
+                                    description="Country an organisation is based in (ISO 3166-1 alpha-2).")
+    checked: Series[str] = pa.Field(str_length={"min_value": 1}, description="How the facts in this row were checked.")
+
+    class Config:
+        strict = True
+        coerce = True
+        description = "One row per real-world entity that annotations link to, from curated knowledge."
+
+    @pa.check("aliases", "demonyms", name="is_list_of_names")
+    def is_list_of_names(cls, values: Series) -> Series[bool]:
+        return values.map(lambda v: v is not None and all(isinstance(x, str) and x for x in v)).astype(bool)
+
+
+class Mentions(_Spans):
+    """One row per mention of a named entity (or a nationality word) in a document."""
+
+    mention_id: Series[str] = _id("mentions")
+    doc_id: Series[str] = _doc_id()
+    start: Series[int] = _start()
+    end: Series[int] = _end()
+    text: Series[str] = _text()
+    label: Series[str] = pa.Field(isin=list(MENTION_LABELS), description="PERSON, GPE, LOC, ORG, or NORP for a "
+                                  "nationality or group word (North Korean, Ukrainians).")
+    entity_id: Series[str] = _entity("Entity mentioned")
+    layer: Series[str] = _layer()
+
+    class Config:
+        description = "One row per mention of a named entity (or a nationality word) in a document."
+
+
+class Dates(_Spans):
+    """One row per date expression, normalized against the publication date."""
+
+    date_id: Series[str] = _id("dates")
+    doc_id: Series[str] = _doc_id()
+    start: Series[int] = _start()
+    end: Series[int] = _end()
+    text: Series[str] = _text()
+    value: Series[pa.dtypes.Date] = pa.Field(description="The date meant, normalized (first day of the month or "
+                                             "year for coarser precision).")
+    precision: Series[str] = pa.Field(isin=list(PRECISIONS[:-1]), description="day, month or year.")
+    kind: Series[str] = pa.Field(isin=list(DATE_KINDS), description="explicit (December 14), relative (yesterday, "
+                                 "on Sunday) or anaphoric (that same day).")
+    layer: Series[str] = _layer()
+
+    class Config:
+        description = "One row per date expression, normalized against the publication date."
+
+
+class Sources(_Spans):
+    """The reporting chain: one row per source a relayer says it is relaying."""
+
+    source_id: Series[str] = _id("sources")
+    doc_id: Series[str] = _doc_id()
+    start: Series[int] = _start()
+    end: Series[int] = _end()
+    text: Series[str] = _text()
+    description: Series[str] = pa.Field(str_length={"min_value": 1}, description="Who the source is, as far as "
+                                        "the text says (e.g. unnamed local media).")
+    source_entity_id: Series[str] = _entity("The source, where it is a known entity; null for unnamed sources",
+                                            nullable=True)
+    relayed_by_entity_id: Series[str] = _entity("Who relays this source (the outlet, or a speaker citing someone)")
+    via_source_id: Series[str] = pa.Field(nullable=True, description="The source through which the relayer itself "
+                                          "got here (sources.source_id), up the chain to the outlet; null at the top.")
+    layer: Series[str] = _layer()
+
+    class Config:
+        description = "The reporting chain: one row per source a relayer says it is relaying."
+
+
+class Quotes(_Spans):
+    """One row per quotation: direct, partial or indirect, tied to its speaker."""
+
+    quote_id: Series[str] = _id("quotes")
+    doc_id: Series[str] = _doc_id()
+    start: Series[int] = _start()
+    end: Series[int] = _end()
+    text: Series[str] = pa.Field(str_length={"min_value": 1}, description="What was said: for direct and partial "
+                                 "quotes the words inside the quotation marks, for indirect speech the reported clause.")
+    kind: Series[str] = pa.Field(isin=list(QUOTE_KINDS), description="direct (a quoted sentence or more), partial "
+                                 "(quoted words inside the outlet's sentence), indirect (reported speech).")
+    speaker_entity_ids: Series[object] = _entities("Speaker(s) as printed; empty when no speaker could be found")
+    speaker_role: Series[str] = pa.Field(nullable=True, description="The speaker's role as printed in the "
+                                         "attribution, else at the speaker's first mention (e.g. President).")
+    cue: Series[str] = pa.Field(nullable=True, description="The word that introduces the speech (said, urged, calls).")
+    reported_by_entity_id: Series[str] = _entity("Who relays the speaker's words inside the text, where someone "
+                                                 "does (e.g. a president quoting other countries' calls)", nullable=True)
+    source_id: Series[str] = pa.Field(nullable=True, description="How the outlet got it: the nearest link of the "
+                                      "reporting chain (sources.source_id); null where no layer traced it.")
+    statement_date: Series[pa.dtypes.Date] = _statement_date()
+    statement_date_precision: Series[str] = _statement_date_precision()
+    statement_date_basis: Series[str] = _statement_date_basis()
+    layer: Series[str] = _layer()
+
+    class Config:
+        description = "One row per quotation: direct, partial or indirect, tied to its speaker."
+
+    @pa.check("speaker_entity_ids", name="is_list_of_entity_ids")
+    def speakers_are_ids(cls, values: Series) -> Series[bool]:
+        return _is_id_list(values)
+
+
+class Claims(_Spans):
+    """One row per checkable statement, with who asserts it."""
+
+    claim_id: Series[str] = _id("claims")
+    doc_id: Series[str] = _doc_id()
+    start: Series[int] = _start()
+    end: Series[int] = _end()
+    text: Series[str] = _text()
+    kind: Series[str] = pa.Field(isin=list(CLAIM_KINDS), description="fact (states what is or was), forecast (what "
+                                 "will or may be), opinion (a judgement).")
+    claimant_entity_ids: Series[object] = _entities("Who asserts it")
+    source_id: Series[str] = pa.Field(nullable=True, description="How the outlet got it (sources.source_id).")
+    statement_date: Series[pa.dtypes.Date] = _statement_date()
+    statement_date_precision: Series[str] = _statement_date_precision()
+    statement_date_basis: Series[str] = _statement_date_basis()
+    layer: Series[str] = _layer()
+
+    class Config:
+        description = "One row per checkable statement, with who asserts it."
+
+    @pa.check("claimant_entity_ids", name="is_list_of_entity_ids")
+    def claimants_are_ids(cls, values: Series) -> Series[bool]:
+        return _is_id_list(values)
+
+
+class Events(_Spans):
+    """One row per reported event, in an ACLED-like shape, with who reports it."""
+
+    event_id: Series[str] = _id("events")
+    doc_id: Series[str] = _doc_id()
+    start: Series[int] = _start()
+    end: Series[int] = _end()
+    text: Series[str] = pa.Field(str_length={"min_value": 1}, description="The evidence: the words that report the "
+                                 "event (documents.text[start:end]).")
+    event_type: Series[str] = pa.Field(isin=list(EVENT_TYPES), description="ACLED event type (the coding is ours).")
+    sub_event_type: Series[str] = pa.Field(str_length={"min_value": 1}, description="ACLED sub-event type.")
+    actor_entity_ids: Series[object] = _entities("Actors")
+    location_entity_id: Series[str] = _entity("Where it happened; null where the text does not say", nullable=True)
+    event_date: Series[pa.dtypes.Date] = pa.Field(nullable=True, description="When it happened; null when the text "
+                                                  "does not say (often: it is not guessed).")
+    event_date_precision: Series[str] = pa.Field(isin=list(PRECISIONS), description="day, month, year, or unknown "
+                                                 "(when event_date is null).")
+    event_not_after: Series[pa.dtypes.Date] = pa.Field(nullable=True, description="Latest date the text allows "
+                                                       "(e.g. the day it was reported), when event_date is unknown.")
+    reported_by_entity_ids: Series[object] = _entities("Who reports the event in the text")
+    source_id: Series[str] = pa.Field(nullable=True, description="How the outlet got it (sources.source_id).")
+    layer: Series[str] = _layer()
+
+    class Config:
+        description = "One row per reported event, in an ACLED-like shape, with who reports it."
+
+    @pa.check("actor_entity_ids", "reported_by_entity_ids", name="is_list_of_entity_ids")
+    def actors_are_ids(cls, values: Series) -> Series[bool]:
+        return _is_id_list(values)
+
+
+class Errata(_Spans):
+    """One row per curated finding that a source text is wrong; the text itself is never edited."""
+
+    erratum_id: Series[str] = _id("errata")
+    doc_id: Series[str] = _doc_id()
+    start: Series[int] = _start()
+    end: Series[int] = _end()
+    text: Series[str] = _text()
+    kind: Series[str] = pa.Field(isin=list(ERRATUM_KINDS), description="What is wrong: " + ", ".join(ERRATUM_KINDS) + ".")
+    finding: Series[str] = pa.Field(str_length={"min_value": 1}, description="What the curators found, in words.")
+    speaker_as_printed_entity_id: Series[str] = _entity("Speaker the outlet names, for a misattribution",
+                                                        nullable=True)
+    speaker_likely_entity_id: Series[str] = _entity("Speaker the evidence points to, for a misattribution",
+                                                    nullable=True)
+    affected_ids: Series[object] = pa.Field(metadata={"arrow": "list<string>"}, description="Gold quotes and claims "
+                                            "of this document that the finding concerns (quote_id, claim_id).")
+    evidence: Series[object] = pa.Field(metadata={"arrow": "list<struct<url,says>>"}, description="Sources of the "
+                                        "finding: {url, says}.")
+    found_by: Series[str] = pa.Field(str_length={"min_value": 1}, description="Who found it.")
+    confidence: Series[str] = pa.Field(isin=list(CONFIDENCE), description="How sure the finding is: low, medium, high.")
+    layer: Series[str] = _layer()
+
+    class Config:
+        description = "One row per curated finding that a source text is wrong; the text itself is never edited."
+
+
+MODELS: dict[str, type[pa.DataFrameModel]] = {
+    "documents": Documents, "edits": Edits, "entities": Entities, "mentions": Mentions, "quotes": Quotes,
+    "claims": Claims, "events": Events, "dates": Dates, "sources": Sources, "errata": Errata,
+}
+SPAN_TABLES = ("mentions", "quotes", "claims", "events", "dates", "sources", "errata")
 # Sort keys: rows are written in this order, so the same input gives the same bytes.
 KEYS: dict[str, tuple[str, ...]] = {
     "documents": ("doc_id",),
     "edits": ("doc_id", "clean_start", "clean_end", "raw_start"),
+    "entities": ("entity_id",),
+    **{table: ("doc_id", "start", "end", "layer") for table in SPAN_TABLES},
 }
-_ARROW_TYPES = {"string": pyarrow.string(), "int64": pyarrow.int64(), "date": pyarrow.date32()}
-
 
 def make_doc_id(outlet: str, published: dt.date, raw_sha256: str) -> str:
     return f"{outlet}-{published:%Y%m%d}-{raw_sha256[:10]}"
@@ -168,7 +472,8 @@ def arrow_schema(table: str) -> pyarrow.Schema:
     """The Arrow schema of a released table, each field carrying its description."""
     fields = []
     for name, col in MODELS[table].to_schema().columns.items():
-        arrow_type = _ARROW_TYPES[re.sub(r"\[.*\]$", "", str(col.dtype))]
+        named = (col.metadata or {}).get("arrow")
+        arrow_type = _ARROW_NAMED[named] if named else _ARROW_TYPES[re.sub(r"\[.*\]$", "", str(col.dtype))]
         fields.append(pyarrow.field(name, arrow_type, nullable=col.nullable,
                                     metadata={"description": col.description}))
     return pyarrow.schema(fields)

@@ -15,7 +15,7 @@ import pandera.pandas as pa
 import pyarrow
 
 from warnews.clean import Edit, rebuild
-from warnews.schema import MODELS
+from warnews.schema import MODELS, SPAN_TABLES
 
 # Checks that need more than one table (and the raw files); run after the per-table models.
 CROSS_TABLE_CHECKS = (
@@ -24,6 +24,23 @@ CROSS_TABLE_CHECKS = (
     "edits_match_raw_and_clean_text",
     "edits_rebuild_clean_text",
 )
+# Checks of the annotation tables against the documents, the entities and each other.
+ANNOTATION_CHECKS = (
+    "spans_match_document_text",
+    "entity_references_resolve",
+    "source_references_resolve",
+    "errata_affected_ids_resolve",
+    "mentions_do_not_overlap",
+)
+# Columns holding entity ids (one, or a list), per table.
+ENTITY_COLUMNS = {
+    "mentions": ("entity_id",),
+    "quotes": ("speaker_entity_ids", "reported_by_entity_id"),
+    "claims": ("claimant_entity_ids",),
+    "events": ("actor_entity_ids", "location_entity_id", "reported_by_entity_ids"),
+    "sources": ("source_entity_id", "relayed_by_entity_id"),
+    "errata": ("speaker_as_printed_entity_id", "speaker_likely_entity_id"),
+}
 
 
 @dataclass
@@ -62,12 +79,16 @@ def model_check_names(table: str) -> list[str]:
 
 
 def validate_tables(tables: dict[str, pyarrow.Table], root: Path) -> list[CheckResult]:
-    """Run every model check and every cross-table check; never stops at the first failure."""
+    """Run every check that applies to the tables given (a release of an older version may have
+    fewer tables); never stops at the first failure."""
     frames = {name: table.to_pandas() for name, table in tables.items()}
     results: list[CheckResult] = []
     for name in MODELS:
-        results += _run_model(name, frames[name])
+        if name in frames:
+            results += _run_model(name, frames[name])
     results += _cross_table(frames["documents"], frames["edits"], root)
+    if "entities" in frames:
+        results += _annotation_checks(frames)
     return results
 
 
@@ -138,6 +159,57 @@ def _cross_table(docs: pd.DataFrame, edits: pd.DataFrame, root: Path) -> list[Ch
             fail("edits_rebuild_clean_text", doc.doc_id,
                  f"raw text + edits differs from text at offset {at}: {_short(rebuilt[at:at + 30])} vs "
                  f"{_short(doc.text[at:at + 30])}")
+    return list(results.values())
+
+
+def _as_list(value) -> list:
+    """A cell of an id column as a list: a string, a list (an array from pandas), or nothing (None/NaN)."""
+    if isinstance(value, str):
+        return [value]
+    return [] if value is None or isinstance(value, float) else list(value)
+
+
+def _annotation_checks(frames: dict[str, pd.DataFrame]) -> list[CheckResult]:
+    results = {name: CheckResult(name) for name in ANNOTATION_CHECKS}
+
+    def fail(check: str, doc_id: str | None, message: str) -> None:
+        results[check].failures.append(Failure(doc_id, check, message))
+
+    texts = dict(zip(frames["documents"]["doc_id"], frames["documents"]["text"]))
+    entity_ids = set(frames["entities"]["entity_id"])
+    spans = [t for t in SPAN_TABLES if t in frames]
+    source_ids = set(frames["sources"]["source_id"]) if "sources" in frames else set()
+    claimed = {i for t in ("quotes", "claims") if t in frames for i in frames[t].iloc[:, 0]}
+    for table in spans:
+        df = frames[table]
+        id_column = df.columns[0]
+        for r in df.itertuples(index=False):
+            row_id = getattr(r, id_column)
+            text = texts.get(r.doc_id)
+            if text is None:
+                fail("spans_match_document_text", r.doc_id, f"{row_id}: no such document")
+            elif not (0 <= r.start < r.end <= len(text)) or text[r.start : r.end] != r.text:
+                fail("spans_match_document_text", r.doc_id,
+                     f"{row_id}: text {_short(r.text)} is not documents.text[{r.start}:{r.end}]")
+            for column in ENTITY_COLUMNS.get(table, ()):
+                value = getattr(r, column)
+                for entity_id in _as_list(value):
+                    if entity_id not in entity_ids:
+                        fail("entity_references_resolve", r.doc_id, f"{row_id}: {column} {entity_id!r} is not in entities")
+            for column in ("source_id", "via_source_id") if table != "sources" else ("via_source_id",):
+                value = getattr(r, column, None)
+                if isinstance(value, str) and (value not in source_ids or not value.startswith(r.doc_id + "/")):
+                    fail("source_references_resolve", r.doc_id, f"{row_id}: {column} {value!r} is not a source of this document")
+            if table == "errata":
+                for affected in r.affected_ids:
+                    if affected not in claimed:
+                        fail("errata_affected_ids_resolve", r.doc_id, f"{row_id}: affects {affected!r}, which is no quote or claim")
+    if "mentions" in frames:
+        for (doc_id, layer), group in frames["mentions"].groupby(["doc_id", "layer"], sort=True):
+            ordered = sorted(zip(group["start"], group["end"]))
+            for (s1, e1), (s2, e2) in zip(ordered, ordered[1:]):
+                if s2 < e1:
+                    fail("mentions_do_not_overlap", doc_id, f"{layer} mentions [{s1}, {e1}) and [{s2}, {e2}) overlap")
     return list(results.values())
 
 
