@@ -57,7 +57,7 @@ def test_the_readme_check_against_the_raw_page_works(offline, monkeypatch):
 
 
 def test_pandas_reads_the_release():
-    docs = pd.read_parquet(REPO / "corpus" / "v1.0.0" / "documents.parquet")
+    docs = pd.read_parquet(REPO / "corpus" / "v1.1.0" / "documents.parquet")
     assert list(docs["doc_id"]) == [SEED_DOC_ID]
     text = docs.loc[0, "text"]
     assert text.startswith(START) and text.endswith(END)
@@ -65,3 +65,33 @@ def test_pandas_reads_the_release():
     assert (docs.loc[0, "n_words"], docs.loc[0, "n_sentences"], docs.loc[0, "n_chars"]) == (308, 19, len(text))
     exact = pd.read_parquet(REPO / "corpus" / "v1.0.0" / "documents.parquet", dtype_backend="pyarrow")
     assert str(exact["published"].dtype) == "date32[day][pyarrow]"
+
+
+def test_the_annotation_tables_load_as_configs(offline):
+    from datasets import load_dataset
+
+    quotes = load_dataset(str(REPO), "quotes", split="train", cache_dir=str(offline))
+    gold = [q for q in quotes if q["layer"] == "gold"]
+    assert len(gold) == 12 and any(q["text"] == "maximally" for q in gold)
+    assert {tuple(q["speaker_entity_ids"]) for q in gold} >= {("volodymyr-zelenskyy",), ("china", "brazil")}
+    errata = load_dataset(str(REPO), "errata", split="train", cache_dir=str(offline))
+    assert errata[0]["evidence"][0]["url"].startswith("https://")
+
+
+def test_an_older_release_stays_loadable(offline):
+    from datasets import load_dataset
+
+    old = load_dataset("parquet", data_files=str(REPO / "corpus" / "v1.0.0" / "documents.parquet"), split="train",
+                       cache_dir=str(offline))
+    assert old[0]["doc_id"] == SEED_DOC_ID and old[0]["first_version"] == "1.0.0"
+
+
+def test_the_readme_errata_snippet_works(monkeypatch):
+    monkeypatch.chdir(REPO)
+    quotes = pd.read_parquet("corpus/v1.1.0/quotes.parquet")
+    gold = quotes[quotes["layer"] == "gold"]
+    errata = pd.read_parquet("corpus/v1.1.0/errata.parquet")
+    affected = {i for ids in errata["affected_ids"] for i in ids}
+    hit = gold[gold["quote_id"].isin(affected)]
+    assert len(hit) == 2 and all(list(s) == ["andrii-sybiha"] for s in hit["speaker_entity_ids"])
+    assert errata.loc[0, "speaker_likely_entity_id"] == "andrii-kovalenko"

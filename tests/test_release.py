@@ -21,8 +21,8 @@ def test_the_same_inputs_give_byte_identical_files(tmp_path):
     rel.build_into(REPO, first, "1.0.0")
     rel.build_into(REPO, second, "1.0.0")
     assert snapshot(first) == snapshot(second)
-    assert sorted(p.name for p in first.iterdir()) == [
-        "MANIFEST.sha256", "build.json", "documents.parquet", "edits.parquet", "validation.json"]
+    assert sorted(p.name for p in first.iterdir()) == sorted(
+        ["MANIFEST.sha256", "build.json", "evaluation.json", "validation.json"] + [f"{t}.parquet" for t in MODELS])
 
 
 @pytest.mark.parametrize("table", list(MODELS))
@@ -53,28 +53,31 @@ def test_rows_are_sorted_by_key():
 
 
 def test_release_writes_a_complete_verifiable_folder(repo_copy, run):
-    code, out, err = run(repo_copy, "release", "1.1.0")
+    code, out, err = run(repo_copy, "release", "1.2.0")
     assert code == 0, err
-    folder = repo_copy / "corpus" / "v1.1.0"
+    folder = repo_copy / "corpus" / "v1.2.0"
     check = subprocess.run(["sha256sum", "-c", "MANIFEST.sha256"], cwd=folder, capture_output=True, text=True)
-    assert check.returncode == 0 and check.stdout.count(": OK") == 4
+    assert check.returncode == 0 and check.stdout.count(": OK") == len(MODELS) + 3
     build = json.loads((folder / "build.json").read_text())
-    assert build["version"] == "1.1.0" and build["libraries"]["pyarrow"] == "26.0.1"
-    assert build["tables"] == {"documents": {"file": "documents.parquet", "rows": 1},
-                               "edits": {"file": "edits.parquet", "rows": 11}}
+    assert build["version"] == "1.2.0" and build["libraries"]["pyarrow"] == "26.0.1"
+    assert build["tables"]["documents"] == {"file": "documents.parquet", "rows": 1}
+    assert build["tables"]["edits"] == {"file": "edits.parquet", "rows": 11}
+    assert build["layers"]["quotes"] == {"gold": 12, "rule:quotes_v1": 12}
+    evaluation = json.loads((folder / "evaluation.json").read_text())
+    assert evaluation["version"] == "1.2.0" and evaluation["documents_with_gold"] == 1
     assert build["rules"]["fix_missing_sentence_space"] == {"documents": 1, "edits": 8}
     validation = json.loads((folder / "validation.json").read_text())
     assert validation["passed"] and all(c["status"] == "passed" for c in validation["checks"])
     docs = pq.read_table(folder / "documents.parquet").to_pylist()
     assert docs[0]["doc_id"] == SEED_DOC_ID and docs[0]["first_version"] == "1.0.0"  # first released in 1.0.0
     readme = (repo_copy / "README.md").read_text()
-    assert "path: corpus/v1.1.0/documents.parquet" in readme and "corpus/v1.0.0/documents.parquet" not in readme.split("---")[1]
+    assert "path: corpus/v1.2.0/quotes.parquet" in readme and "corpus/v1.1.0/" not in readme.split("---")[1]
     assert [p.name for p in (repo_copy / "corpus").iterdir() if p.name.startswith(".")] == []
 
 
 @pytest.mark.parametrize("version,message", [
     ("1.0.0", r"corpus/v1.0.0 already exists; released versions are never overwritten"),
-    ("0.9.0", r"version 0.9.0 is not newer than the released 1.0.0"),
+    ("1.0.5", r"version 1.0.5 is not newer than the released 1.1.0"),
     ("1.0", r"version '1.0' is not a semantic version"),
     ("v1.2.0", r"version 'v1.2.0' is not a semantic version"),
 ])
@@ -95,9 +98,9 @@ def test_a_release_interrupted_midway_leaves_nothing_behind(repo_copy, monkeypat
 
     monkeypatch.setattr(rel, "write_manifest", crash)
     with pytest.raises(KeyboardInterrupt):
-        rel.release(repo_copy, "1.1.0")
+        rel.release(repo_copy, "1.2.0")
     assert snapshot(repo_copy / "corpus") == before
-    assert sorted(p.name for p in (repo_copy / "corpus").iterdir()) == ["v1.0.0"]
+    assert sorted(p.name for p in (repo_copy / "corpus").iterdir()) == ["v1.0.0", "v1.1.0"]
 
 
 def test_an_interrupted_build_keeps_the_previous_staging(repo_copy, monkeypatch):
@@ -118,9 +121,15 @@ def test_an_interrupted_build_keeps_the_previous_staging(repo_copy, monkeypatch)
 def test_verify_proves_the_committed_release(run):
     code, out, err = run(REPO, "verify")
     assert code == 0, err
-    assert "manifest of corpus/v1.0.0: ok" in out
-    assert "rebuilt 1.0.0 from raw/: 5 of 5 files byte-identical" in out
-    assert out.strip().endswith("PASSED: the release is byte-identical to a fresh build from raw/")
+    assert "manifest of corpus/v1.1.0: ok" in out
+    assert f"rebuilt 1.1.0 from raw/: {len(MODELS) + 4} of {len(MODELS) + 4} files byte-identical" in out
+    assert out.strip().endswith("PASSED: every compared file is byte-identical to a fresh build from raw/")
+
+
+def test_verify_of_an_older_release_compares_its_tables(run):
+    code, out, err = run(REPO, "verify", "1.0.0")
+    assert code == 0, err
+    assert "rebuilt 1.0.0 from raw/: 2 of 2 tables (built by warnews 1.0.0, so its reports are not compared)" in out
 
 
 def test_verify_names_a_corrupted_parquet_file(repo_copy, run):
@@ -139,20 +148,20 @@ def test_verify_names_a_corrupted_parquet_file(repo_copy, run):
 
 def test_verify_names_a_file_the_manifest_does_not_list(repo_copy, run):
     (repo_copy / "corpus" / "v1.0.0" / "notes.txt").write_text("added later")
-    code, _, err = run(repo_copy, "verify")
+    code, _, err = run(repo_copy, "verify", "1.0.0")
     assert code == 1 and "notes.txt: not listed in MANIFEST.sha256" in err
 
 
 def test_verify_of_an_unknown_version_says_which_exist(repo_copy, run):
     code, _, err = run(repo_copy, "verify", "2.0.0")
-    assert code == 1 and "no such release; released: 1.0.0" in err
+    assert code == 1 and "no such release; released: 1.0.0, 1.1.0" in err
 
 
 def test_build_reports_what_it_did(repo_copy, run):
     shutil.rmtree(repo_copy / "corpus")
     code, out, _ = run(repo_copy, "build")
     assert code == 0
-    assert f"-> {SEED_DOC_ID} (11 edits)" in out
+    assert f"-> {SEED_DOC_ID} (11 edits, gold)" in out
     assert "edits per rule: normalize_nfc 0, strip_surrounding_whitespace 1, strip_page_chrome 1, " \
            "strip_outlet_trailer 1, fix_missing_sentence_space 8" in out
     assert "built 1.0.0 into" in out  # the first build is stamped 1.0.0

@@ -13,7 +13,8 @@ import pytest
 from conftest import REPO, SEED_DOC_ID
 from warnews.release import build_tables
 from warnews.schema import arrow_schema
-from warnews.validate import CROSS_TABLE_CHECKS, model_check_names, validate_tables
+from warnews.schema import MODELS
+from warnews.validate import ANNOTATION_CHECKS, CROSS_TABLE_CHECKS, model_check_names, validate_tables
 
 
 @pytest.fixture(scope="module")
@@ -38,7 +39,7 @@ def test_the_build_passes_every_check(tables):
     assert [r.check for r in results if not r.passed] == []
     names = [r.check for r in results]
     assert len(names) == len(set(names))
-    assert names == model_check_names("documents") + model_check_names("edits") + list(CROSS_TABLE_CHECKS)
+    assert names == [n for t in MODELS for n in model_check_names(t)] + list(CROSS_TABLE_CHECKS) + list(ANNOTATION_CHECKS)
 
 
 CORRUPTIONS = {
@@ -59,6 +60,20 @@ CORRUPTIONS = {
     "merged rule with unknown part": ("edits", "rule", "normalize_nfc+guess", ["edits.rule: rule_is_known"]),
     "edit text changed": ("edits", "clean_text", "X", ["edits: span_lengths_match_texts",
                                                        "edits_match_raw_and_clean_text", "edits_rebuild_clean_text"]),
+    "span text not the document's": ("mentions", "text", "Kyiv", ["spans_match_document_text"]),
+    "span outside the document": ("mentions", "end", 10_000, ["spans_match_document_text", "mentions: id_matches_span"]),
+    "unknown entity": ("mentions", "entity_id", "atlantis", ["entity_references_resolve"]),
+    "unknown speaker": ("quotes", "speaker_entity_ids", ["atlantis"], ["entity_references_resolve"]),
+    "speaker list with a non-id": ("quotes", "speaker_entity_ids", ["Not An Id"],
+                                   ["quotes.speaker_entity_ids: is_list_of_entity_ids", "entity_references_resolve"]),
+    "unknown source": ("quotes", "source_id", "news-az-20241214-3517843f41/sources/gold/0-5",
+                       ["source_references_resolve"]),
+    "erratum affecting nothing": ("errata", "affected_ids", ["nothing"], ["errata_affected_ids_resolve"]),
+    "layer not in the list": ("mentions", "layer", "manual", ["mentions.layer: isin", "mentions: id_matches_span"]),
+    "id not derived from the span": ("claims", "claim_id", "claim-1", ["claims: id_matches_span"]),
+    "empty span": ("dates", "end", 0, ["dates: span_is_not_empty", "spans_match_document_text"]),
+    "unknown claim kind": ("claims", "kind", "rumour", ["claims.kind: isin"]),
+    "made-up wikidata id": ("entities", "wikidata", "Ukraine", ["entities.wikidata: str_matches"]),
     "edit to an unknown document": ("edits", "doc_id", "news-az-20241214-0000000000", ["edits_resolve_to_documents",
                                                                                       "edits_rebuild_clean_text"]),
 }
@@ -67,13 +82,24 @@ CORRUPTIONS = {
 @pytest.mark.parametrize("case", sorted(CORRUPTIONS))
 def test_each_check_fires_on_a_corrupted_table(case, tables):
     table, column, value, expected = CORRUPTIONS[case]
-    row = 1 if table == "edits" else 0
+    row = 0 if table in ("documents", "errata") else 1
     broken = dict(tables, **{table: _set(tables[table], column, row, value)})
     failed = _failed(broken)
     for check in expected:
         assert check in failed, f"{check} did not fire; fired: {sorted(failed)}"
     for check, messages in failed.items():  # `doc_id: check: message`
         assert all(re.match(rf"^.+?: {re.escape(check)}: \S", m) for m in messages), messages
+
+
+def test_overlapping_mentions_of_one_layer_fail(tables):
+    mentions = tables["mentions"].to_pylist()
+    first = next(m for m in mentions if m["layer"] == "gold" and m["text"] == "Volodymyr Zelenskyy")
+    shorter = dict(first, start=first["start"] + 10, text="Zelenskyy")
+    shorter["mention_id"] = first["mention_id"].replace(f"/{first['start']}-", f"/{shorter['start']}-")
+    broken = pyarrow.Table.from_pylist(mentions + [shorter], schema=tables["mentions"].schema)
+    failed = _failed(dict(tables, mentions=broken))
+    assert list(failed) == ["mentions_do_not_overlap"]
+    assert failed["mentions_do_not_overlap"] == [f"{SEED_DOC_ID}: mentions_do_not_overlap: gold mentions [10, 29) and [20, 29) overlap"]
 
 
 def test_an_edit_removed_breaks_the_rebuild(tables):
@@ -108,7 +134,7 @@ def test_validate_command_prints_failures_and_exits_1(tables, repo_copy, run):
     lines = out.strip().splitlines()
     assert code == 1
     assert f"{SEED_DOC_ID}: documents.text: text_is_nfc: text: text_is_nfc failed for 'Cafe\u0301.'" in lines
-    assert re.match(r"^FAILED: \d+ failure\(s\) in \d+ of \d+ checks \(rows: documents 1, edits 11\)$", lines[-1])
+    assert re.match(r"^FAILED: \d+ failure\(s\) in \d+ of \d+ checks \(rows: documents 1, edits 11, entities 16, ", lines[-1])
 
 
 def test_validate_command_passes_on_the_release(run):

@@ -7,6 +7,7 @@ when they are stale.
 
 from __future__ import annotations
 
+import json
 import re
 import warnings
 from pathlib import Path
@@ -20,6 +21,7 @@ SCHEMA_DIR = "schema"
 DEFAULT_CONFIG = "documents"
 _CONFIGS = re.compile(r"^configs:\n(?:(?:- |  ).*\n)*", re.M)
 _COLUMNS = re.compile(r"(<!-- BEGIN columns -->\n).*?(<!-- END columns -->)", re.S)
+_EVALUATION = re.compile(r"(<!-- BEGIN evaluation -->\n).*?(<!-- END evaluation -->)", re.S)
 
 
 def schema_yaml(table: str) -> str:
@@ -41,9 +43,9 @@ _BUILTIN_CHECKS = {"str_matches", "str_length", "isin", "greater_than_or_equal_t
                    "in_range", "equal_to", "not_equal_to"}
 
 
-def configs_yaml(version: str) -> str:
+def configs_yaml(version: str, tables: list[str]) -> str:
     lines = ["configs:"]
-    for table in MODELS:
+    for table in tables:
         lines += [f"- config_name: {table}", "  data_files:", "  - split: train",
                   f"    path: corpus/v{version}/{table}.parquet"]
         if table == DEFAULT_CONFIG:
@@ -65,11 +67,30 @@ def _cell(text: str) -> str:
     return text.replace("|", "\\|").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def render_readme(text: str, version: str) -> str:
-    if not _CONFIGS.search(text) or not _COLUMNS.search(text):
-        raise WarnewsError(f"{README}: the 'configs:' block or the <!-- BEGIN columns --> markers are missing")
-    text = _CONFIGS.sub(lambda m: configs_yaml(version), text, count=1)
-    return _COLUMNS.sub(lambda m: m.group(1) + columns_markdown() + m.group(2), text, count=1)
+def evaluation_markdown(evaluation: dict) -> str:
+    lines = [f"Measured on the {evaluation['documents_with_gold']} document(s) with gold annotations "
+             f"(release {evaluation['version']}, `evaluation.json`): exact spans; `+entity`, `+kind`, `+speaker`, "
+             "`+value` also require that attribute to match.", "",
+             "| layer | table | score | precision | recall | F1 | gold | predicted |", "|---|---|---|---|---|---|---|---|"]
+    for layer, result in evaluation["layers"].items():
+        for name, s in result["scores"].items():
+            lines.append(f"| `{layer}` | {result['table']} | {name} | {s['precision']:.3f} | {s['recall']:.3f} | "
+                         f"{s['f1']:.3f} | {s['tp'] + s['fn']} | {s['tp'] + s['fp']} |")
+    return "\n".join(lines) + "\n"
+
+
+def render_readme(text: str, root: Path, version: str) -> str:
+    if not _CONFIGS.search(text) or not _COLUMNS.search(text) or not _EVALUATION.search(text):
+        raise WarnewsError(f"{README}: the 'configs:' block or the <!-- BEGIN columns/evaluation --> markers are missing")
+    folder = root / "corpus" / f"v{version}"
+    tables = [t for t in MODELS if (folder / f"{t}.parquet").is_file()]
+    text = _CONFIGS.sub(lambda m: configs_yaml(version, tables), text, count=1)
+    text = _COLUMNS.sub(lambda m: m.group(1) + columns_markdown() + m.group(2), text, count=1)
+    evaluation_file = folder / "evaluation.json"
+    if evaluation_file.is_file():
+        table = evaluation_markdown(json.loads(evaluation_file.read_text(encoding="utf-8")))
+        text = _EVALUATION.sub(lambda m: m.group(1) + table + m.group(2), text, count=1)
+    return text
 
 
 def expected_files(root: Path) -> dict[Path, str]:
@@ -78,7 +99,7 @@ def expected_files(root: Path) -> dict[Path, str]:
     if not known:
         raise WarnewsError("no release under corpus/ yet: the card's configs need one (run warnews release)")
     readme = root / README
-    files = {readme: render_readme(readme.read_text(encoding="utf-8"), known[-1])}
+    files = {readme: render_readme(readme.read_text(encoding="utf-8"), root, known[-1])}
     for table in MODELS:
         files[root / SCHEMA_DIR / f"{table}.yaml"] = schema_yaml(table)
     return files

@@ -32,8 +32,10 @@ def cmd_validate(args) -> int:
         what = f"release {args.version}" if args.version else "staged build (run `warnews build` first)"
         raise WarnewsError(f"{folder}: no {what}")
     tables = {}
-    for name in MODELS:
+    for name in MODELS:  # an older release has fewer tables; documents and edits are in every one
         path = folder / f"{name}.parquet"
+        if not path.exists() and name not in ("documents", "edits"):
+            continue
         try:
             tables[name] = pq.read_table(path)
         except (OSError, ValueError) as err:
@@ -61,7 +63,7 @@ def cmd_verify(args) -> int:
     if problems:
         print(f"FAILED: {len(problems)} problem(s); a released version must equal a fresh build of raw/", file=sys.stderr)
         return 1
-    _say("PASSED: the release is byte-identical to a fresh build from raw/")
+    _say("PASSED: every compared file is byte-identical to a fresh build from raw/")
     return 0
 
 

@@ -54,17 +54,8 @@ def load_entities(root: Path) -> dict[str, Entity]:
     path = root / KNOWLEDGE_DIR / "entities.yaml"
     if not path.is_file():
         raise WarnewsError(f"{path}: missing; the annotation layers link to the entities listed there")
-    data = read_yaml(path, LineLoader)
-    if not isinstance(data, list):
-        raise WarnewsError(f"{path}: expected a list of entities")
     entities: dict[str, Entity] = {}
-    for item in data:
-        where = f"{path}:{item.get('__line__', '?') if isinstance(item, dict) else '?'}"
-        if not isinstance(item, dict):
-            raise WarnewsError(f"{where}: each entity is a mapping")
-        unknown = sorted(set(item) - _ENTITY_KEYS - {"__line__"})
-        if unknown:
-            raise WarnewsError(f"{where}: unknown key(s) {', '.join(unknown)}")
+    for item, where in _entries(path, _ENTITY_KEYS):
         for key in ("id", "type", "name", "checked"):
             if not isinstance(item.get(key), str) or not item[key]:
                 raise WarnewsError(f"{where}: entity needs a non-empty {key!r}")
@@ -90,6 +81,21 @@ def load_entities(root: Path) -> dict[str, Entity]:
     return entities
 
 
+def _entries(path: Path, allowed: set[str]):
+    """(entry, "file:line") for each mapping of a YAML list, refusing keys not in `allowed`."""
+    data = read_yaml(path, LineLoader) or []
+    if not isinstance(data, list):
+        raise WarnewsError(f"{path}: expected a YAML list of entries")
+    for item in data:
+        if not isinstance(item, dict):
+            raise WarnewsError(f"{path}: each entry is a mapping, not {item!r}")
+        where = f"{path}:{item['__line__']}"
+        unknown = sorted(set(item) - allowed - {"__line__"})
+        if unknown:
+            raise WarnewsError(f"{where}: unknown key(s) {', '.join(unknown)}")
+        yield item, where
+
+
 def _strings(item: dict, key: str, where: str) -> list[str]:
     values = item.get(key) or []
     if not isinstance(values, list) or not all(isinstance(v, str) and v for v in values):
@@ -111,17 +117,8 @@ def load_errata(root: Path, entities: dict[str, Entity]) -> list[dict]:
     path = root / KNOWLEDGE_DIR / "errata.yaml"
     if not path.is_file():
         return []
-    data = read_yaml(path, LineLoader) or []
-    if not isinstance(data, list):
-        raise WarnewsError(f"{path}: expected a list of findings")
     errata = []
-    for item in data:
-        where = f"{path}:{item.get('__line__', '?') if isinstance(item, dict) else '?'}"
-        if not isinstance(item, dict):
-            raise WarnewsError(f"{where}: each finding is a mapping")
-        unknown = sorted(set(item) - _ERRATUM_KEYS - {"__line__"})
-        if unknown:
-            raise WarnewsError(f"{where}: unknown key(s) {', '.join(unknown)}")
+    for item, where in _entries(path, _ERRATUM_KEYS):
         missing = sorted(k for k in _ERRATUM_KEYS - {"document", "likely_speaker", "speaker_as_printed"} if not item.get(k))
         if missing:
             raise WarnewsError(f"{where}: missing key(s) {', '.join(missing)}")

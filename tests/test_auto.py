@@ -1,0 +1,108 @@
+"""Automatic layers on small texts written for these tests (synthetic, not news), and the
+evaluation arithmetic."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from warnews.auto import Gazetteer, dates_v1, mentions_v1, quotes_v1
+from warnews.evaluate import evaluate, prf
+from warnews.knowledge import Entity
+
+PUBLISHED = dt.date(2024, 12, 14)  # a Saturday
+
+
+def _entity(entity_id, type_, name, aliases=(), demonyms=(), description=None):
+    return Entity(entity_id, type_, name, tuple(aliases), tuple(demonyms), description, None, None, None, (), None,
+                  None, None, "synthetic test entity")
+
+
+ENTITIES = {e.entity_id: e for e in [
+    _entity("anna-petrenko", "PERSON", "Anna Petrenko", ["Petrenko"], description="President of Examplestan"),
+    _entity("ivan-sydorenko", "PERSON", "Ivan Sydorenko", ["Sydorenko"], description="Minister of Examples"),
+    _entity("examplestan", "GPE", "Examplestan", demonyms=["Examplestani"]),
+    _entity("north-examplestan", "GPE", "North Examplestan"),
+    _entity("agency-a", "ORG", "Agency A", ["AA"]),
+    _entity("agency-b", "ORG", "Agency B", ["AA"]),  # "AA" names two entities: not sure, left out
+]}
+GAZ = Gazetteer.from_entities(ENTITIES)
+
+
+def test_mentions_are_whole_words_longest_first():
+    text = "North Examplestan and Examplestan; Examplestani troops; Examplestanis; AA said."
+    found = [(r["text"], r["entity_id"], r["label"]) for r in mentions_v1("d-20240101-0000000000", text, GAZ)]
+    assert found == [("North Examplestan", "north-examplestan", "GPE"), ("Examplestan", "examplestan", "GPE"),
+                     ("Examplestani", "examplestan", "NORP")]
+
+
+def test_direct_quote_after_and_before_the_quotation():
+    text = "“We will win,” Petrenko said. Sydorenko said: “We are ready.”"
+    quotes = quotes_v1("d-20240101-0000000000", text, GAZ, ENTITIES, [])
+    assert [(q["text"], q["kind"], q["speaker_entity_ids"], q["cue"]) for q in quotes] == [
+        ("We will win,", "direct", ["anna-petrenko"], "said"), ("We are ready.", "direct", ["ivan-sydorenko"], "said")]
+
+
+def test_pronouns_and_the_president_skip_names_inside_quotations():
+    text = ("President Anna Petrenko spoke. “Sydorenko is right,” the president said. "
+            "“It is done,” she said. He later left.")
+    quotes = quotes_v1("d-20240101-0000000000", text, GAZ, ENTITIES, [])
+    assert [q["speaker_entity_ids"] for q in quotes] == [["anna-petrenko"], ["anna-petrenko"]]
+    assert quotes[0]["speaker_role"] == "the president" and quotes[1]["speaker_role"] == "President"
+
+
+def test_partial_and_indirect_speech():
+    text = "Sydorenko emphasized that the plan is “final” now. On Dec. 14, Agency A reported that the talks ended."
+    dates = dates_v1("d-20240101-0000000000", text, PUBLISHED)
+    quotes = quotes_v1("d-20240101-0000000000", text, GAZ, ENTITIES, dates)
+    by_text = {q["text"]: q for q in quotes}
+    assert by_text["final"]["kind"] == "partial" and by_text["final"]["speaker_entity_ids"] == ["ivan-sydorenko"]
+    assert by_text["the plan is “final” now"]["kind"] == "indirect"
+    talks = by_text["the talks ended"]
+    assert talks["kind"] == "indirect" and talks["speaker_entity_ids"] == ["agency-a"]
+    assert (talks["statement_date"], talks["statement_date_basis"]) == (dt.date(2024, 12, 14), "explicit")
+
+
+def test_a_quote_without_a_speaker_keeps_an_empty_speaker_list():
+    quotes = quotes_v1("d-20240101-0000000000", "“Nobody knows.”", GAZ, ENTITIES, [])
+    assert [(q["kind"], q["speaker_entity_ids"]) for q in quotes] == [("direct", [])]
+
+
+@pytest.mark.parametrize("text,value,precision,kind", [
+    ("on December 14", dt.date(2024, 12, 14), "day", "explicit"),
+    ("on Dec. 3", dt.date(2024, 12, 3), "day", "explicit"),
+    ("on 2 March 2022", dt.date(2022, 3, 2), "day", "explicit"),
+    ("since February 2022", dt.date(2022, 2, 1), "month", "explicit"),
+    ("on December 30", dt.date(2024, 12, 30), "day", "explicit"),  # within a month after publication
+    ("on March 5", dt.date(2024, 3, 5), "day", "explicit"),
+    ("on Thursday", dt.date(2024, 12, 12), "day", "relative"),
+    ("on Saturday", dt.date(2024, 12, 14), "day", "relative"),
+    ("yesterday", dt.date(2024, 12, 13), "day", "relative"),
+])
+def test_dates_are_normalized_against_publication(text, value, precision, kind):
+    (row,) = dates_v1("d-20240101-0000000000", f"It happened {text}.", PUBLISHED)
+    assert (row["value"], row["precision"], row["kind"]) == (value, precision, kind)
+
+
+def test_a_date_far_after_publication_is_from_the_year_before():
+    (row,) = dates_v1("d-20240101-0000000000", "on December 28", dt.date(2025, 1, 3))
+    assert row["value"] == dt.date(2024, 12, 28)
+
+
+def test_impossible_dates_and_bare_numbers_are_left_alone():
+    assert dates_v1("d-20240101-0000000000", "On February 30 and in 300 cases, May we?", PUBLISHED) == []
+
+
+def test_prf():
+    assert prf({1, 2, 3}, {2, 3, 4, 5}) == {"tp": 2, "fp": 1, "fn": 2, "precision": 0.6667, "recall": 0.5, "f1": 0.5714}
+    assert prf(set(), set())["f1"] == 0.0
+
+
+def test_evaluation_counts_only_documents_with_gold():
+    row = {"doc_id": "a", "start": 0, "end": 3, "entity_id": "x"}
+    tables = {"mentions": [dict(row, layer="gold"), dict(row, layer="rule:mentions_v1"),
+                           dict(row, doc_id="b", layer="rule:mentions_v1")], "quotes": [], "dates": []}
+    result = evaluate(tables, {"a"})
+    scores = result["layers"]["rule:mentions_v1"]["scores"]["span+entity"]
+    assert (scores["tp"], scores["fp"], scores["fn"]) == (1, 0, 0)
