@@ -6,6 +6,8 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from warnews.auto import Gazetteer, dates_v1, mentions_v1, quotes_v1
 from warnews.evaluate import evaluate, prf
@@ -106,3 +108,33 @@ def test_evaluation_counts_only_documents_with_gold():
     result = evaluate(tables, {"a"})
     scores = result["layers"]["rule:mentions_v1"]["scores"]["span+entity"]
     assert (scores["tp"], scores["fp"], scores["fn"]) == (1, 0, 0)
+
+
+def test_according_to_attributes_quotes_and_reported_speech():
+    text = ("“Supplies arrived,” according to Agency A. According to Sydorenko, “the bridge holds.” "
+            "The front is stable, according to Petrenko. According to Agency A, talks will resume.")
+    quotes = quotes_v1("d-20240101-0000000000", text, GAZ, ENTITIES, [])
+    found = [(q["text"], q["kind"], q["speaker_entity_ids"], q["cue"]) for q in quotes]
+    assert found == [
+        ("Supplies arrived,", "direct", ["agency-a"], "according to"),
+        ("the bridge holds.", "partial", ["ivan-sydorenko"], "According to"),
+        ("The front is stable", "indirect", ["anna-petrenko"], "according to"),
+        ("talks will resume", "indirect", ["agency-a"], "according to"),
+    ]
+
+
+_PIECES = st.lists(st.sampled_from(["“", "”", "‘", "’", ". ", ", ", " said", " according to ", "Petrenko", "he",
+                                    "The president", " that ", "Agency A", "Dec. 14", "May 9", "on Friday", "x",
+                                    "Examplestani", "\n\n"])).map("".join)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.one_of(st.text(), _PIECES))
+def test_automatic_layers_run_on_any_text(text):
+    dates = dates_v1("d-20240101-0000000000", text, PUBLISHED)
+    rows = dates + mentions_v1("d-20240101-0000000000", text, GAZ) + quotes_v1(
+        "d-20240101-0000000000", text, GAZ, ENTITIES, dates)
+    for row in rows:
+        assert 0 <= row["start"] < row["end"] <= len(text) and text[row["start"]:row["end"]] == row["text"]
+    ids = [r.get("quote_id") or r.get("mention_id") or r.get("date_id") for r in rows]
+    assert len(ids) == len(set(ids))

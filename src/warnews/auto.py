@@ -3,9 +3,9 @@
 Each row names its layer with a version (`rule:mentions_v1`, …); a change to a rule's behaviour
 gets a new version. Gold (gold.py) is the yardstick for these layers (evaluate.py).
 - rule:mentions_v1: gazetteer of entity names, aliases and demonyms; whole words, longest match.
-- rule:quotes_v1: quotation marks with attribution (`“…,” X said`, `X said: “…”`), partial quotes
-  credited to the subject of the sentence's speech verb, and indirect speech
-  (`X confirmed that …`); `he`/`she`/`the president` resolve to the last matching person named
+- rule:quotes_v1: quotation marks with attribution (`“…,” X said`, `X said: “…”`,
+  `according to X`), partial quotes credited to the subject of the sentence's speech verb, and
+  indirect speech (`X confirmed that …`, `According to X, …`, `…, according to X`); `he`/`she`/`the president` resolve to the last matching person named
   outside quotation marks.
 - rule:dates_v1: calendar dates (`December 14`, `Dec. 14`, `14 December 2024`, `December 2024`),
   weekdays and `yesterday`/`today`, normalized against the publication date.
@@ -135,6 +135,11 @@ _WHO = (rf"(?P<who>(?:(?P<title>{'|'.join(map(re.escape, TITLES))}) )?(?:the )?{
 _APPOSITIVE = r"(?P<appos>, [^,“”]{3,80},| \([^()]{3,80}\))?"
 _AFTER = re.compile(rf"^,?\s*{_WHO} (?:also )?(?P<cue>{'|'.join(DIRECT_CUES)})\b")
 _BEFORE = re.compile(rf"{_WHO}{_APPOSITIVE} (?:also )?(?P<cue>{'|'.join(DIRECT_CUES)})(?: \w+)?:\s*$")
+_AFTER_ACCORDING = re.compile(rf"^,?\s*(?P<cue>according to) {_WHO}")
+_BEFORE_ACCORDING = re.compile(rf"(?P<cue>[Aa]ccording to) {_WHO}{_APPOSITIVE},\s*$")
+# `…, according to X.` and `According to X, …`: the outlet relays X without a speech verb.
+_ACCORDING_AFTER = re.compile(rf"(?P<content>[^“”]+?), according to {_WHO}{_APPOSITIVE}\s*[.!?]?$")
+_ACCORDING_BEFORE = re.compile(rf"According to {_WHO}{_APPOSITIVE}, (?P<content>[^“].*?)\s*[.!?]?$")
 _CUE_IN_SENTENCE = re.compile(rf"{_WHO}{_APPOSITIVE} (?:also )?(?P<cue>{'|'.join(INDIRECT_CUES)})\b")
 _INDIRECT = re.compile(
     rf"(?:(?:On|In|At|By) [^,]{{3,40}}, |That same day, |Earlier, |Later, )?{_WHO}{_APPOSITIVE} (?:also )?"
@@ -177,10 +182,21 @@ class _Resolver:
             return _Speaker((earlier[-1],), role)
         name = who[len(title) + 1:] if title else who
         name = name[4:] if name.startswith("the ") else name
-        hit = self.gazetteer.forms.get(name)
+        hit = self._lookup(name)
         if hit is None or self.entities[hit[0]].type not in ("PERSON", "ORG"):
             return _Speaker((), title or appos)
         return _Speaker((hit[0],), title or appos or self.first_title.get(hit[0]))
+
+    def _lookup(self, name: str):
+        """The longest leading run of words that the gazetteer knows (`Agency A. According` ->
+        `Agency A`): a capitalized word after the name may start the next sentence."""
+        words = name.split(" ")
+        for k in range(len(words), 0, -1):
+            candidate = " ".join(words[:k])
+            hit = self.gazetteer.forms.get(candidate) or self.gazetteer.forms.get(candidate.rstrip("."))
+            if hit:
+                return hit
+        return None
 
 
 def quotation_spans(text: str) -> list[tuple[int, int]]:
@@ -219,14 +235,15 @@ def quotes_v1(doc_id: str, text: str, gazetteer: Gazetteer, entities: dict[str, 
             continue
         before = text[:opened].rstrip()
         starts_sentence = not before or before[-1] in ".!?”\n"
-        after = _AFTER.match(text[closed + 1:])
-        lead = _BEFORE.search(text[max(0, opened - 200):opened])
+        after = _AFTER.match(text[closed + 1:]) or _AFTER_ACCORDING.match(text[closed + 1:])
+        window = text[max(0, opened - 200):opened]
+        lead = _BEFORE.search(window) or _BEFORE_ACCORDING.search(window)
         if after:
             speaker = resolver.resolve(after, closed)
             add(start, end, "direct" if starts_sentence else "partial", speaker, after.group("cue"))
-        elif lead:
+        elif lead:  # `X said: “Full sentence.”` is direct; `According to X, “a phrase”` partial
             speaker = resolver.resolve(lead, opened)
-            add(start, end, "direct", speaker, lead.group("cue"))
+            add(start, end, "direct" if text[start].isupper() else "partial", speaker, lead.group("cue"))
         else:
             sentence_start = next((s for s, e in sentences if s <= opened < e), 0)
             cues = list(_CUE_IN_SENTENCE.finditer(text, sentence_start, opened))
@@ -237,10 +254,13 @@ def quotes_v1(doc_id: str, text: str, gazetteer: Gazetteer, entities: dict[str, 
     for s, e in sentences:
         if any(o <= s <= c for o, c in pairs):
             continue  # a sentence inside a direct quotation is the speaker's, not indirect speech
-        m = _INDIRECT.match(text, s, e)
+        m = _INDIRECT.match(text, s, e) or _ACCORDING_BEFORE.match(text, s, e) or _ACCORDING_AFTER.match(text, s, e)
         if m is None:
             continue
         content = (m.start("content"), m.end("content"))
         body = text[content[0]:content[1]].rstrip(" ,")
-        add(content[0], content[0] + len(body), "indirect", resolver.resolve(m, s), m.group("cue"))
+        if not body:
+            continue
+        cue = m.groupdict().get("cue") or "according to"
+        add(content[0], content[0] + len(body), "indirect", resolver.resolve(m, s), cue)
     return sorted(rows, key=lambda r: (r["start"], r["end"]))
