@@ -16,7 +16,7 @@ from warnews.clean import (RULES, Alignment, Change, CleanContext, clean_text, l
 from warnews.errors import WarnewsError
 from warnews.ingest import read_raw
 
-PROFILE = load_profile(REPO / "outlets" / "news-az.yaml")
+PROFILE = load_profile(REPO / "outlets" / "news-az.yaml").with_generic(load_profile(REPO / "outlets" / "_all.yaml"))
 PROTECTED = frozenset(n.casefold() for n in PROFILE.protected_names)
 CTX = CleanContext("test.txt", dt.date(2024, 12, 14), PROFILE, PROTECTED)
 RULE = dict(RULES)
@@ -26,6 +26,20 @@ CASES = [
     ("normalize_nfc", "Cafe\u0301 in Kyiv", "Café in Kyiv"),
     ("normalize_nfc", "Київ и\u0306", "Київ й"),
     ("normalize_nfc", "already “composed” é", "already “composed” é"),
+    ("repair_mojibake", "CafÃ© â€œquoteâ€\x9d", "Café “quote”"),
+    ("repair_mojibake", "Ð¡Ð»Ð°Ð²Ð° Ð£ÐºÑ€Ð°Ñ—Ð½Ñ–", "Слава Україні"),
+    ("repair_mojibake", "Kyiv said Â that", "Kyiv said \u00a0that"),
+    ("repair_mojibake", "“curly” quotes, naïve façade — déjà vu, ﬁne, ＡＢＣ", "“curly” quotes, naïve façade — déjà vu, ﬁne, ＡＢＣ"),
+    ("repair_mojibake", "AT&amp;T said", "AT&amp;T said"),
+    ("remove_zero_width", "Kyiv\u200b said\ufeff.", "Kyiv said."),
+    ("remove_zero_width", "\u200cنمی\u200cخواهم 👩\u200d💻", "\u200cنمی\u200cخواهم 👩\u200d💻"),
+    ("replace_no_break_spaces", "16\u00a0px and 5\u202fkm", "16 px and 5 km"),
+    ("strip_boilerplate_lines", "First.\n\nAdvertisement\n\nSecond.", "First.\n\nSecond."),
+    ("strip_boilerplate_lines", "First.\nADVERTISEMENT\nSecond.\n\nAdvertisement", "First.\nSecond."),
+    ("strip_boilerplate_lines", "First.\n\nPhoto: Reuters/Gleb Garanich\n\nSecond.", "First.\n\nSecond."),
+    ("strip_boilerplate_lines", "Advertisement revenue fell.\n\nThe photo: a ruin.", "Advertisement revenue fell.\n\nThe photo: a ruin."),
+    ("strip_boilerplate_lines", "Photo: the minister said the bridge held. It did.", "Photo: the minister said the bridge held. It did."),
+    ("strip_boilerplate_lines", "Advertisement", "Advertisement"),
     ("strip_surrounding_whitespace", "  \n text \n", "text"),
     ("strip_surrounding_whitespace", "text", "text"),
     ("strip_page_chrome", "date 2024-12-14 + ↺ − 16 px\n\nBody.", "Body."),
@@ -114,6 +128,8 @@ def test_seed_edits_rebuild_the_clean_text_and_map_to_raw(seed):
         assert result.text[e.clean_start : e.clean_end] == e.clean_text
     rules = [e.rule for e in result.edits]
     assert rules.count("fix_missing_sentence_space") == 8
+    assert not any(r in rules for r in ("repair_mojibake", "remove_zero_width", "replace_no_break_spaces",
+                                        "strip_boilerplate_lines"))  # the seed has none of these
     assert rules.count("strip_page_chrome") == rules.count("strip_outlet_trailer") == 1
 
 
@@ -166,8 +182,9 @@ def test_composed_edits_always_rebuild_the_text(data):
 
 
 # News-like pieces glued at random, so chrome, trailers and glued sentences actually occur.
-_NEWSY = st.lists(st.sampled_from(list("ab AZ.?!“”‘’\n\u0301\u00a0\u200bйиеé")
-                                  + ["News.Az", "said.The", "date 2024-12-14 + ↺ − 16 px\n", "\n\n"])).map("".join)
+_NEWSY = st.lists(st.sampled_from(list("ab AZ.?!“”‘’\n\u0301\u00a0\u200b\ufeffйиеé")
+                                  + ["News.Az", "said.The", "date 2024-12-14 + ↺ − 16 px\n", "\n\n", "Advertisement\n",
+                                     "Ã©", "â€œ", "Photo: AP", "\r\n"])).map("".join)
 
 
 @settings(max_examples=300, deadline=None)

@@ -9,6 +9,9 @@ import pytest
 
 from conftest import REPO, SEED_DOC_ID, SEED_RAW
 from warnews.clean import Edit, rebuild
+from warnews.release import releases
+
+NEWEST = releases(REPO)[-1]
 
 START = "President Volodymyr Zelenskyy confirmed on December 14"
 END = "like everyone else,” Sybiha said."
@@ -57,13 +60,13 @@ def test_the_readme_check_against_the_raw_page_works(offline, monkeypatch):
 
 
 def test_pandas_reads_the_release():
-    docs = pd.read_parquet(REPO / "corpus" / "v1.1.0" / "documents.parquet")
+    docs = pd.read_parquet(REPO / "corpus" / f"v{NEWEST}" / "documents.parquet")
     assert list(docs["doc_id"]) == [SEED_DOC_ID]
     text = docs.loc[0, "text"]
     assert text.startswith(START) and text.endswith(END)
     assert docs.loc[0, "raw_path"] == SEED_RAW
     assert (docs.loc[0, "n_words"], docs.loc[0, "n_sentences"], docs.loc[0, "n_chars"]) == (308, 19, len(text))
-    exact = pd.read_parquet(REPO / "corpus" / "v1.0.0" / "documents.parquet", dtype_backend="pyarrow")
+    exact = pd.read_parquet(REPO / "corpus" / f"v{NEWEST}" / "documents.parquet", dtype_backend="pyarrow")
     assert str(exact["published"].dtype) == "date32[day][pyarrow]"
 
 
@@ -88,9 +91,9 @@ def test_an_older_release_stays_loadable(offline):
 
 def test_the_readme_errata_snippet_works(monkeypatch):
     monkeypatch.chdir(REPO)
-    quotes = pd.read_parquet("corpus/v1.1.0/quotes.parquet")
+    quotes = pd.read_parquet(f"corpus/v{NEWEST}/quotes.parquet")
     gold = quotes[quotes["layer"] == "gold"]
-    errata = pd.read_parquet("corpus/v1.1.0/errata.parquet")
+    errata = pd.read_parquet(f"corpus/v{NEWEST}/errata.parquet")
     affected = {i for ids in errata["affected_ids"] for i in ids}
     hit = gold[gold["quote_id"].isin(affected)]
     assert len(hit) == 2 and all(list(s) == ["andrii-sybiha"] for s in hit["speaker_entity_ids"])

@@ -17,10 +17,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
+from ftfy import TextFixerConfig, fix_text
+
 from warnews.errors import WarnewsError
 from warnews.ingest import read_yaml
 
 OUTLETS_DIR = "outlets"
+# outlets/_all.yaml: boilerplate lines and protected names that hold for every outlet.
+GENERIC_PROFILE = "_all"
 
 
 @dataclass(frozen=True)
@@ -53,6 +57,15 @@ class OutletProfile:
     page_chrome_top: tuple[re.Pattern, ...] = ()
     trailer_lines: tuple[str, ...] = ()
     protected_names: tuple[str, ...] = ()
+    boilerplate_lines: tuple[re.Pattern, ...] = ()
+
+    def with_generic(self, generic: OutletProfile | None) -> OutletProfile:
+        """This outlet's profile plus what holds for every outlet."""
+        if generic is None:
+            return self
+        return OutletProfile(self.outlet, self.page_chrome_top, self.trailer_lines,
+                             self.protected_names + generic.protected_names,
+                             self.boilerplate_lines + generic.boilerplate_lines)
 
 
 @dataclass(frozen=True)
@@ -73,7 +86,7 @@ class CleanResult:
 
 # --- outlet profiles ---------------------------------------------------------------------------
 
-_PROFILE_KEYS = {"outlet", "page_chrome_top", "trailer_lines", "protected_names"}
+_PROFILE_KEYS = {"outlet", "page_chrome_top", "trailer_lines", "protected_names", "boilerplate_lines"}
 
 
 def load_profiles(root: Path) -> dict[str, OutletProfile]:
@@ -95,18 +108,23 @@ def load_profile(path: Path) -> OutletProfile:
         raise WarnewsError(f"{path}: unknown key(s) {', '.join(unknown)}; allowed: {', '.join(sorted(_PROFILE_KEYS))}")
     if path.stem != data["outlet"]:
         raise WarnewsError(f"{path}: file name must be the outlet slug ({data['outlet']}.yaml)")
+    return OutletProfile(
+        outlet=data["outlet"],
+        page_chrome_top=_patterns(path, data, "page_chrome_top"),
+        trailer_lines=tuple(_strings(path, data, "trailer_lines")),
+        protected_names=tuple(_strings(path, data, "protected_names")),
+        boilerplate_lines=_patterns(path, data, "boilerplate_lines"),
+    )
+
+
+def _patterns(path: Path, data: dict, key: str) -> tuple[re.Pattern, ...]:
     patterns = []
-    for i, pattern in enumerate(data.get("page_chrome_top") or []):
+    for i, pattern in enumerate(data.get(key) or []):
         try:
             patterns.append(re.compile(pattern))
         except (re.error, TypeError) as err:
-            raise WarnewsError(f"{path}: page_chrome_top[{i}] is not a valid regular expression: {err}") from None
-    return OutletProfile(
-        outlet=data["outlet"],
-        page_chrome_top=tuple(patterns),
-        trailer_lines=tuple(_strings(path, data, "trailer_lines")),
-        protected_names=tuple(_strings(path, data, "protected_names")),
-    )
+            raise WarnewsError(f"{path}: {key}[{i}] is not a valid regular expression: {err}") from None
+    return tuple(patterns)
 
 
 def _strings(path: Path, data: dict, key: str) -> list[str]:
@@ -118,6 +136,90 @@ def _strings(path: Path, data: dict, key: str) -> list[str]:
 
 # --- rules -------------------------------------------------------------------------------------
 # A rule is a pure function (text, context) -> sorted, non-overlapping changes to that text.
+
+
+def repair_mojibake(text: str, ctx: CleanContext) -> list[Change]:
+    """Text decoded with the wrong encoding (`CafÃ©` -> `Café`), repaired by ftfy, line by line.
+
+    Only ftfy's encoding fixes are on: quotes stay curly, ligatures and full-width letters stay,
+    HTML entities and line breaks are left as they are (see ECOSYSTEM notes on ftfy defaults).
+    """
+    changes, pos = [], 0
+    for line in text.split("\n"):
+        fixed = fix_text(line, _FTFY_CONFIG)
+        if fixed != line:
+            changes.append(_minimal_change(pos, line, fixed))
+        pos += len(line) + 1
+    return changes
+
+
+_FTFY_CONFIG = TextFixerConfig(
+    unescape_html=False, remove_terminal_escapes=False, fix_encoding=True, restore_byte_a0=True,
+    replace_lossy_sequences=True, decode_inconsistent_utf8=True, fix_c1_controls=True, fix_latin_ligatures=False,
+    fix_character_width=False, uncurl_quotes=False, fix_line_breaks=False, fix_surrogates=False,
+    remove_control_chars=False, normalization=None, explain=False)
+
+
+def _minimal_change(offset: int, old: str, new: str) -> Change:
+    """One change covering only what differs between old and new (common ends trimmed)."""
+    head = 0
+    while head < min(len(old), len(new)) and old[head] == new[head]:
+        head += 1
+    tail = 0
+    while tail < min(len(old), len(new)) - head and old[len(old) - 1 - tail] == new[len(new) - 1 - tail]:
+        tail += 1
+    return Change(offset + head, offset + len(old) - tail, new[head : len(new) - tail])
+
+
+# Invisible characters that carry nothing in news text. ZWJ and ZWNJ are kept: they shape
+# words in some scripts and emoji.
+ZERO_WIDTH = "\u200b\u2060\ufeff"
+# No-break spaces; in running news text they are plain spaces (and break word matching).
+NO_BREAK_SPACES = "\u00a0\u202f"
+
+
+def remove_zero_width(text: str, ctx: CleanContext) -> list[Change]:
+    return [Change(m.start(), m.end(), "") for m in re.finditer(f"[{ZERO_WIDTH}]+", text)]
+
+
+def replace_no_break_spaces(text: str, ctx: CleanContext) -> list[Change]:
+    return [Change(m.start(), m.end(), " " * (m.end() - m.start())) for m in re.finditer(f"[{NO_BREAK_SPACES}]+", text)]
+
+
+def strip_boilerplate_lines(text: str, ctx: CleanContext) -> list[Change]:
+    """Remove whole lines that the profiles describe as boilerplate (`Advertisement`, photo
+    credits), with the line breaks after them, so paragraphs stay separated as before."""
+    patterns = ctx.profile.boilerplate_lines
+    if not patterns:
+        return []
+    changes, pos = [], 0
+    for line in text.split("\n"):
+        start, end = pos, pos + len(line)
+        pos = end + 1
+        if not any(p.fullmatch(line.strip()) for p in patterns):
+            continue
+        after = end
+        while after < len(text) and text[after] in "\r\n":
+            after += 1
+        if after < len(text):
+            changes.append(Change(start, after, ""))
+        else:  # the last line: take the line breaks before it instead
+            before = start
+            while before > 0 and text[before - 1] in "\r\n":
+                before -= 1
+            if before > 0:
+                changes.append(Change(before, end, ""))
+    return _merge_touching(changes)
+
+
+def _merge_touching(changes: list[Change]) -> list[Change]:
+    merged: list[Change] = []
+    for c in changes:
+        if merged and merged[-1].end >= c.start:
+            merged[-1] = Change(merged[-1].start, max(merged[-1].end, c.end), "")
+        else:
+            merged.append(c)
+    return merged
 
 
 def normalize_nfc(text: str, ctx: CleanContext) -> list[Change]:
@@ -259,12 +361,16 @@ def _token_around(text: str, pos: int) -> str:
 
 
 Rule = Callable[[str, CleanContext], list[Change]]
-# Order matters: normalize first so later rules see one spelling; strip the edges before the
-# chrome and trailer rules look for the first and last lines.
+# Order matters: repair the encoding, then normalize, so later rules see one spelling; strip the
+# edges before the chrome and trailer rules look for the first and last lines.
 RULES: tuple[tuple[str, Rule], ...] = (
+    ("repair_mojibake", repair_mojibake),
     ("normalize_nfc", normalize_nfc),
+    ("remove_zero_width", remove_zero_width),
+    ("replace_no_break_spaces", replace_no_break_spaces),
     ("strip_surrounding_whitespace", strip_surrounding_whitespace),
     ("strip_page_chrome", strip_page_chrome),
+    ("strip_boilerplate_lines", strip_boilerplate_lines),
     ("strip_outlet_trailer", strip_outlet_trailer),
     ("fix_missing_sentence_space", fix_missing_sentence_space),
 )
@@ -375,12 +481,34 @@ def _union(rules) -> tuple[str, ...]:
     return tuple(dict.fromkeys(rules))
 
 
+# A rule can make work for an earlier one (stripping a space may let ftfy see a mojibake
+# sequence whole), so the rules run again until a pass changes nothing: cleaning the clean text
+# then changes nothing either. Real texts settle in one or two passes.
+MAX_PASSES = 5
+
+
 def clean_text(raw: str, ctx: CleanContext, rules=RULES) -> CleanResult:
-    """Run the rules in order and return the clean text with its edits."""
+    """Run the rules in order, pass after pass until nothing changes; the text and its edits."""
     alignment = Alignment(raw)
-    for name, rule in rules:
-        alignment.apply(name, rule(alignment.text, ctx))
+    for _ in range(MAX_PASSES):
+        before = alignment.text
+        for name, rule in rules:
+            alignment.apply(name, rule(alignment.text, ctx))
+        if alignment.text == before:
+            break
     return CleanResult(alignment.text, alignment.edits())
+
+
+class Cleaner:
+    """Cleans documents of one repository: its outlet profiles, loaded once."""
+
+    def __init__(self, root: Path):
+        self.profiles = load_profiles(root)
+        self.protected = frozenset(name.casefold() for p in self.profiles.values() for name in p.protected_names)
+
+    def clean(self, name: str, outlet: str, published: dt.date, raw: str) -> CleanResult:
+        profile = self.profiles.get(outlet, OutletProfile(outlet)).with_generic(self.profiles.get(GENERIC_PROFILE))
+        return clean_text(raw, CleanContext(name, published, profile, self.protected))
 
 
 def rebuild(raw: str, edits) -> str:

@@ -1,4 +1,4 @@
-"""cli: `warnews build | validate | release | verify | docs`. Errors go to stderr, exit 1."""
+"""cli: `warnews add | build | validate | release | verify | docs`. Errors go to stderr, exit 1."""
 
 from __future__ import annotations
 
@@ -9,7 +9,9 @@ from pathlib import Path
 import pyarrow.parquet as pq
 
 from warnews import __version__, card
+from warnews.add import NEAR_DUPLICATE_THRESHOLD, add_document
 from warnews.errors import WarnewsError
+from warnews.ingest import LICENSES
 from warnews.release import STAGING_DIR, build, release, release_dir, verify
 from warnews.schema import MODELS
 from warnews.validate import failures, summary, validate_tables
@@ -63,7 +65,22 @@ def cmd_verify(args) -> int:
     if problems:
         print(f"FAILED: {len(problems)} problem(s); a released version must equal a fresh build of raw/", file=sys.stderr)
         return 1
-    _say("PASSED: every compared file is byte-identical to a fresh build from raw/")
+    _say("PASSED: the release matches a fresh build from raw/ (what was compared is said above)")
+    return 0
+
+
+def cmd_add(args) -> int:
+    added = add_document(args.root, args.path, outlet=args.outlet, published=args.published, license=args.license,
+                         url=args.url, title=args.title, outlet_name=args.outlet_name, outlet_domain=args.domain,
+                         outlet_country=args.country, language=args.language, license_note=args.license_note,
+                         collected_from=args.collected_from, slug=args.slug)
+    _say(f"added {added.raw_path.relative_to(args.root)} with its sidecar {added.sidecar_path.name}")
+    for note in added.notes:
+        _say(f"note: {note}")
+    for path, similarity in added.near_duplicates:
+        _say(f"warning: likely near-duplicate of {path} (estimated Jaccard similarity {similarity:.2f} of 5-word "
+             f"shingles, threshold {NEAR_DUPLICATE_THRESHOLD}); remove one of them if they are the same article")
+    _say("next: `warnews build`, then `warnews release X.Y.Z` with a CHANGELOG entry")
     return 0
 
 
@@ -108,6 +125,22 @@ def parser() -> argparse.ArgumentParser:
     f = sub.add_parser("verify", help="prove a release is byte-identical to a fresh build from raw/")
     f.add_argument("version", nargs="?", help="released version (default: the newest)")
     f.set_defaults(func=cmd_verify)
+
+    a = sub.add_parser("add", help="copy a collected .txt or .html file into raw/ and write its sidecar")
+    a.add_argument("path", type=Path, help="the file as collected (it is copied byte for byte)")
+    a.add_argument("--outlet", required=True, help="outlet slug, lowercase with hyphens (e.g. news-az)")
+    a.add_argument("--published", required=True, help="publication date, YYYY-MM-DD")
+    a.add_argument("--license", required=True, help="copyright status of the text: " + ", ".join(LICENSES))
+    a.add_argument("--url", help="address of the article page")
+    a.add_argument("--title", help="headline (default: an HTML page's own title, else none)")
+    a.add_argument("--outlet-name", help="outlet name as styled (default: from the outlet's earlier documents)")
+    a.add_argument("--domain", help="outlet's web domain (default: from the outlet's earlier documents)")
+    a.add_argument("--country", help="outlet's country, ISO 3166-1 alpha-2 (default: from earlier documents)")
+    a.add_argument("--language", help="ISO 639-1 code (default: detected, then checked)")
+    a.add_argument("--license-note", help="who holds the rights and on what terms (default: written from --license)")
+    a.add_argument("--collected-from", help="how and from where the file was collected")
+    a.add_argument("--slug", help="the name's topic part (default: from the title or first words)")
+    a.set_defaults(func=cmd_add)
 
     d = sub.add_parser("docs", help="regenerate schema/*.yaml and the generated parts of README.md")
     d.add_argument("--check", action="store_true", help="only report stale files (exit 1 if any)")

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
@@ -19,8 +19,13 @@ from lingua import Language
 from warnews.errors import WarnewsError
 
 RAW_DIR = "raw"
-RAW_SUFFIX = ".txt"
+RAW_SUFFIXES = (".txt", ".html")
 SIDECAR_SUFFIX = ".meta.yaml"
+# Larger files are refused: no news article needs more, and a mistaken file (a video, a dump of a
+# whole site) should stop early rather than fill the corpus.
+MAX_RAW_BYTES = 5 * 1024 * 1024
+# An HTML page whose extracted text is shorter than this is navigation or an error page, not an article.
+MIN_HTML_ARTICLE_WORDS = 10
 
 # What a sidecar's `license` may say about the text (not about our annotations).
 LICENSES = {
@@ -66,24 +71,29 @@ class Sidecar:
 
 @dataclass(frozen=True)
 class RawDocument:
-    """A raw file as read: `text` is exactly what offsets in the `edits` table's raw side index."""
+    """A raw file as read: `text` is exactly what offsets on the `edits` table's raw side index."""
 
     path: str  # relative to the repository root, with forward slashes
     text: str
     sha256: str
     meta: Sidecar
+    page: dict = field(default_factory=dict)  # what an HTML page says of itself: title, date, sitename
 
 
 def find_raw_files(root: Path) -> list[Path]:
-    """Every raw text below root/raw, in sorted order so builds visit documents deterministically."""
+    """Every raw file below root/raw, in sorted order so builds visit documents deterministically."""
     raw_dir = root / RAW_DIR
     if not raw_dir.is_dir():
         raise WarnewsError(f"{raw_dir}: no raw/ folder here; run from the repository root or pass --root")
-    return sorted(p for p in raw_dir.rglob(f"*{RAW_SUFFIX}") if p.is_file())
+    found = sorted(p for p in raw_dir.rglob("*") if p.suffix in RAW_SUFFIXES and not p.name.endswith(SIDECAR_SUFFIX))
+    for path in found:
+        if path.is_symlink() or not path.is_file():
+            raise WarnewsError(f"{path}: raw files must be regular files inside raw/, not links or folders")
+    return found
 
 
 def sidecar_path(raw_path: Path) -> Path:
-    return raw_path.with_name(raw_path.name[: -len(RAW_SUFFIX)] + SIDECAR_SUFFIX)
+    return raw_path.with_name(raw_path.stem + SIDECAR_SUFFIX)
 
 
 def read_raw(root: Path, raw_path: Path) -> RawDocument:
@@ -97,13 +107,56 @@ def read_raw(root: Path, raw_path: Path) -> RawDocument:
             f"{rel}: sha256 is {digest} but the sidecar records {meta.sha256}; raw files are never "
             "edited: restore the original bytes, or add the new file as a new document"
         )
-    return RawDocument(path=rel, text=decode_utf8(data, rel), sha256=digest, meta=meta)
+    text, page = raw_text(data, rel)
+    return RawDocument(path=rel, text=text, sha256=digest, meta=meta, page=page)
+
+
+def raw_text(data: bytes, name: str) -> tuple[str, dict]:
+    """The text that cleaning starts from (and that the raw side of `edits` indexes): the file
+    itself for .txt, the article that trafilatura extracts for .html; plus the page's own
+    metadata (title, date, site name) for HTML."""
+    check_bytes(data, name)
+    text = decode_utf8(data, name)
+    if not name.endswith(".html"):
+        return text, {}
+    return extract_html(text, name)
+
+
+def page_disagreements(doc: RawDocument) -> list[str]:
+    """Where an HTML page's own metadata disagrees with its sidecar (the sidecar is kept)."""
+    sidecar = {"date": doc.meta.published.isoformat(), "title": doc.meta.title, "sitename": doc.meta.outlet_name}
+    return [f"the page says {key} {doc.page[key]!r}, the sidecar {value!r}: the sidecar is kept"
+            for key, value in sidecar.items() if value and doc.page.get(key) and doc.page[key] != value]
+
+
+def check_bytes(data: bytes, name: str) -> None:
+    if len(data) > MAX_RAW_BYTES:
+        raise WarnewsError(f"{name}: {len(data):,} bytes is over the limit of {MAX_RAW_BYTES:,} bytes for a raw file; "
+                           "is this one article?")
+    if not data.strip():
+        raise WarnewsError(f"{name}: the file is empty (or only white space); a raw file needs the article text")
+    nul = data.find(b"\x00")
+    if nul >= 0:
+        raise WarnewsError(f"{name}: looks like a binary file (NUL byte at offset {nul}); raw files are UTF-8 text or HTML")
+
+
+def extract_html(html: str, name: str) -> tuple[str, dict]:
+    """Article text and metadata with trafilatura. Comments are left out; the date is looked for
+    in the page's metadata only, so a footer's "© 2024" never becomes a publication date."""
+    import trafilatura  # imported here: only HTML needs it, and it is slow to import
+
+    doc = trafilatura.bare_extraction(html, with_metadata=True, include_comments=False,
+                                      date_extraction_params={"extensive_search": False, "original_date": True})
+    text = (doc.text or "").strip() if doc is not None else ""
+    if len(text.split()) < MIN_HTML_ARTICLE_WORDS:
+        raise WarnewsError(f"{name}: trafilatura found no article text in this HTML (only {len(text.split())} words); "
+                           "save the article page itself")
+    found = {"title": doc.title, "date": doc.date, "sitename": doc.sitename}
+    return doc.text, {key: value for key, value in found.items() if value}
 
 
 def decode_utf8(data: bytes, name: str) -> str:
     """Strict UTF-8 (no newline translation, so offsets index the file's own characters)."""
-    if not data.strip():
-        raise WarnewsError(f"{name}: the file is empty (or only white space); a raw file needs the article text")
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as err:
@@ -158,13 +211,13 @@ def load_sidecar(path: Path) -> Sidecar:
         outlet_name=_text(path, data, "outlet_name"),
         outlet_domain=_matching(path, data, "outlet_domain", _DOMAIN, "a lowercase domain such as news.az"),
         outlet_country=_matching(path, data, "outlet_country", _COUNTRY, "an ISO 3166-1 alpha-2 code such as AZ"),
-        published=_date(path, data, "published"),
+        published=_past_date(path, data, "published"),
         url=_url(path, data),
         title=None if data["title"] is None else _text(path, data, "title"),
         language=_choice(path, data, "language", LANGUAGES),
         license=_choice(path, data, "license", LICENSES),
         license_note=_text(path, data, "license_note"),
-        collected=None if data["collected"] is None else _date(path, data, "collected"),
+        collected=None if data["collected"] is None else _past_date(path, data, "collected"),
         collected_from=_text(path, data, "collected_from"),
     )
 
@@ -203,6 +256,13 @@ def _date(path: Path, data: dict, key: str) -> dt.date:
         except ValueError:
             pass
     raise WarnewsError(f"{path}: field {key!r} is {value!r}; expected an ISO date (YYYY-MM-DD)")
+
+
+def _past_date(path: Path, data: dict, key: str) -> dt.date:
+    value = _date(path, data, key)
+    if value > dt.date.today():
+        raise WarnewsError(f"{path}: field {key!r} is {value.isoformat()}, in the future; check the date")
+    return value
 
 
 def _url(path: Path, data: dict) -> str | None:

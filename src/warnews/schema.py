@@ -53,7 +53,8 @@ class Documents(pa.DataFrameModel):
     url: Series[str] = pa.Field(nullable=True, str_matches=r"^https?://\S+$",
                                 description="Address of the article page; null where it is not known (never guessed).")
     title: Series[str] = pa.Field(nullable=True, str_length={"min_value": 1},
-                                  description="Headline as published; null where the raw file has none.")
+                                  description="Headline as published: from the sidecar, else an HTML page's own "
+                                  "title; null where neither has one.")
     published: Series[pa.dtypes.Date] = pa.Field(
         ge=PUBLISHED_MIN,
         description="Publication date (day precision) from the sidecar, checked against any date on the page; "
@@ -70,8 +71,9 @@ class Documents(pa.DataFrameModel):
                                     "apostrophes, hyphens or dots (warnews.annotate.count_words).")
     n_sentences: Series[int] = pa.Field(ge=0, description="Sentences in text by a rule-based splitter that keeps "
                                         "abbreviations and initials together (warnews.annotate.sentence_spans).")
-    raw_path: Series[str] = pa.Field(str_matches=r"^raw/[^/]+/[^/]+\.txt$",
-                                     description="Path of the raw file in the repository, relative to its root.")
+    raw_path: Series[str] = pa.Field(str_matches=r"^raw/[^/]+/[^/]+\.(?:txt|html)$",
+                                     description="Path of the raw file in the repository, relative to its root "
+                                     "(.txt: a text dump; .html: a saved page, whose article text trafilatura extracts).")
     raw_sha256: Series[str] = pa.Field(str_matches=r"^[0-9a-f]{64}$",
                                        description="sha256 of the raw file's bytes.")
     license: Series[str] = pa.Field(isin=sorted(LICENSES),
@@ -120,8 +122,8 @@ class Edits(pa.DataFrameModel):
     rule: Series[str] = pa.Field(description="Cleaning rule that made the change; where a later rule changed what "
                                  "an earlier one wrote, both names joined by '+' in the order they ran. Rules: "
                                  + ", ".join(RULE_NAMES) + ".")
-    raw_start: Series[int] = pa.Field(ge=0, description="Start of the changed span in the raw text (code points of the "
-                                      "UTF-8-decoded raw file).")
+    raw_start: Series[int] = pa.Field(ge=0, description="Start of the changed span in the raw text: the UTF-8-decoded "
+                                      "raw file, or for HTML the article text trafilatura extracts from it (code points).")
     raw_end: Series[int] = pa.Field(ge=0, description="End (exclusive) of the changed span in the raw text.")
     clean_start: Series[int] = pa.Field(ge=0, description="Start of the span that replaced it in documents.text.")
     clean_end: Series[int] = pa.Field(ge=0, description="End (exclusive) of that span in documents.text.")

@@ -15,6 +15,7 @@ import pandera.pandas as pa
 import pyarrow
 
 from warnews.clean import Edit, rebuild
+from warnews.ingest import raw_text
 from warnews.schema import MODELS, SPAN_TABLES
 
 # Checks that need more than one table (and the raw files); run after the per-table models.
@@ -223,7 +224,7 @@ def _read_raw(root: Path, doc, fail) -> str | None:
     if digest != doc.raw_sha256:
         fail("raw_file_matches_sha256", doc.doc_id, f"{doc.raw_path} has sha256 {digest}, documents says {doc.raw_sha256}")
         return None
-    return data.decode("utf-8")
+    return raw_text(data, doc.raw_path)[0]
 
 
 def failures(results: list[CheckResult]) -> list[Failure]:

@@ -1,0 +1,190 @@
+"""add: bring a collected file into raw/ with its sidecar, refusing what cannot be trusted.
+
+The file is checked exactly as a build will read it (size, encoding, HTML extraction, metadata),
+copied byte for byte under a name that shows outlet and date, and its sidecar written beside it;
+both appear together or not at all. An exact duplicate (same sha256) is refused; a likely
+near-duplicate of a document already in raw/ is reported.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+import re
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+from datasketch import MinHash
+
+from warnews.annotate import MIN_WORDS_FOR_LANGUAGE_CHECK, check_language, count_words, detect_language
+from warnews.clean import Cleaner
+from warnews.errors import WarnewsError
+from warnews.ingest import (LICENSES, RAW_DIR, RAW_SUFFIXES, REQUIRED_KEYS, SIDECAR_SUFFIX, find_raw_files,
+                            load_sidecar, page_disagreements, raw_text, read_raw, sidecar_path)
+
+# Near-duplicates: Jaccard similarity of 5-word shingles of the clean texts, estimated with
+# MinHash (128 permutations, seed 1); at or above this, the new file is reported as a likely
+# near-duplicate (a second copy of one article with other page furniture, say).
+NEAR_DUPLICATE_THRESHOLD = 0.8
+SHINGLE_WORDS = 5
+MINHASH_PERMUTATIONS = 128
+_SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+
+@dataclass
+class Added:
+    raw_path: Path
+    sidecar_path: Path
+    near_duplicates: list[tuple[str, float]]
+    notes: list[str]
+
+
+def add_document(root: Path, source: Path, *, outlet: str, published: str, license: str, url: str | None = None,
+                 title: str | None = None, outlet_name: str | None = None, outlet_domain: str | None = None,
+                 outlet_country: str | None = None, language: str | None = None, license_note: str | None = None,
+                 collected_from: str | None = None, slug: str | None = None) -> Added:
+    """Check `source`, copy it into raw/<outlet>/<published>-<slug><suffix> and write its sidecar."""
+    if source.suffix not in RAW_SUFFIXES:
+        raise WarnewsError(f"{source}: only {', '.join(RAW_SUFFIXES)} files can be added")
+    if not source.is_file():
+        raise WarnewsError(f"{source}: no such file")
+    data = source.read_bytes()
+    text, page = raw_text(data, str(source))
+    _check_slug(outlet, "--outlet")
+    published_date = _parse_published(published)
+    if license not in LICENSES:
+        raise WarnewsError(f"--license {license!r} is not a known value; allowed: {', '.join(LICENSES)}")
+    known = _outlet_facts(root, outlet)
+    outlet_name = outlet_name or known.get("outlet_name") or page.get("sitename")
+    outlet_domain = outlet_domain or known.get("outlet_domain")
+    outlet_country = outlet_country or known.get("outlet_country")
+    missing = [flag for flag, value in (("--outlet-name", outlet_name), ("--domain", outlet_domain),
+                                        ("--country", outlet_country)) if not value]
+    if missing:
+        raise WarnewsError(f"{source}: outlet {outlet!r} is new; give {', '.join(missing)}")
+    if language is None:
+        if count_words(text) < MIN_WORDS_FOR_LANGUAGE_CHECK:
+            raise WarnewsError(f"{source}: too short to detect its language; give --language")
+        language = detect_language(text)[0]
+    check_language(text, language, str(source))
+    digest = hashlib.sha256(data).hexdigest()
+    for existing in find_raw_files(root):
+        if load_sidecar(sidecar_path(existing)).sha256 == digest:
+            raise WarnewsError(f"{source}: the same bytes are already in the corpus as {existing.relative_to(root)}")
+    title = title or page.get("title")
+    sidecar = {
+        "sha256": digest, "outlet": outlet, "outlet_name": outlet_name, "outlet_domain": outlet_domain,
+        "outlet_country": outlet_country, "published": published_date, "url": url, "title": title, "language": language,
+        "license": license, "license_note": license_note or _license_note(license, outlet_name),
+        "collected": dt.date.today(),
+        "collected_from": collected_from or f"Added with `warnews add` from a file named {source.name}; how it "
+        "was collected was not recorded.",
+    }
+    folder = root / RAW_DIR / outlet
+    stem = f"{published_date.isoformat()}-{slug or _slugify(title or text)}"
+    _check_slug(stem, "--slug")
+    target = _free_name(folder, stem, source.suffix)
+    _write_together(target, data, sidecar)
+    try:
+        document = read_raw(root, target)  # exactly as the build will read it
+    except WarnewsError:
+        target.unlink()
+        sidecar_path(target).unlink()
+        raise
+    return Added(target, sidecar_path(target), near_duplicates(root, document), page_disagreements(document))
+
+
+def _parse_published(value: str) -> dt.date:
+    try:
+        date = dt.date.fromisoformat(value) if re.match(r"^\d{4}-\d{2}-\d{2}$", value or "") else None
+    except ValueError:
+        date = None
+    if date is None:
+        raise WarnewsError(f"--published {value!r} is not an ISO date (YYYY-MM-DD)")
+    if date > dt.date.today():
+        raise WarnewsError(f"--published {value} is in the future; check the date")
+    return date
+
+
+def _check_slug(value: str, flag: str) -> None:
+    if not isinstance(value, str) or not _SLUG.match(value):
+        raise WarnewsError(f"{flag} {value!r} must be lowercase letters, digits and single hyphens "
+                           "(it becomes part of a path inside raw/)")
+
+
+def _outlet_facts(root: Path, outlet: str) -> dict:
+    """Name, domain and country of an outlet from a sidecar it already has."""
+    for path in sorted((root / RAW_DIR / outlet).glob(f"*{SIDECAR_SUFFIX}")):
+        meta = load_sidecar(path)
+        return {"outlet_name": meta.outlet_name, "outlet_domain": meta.outlet_domain,
+                "outlet_country": meta.outlet_country}
+    return {}
+
+
+def _license_note(license: str, outlet_name: str) -> str:
+    if license == "publisher-copyright":
+        return (f"The text is {outlet_name}'s copyright; all rights are the publisher's. It is included for "
+                "research and is not covered by the warnews license.")
+    return f"{LICENSES[license]}; attribution: {outlet_name}."
+
+
+def _slugify(text: str, words: int = 8) -> str:
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
+    slug = "-".join(re.findall(r"[a-z0-9]+", ascii_text)[:words])[:80].strip("-")
+    return slug or "article"
+
+
+def _free_name(folder: Path, stem: str, suffix: str) -> Path:
+    for n in range(1, 1000):
+        name = stem if n == 1 else f"{stem}-{n}"
+        if not (folder / f"{name}{suffix}").exists() and not (folder / f"{name}{SIDECAR_SUFFIX}").exists():
+            return folder / f"{name}{suffix}"
+    raise WarnewsError(f"{folder}: no free name for {stem}; give another --slug")
+
+
+def _write_together(target: Path, data: bytes, sidecar: dict) -> None:
+    """Raw file and sidecar both, or neither: each is written to a temporary name, then renamed."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    side = sidecar_path(target)
+    tmp_raw, tmp_side = target.with_name(f".{target.name}.tmp"), side.with_name(f".{side.name}.tmp")
+    header = f"# Sidecar of {target.name}, written by `warnews add`. Unknown facts are null, never guessed.\n"
+    try:
+        tmp_raw.write_bytes(data)
+        tmp_side.write_text(header + yaml.safe_dump({k: sidecar[k] for k in REQUIRED_KEYS}, sort_keys=False,
+                                                     allow_unicode=True, width=100), encoding="utf-8")
+        os.replace(tmp_raw, target)
+        os.replace(tmp_side, side)
+    except BaseException:
+        for path in (tmp_raw, tmp_side, target):
+            path.unlink(missing_ok=True)
+        raise
+
+
+def minhash(text: str) -> MinHash:
+    words = re.findall(r"\w+", text.lower())
+    signature = MinHash(num_perm=MINHASH_PERMUTATIONS, seed=1)
+    for i in range(max(1, len(words) - SHINGLE_WORDS + 1)):
+        signature.update(" ".join(words[i : i + SHINGLE_WORDS]).encode("utf-8"))
+    return signature
+
+
+def near_duplicates(root: Path, document) -> list[tuple[str, float]]:
+    """Documents in raw/ whose clean text is likely a near-duplicate of `document`'s."""
+    cleaner = Cleaner(root)
+
+    def cleaned(doc) -> str:
+        return cleaner.clean(doc.path, doc.meta.outlet, doc.meta.published, doc.text).text
+
+    mine = minhash(cleaned(document))
+    found = []
+    for path in find_raw_files(root):
+        other = read_raw(root, path)
+        if other.path == document.path:
+            continue
+        similarity = mine.jaccard(minhash(cleaned(other)))
+        if similarity >= NEAR_DUPLICATE_THRESHOLD:
+            found.append((other.path, round(similarity, 3)))
+    return found

@@ -1,0 +1,72 @@
+"""Real texts from other outlets (../shared/external, never copied into the repository): cleaning
+holds on them and loses no sentence of the article body; the HTML path extracts real pages."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+
+import pytest
+
+from conftest import REPO
+from warnews.clean import Cleaner, rebuild
+from warnews.ingest import extract_html
+
+EXTERNAL = REPO.parent / "shared" / "external"
+TEXTS = sorted((EXTERNAL / "texts").glob("*/*.txt")) if EXTERNAL.is_dir() else []
+PAGES = sorted((EXTERNAL / "html").glob("*/source.html")) if EXTERNAL.is_dir() else []
+needs_external = pytest.mark.skipif(not EXTERNAL.is_dir(), reason=f"{EXTERNAL} is absent: the real texts of other "
+                                    "outlets are not part of the repository (no license to republish them)")
+CLEANER = Cleaner(REPO)
+# Rules that only change invisible characters or spacing; they never remove a letter or digit.
+SPACING_RULES = {"normalize_nfc", "remove_zero_width", "replace_no_break_spaces", "strip_surrounding_whitespace",
+                 "fix_missing_sentence_space"}
+
+
+def _letters(text: str) -> str:
+    return re.sub(r"[\W_]", "", unicodedata.normalize("NFC", text))
+
+
+@needs_external
+@pytest.mark.parametrize("path", TEXTS, ids=[p.name[:40] for p in TEXTS])
+def test_cleaning_holds_on_real_texts(path):
+    raw = path.read_text(encoding="utf-8")
+    result = CLEANER.clean(path.name, "unknown", dt.date(2026, 1, 1), raw)
+    assert rebuild(raw, result.edits) == result.text
+    assert unicodedata.is_normalized("NFC", result.text)
+    again = CLEANER.clean(path.name, "unknown", dt.date(2026, 1, 1), result.text)
+    assert again.text == result.text and again.edits == ()
+    boilerplate = CLEANER.profiles["_all"].boilerplate_lines
+    for edit in result.edits:  # no sentence of the body is lost
+        if set(edit.rule.split("+")) <= SPACING_RULES:
+            assert _letters(edit.raw_text) == _letters(edit.clean_text), edit
+        else:
+            assert edit.rule == "strip_boilerplate_lines" and edit.clean_text == "", edit
+            lines = [line.strip() for line in edit.raw_text.splitlines() if line.strip()]
+            assert lines and all(any(p.fullmatch(line) for p in boilerplate) for line in lines), edit
+
+
+@needs_external
+def test_the_known_blemishes_of_real_texts_are_repaired():
+    by_name = {p.name: p for p in TEXTS}
+    translated = next(p for name, p in by_name.items() if "_PL_" in name)
+    text = CLEANER.clean("pl", "unknown", dt.date(2024, 4, 15), translated.read_text(encoding="utf-8")).text
+    assert "began. The President" in text and ".The " not in text
+    nbsp = next(p for name, p in by_name.items() if name.startswith("united24media"))
+    assert "\u00a0" not in CLEANER.clean("u24", "unknown", dt.date(2026, 2, 1), nbsp.read_text(encoding="utf-8")).text
+    ads = [p for name, p in by_name.items() if "_UA_" in name]
+    for path in ads:
+        raw = path.read_text(encoding="utf-8")
+        assert "\nAdvertisement\n" in raw
+        assert "Advertisement" not in CLEANER.clean("ua", "unknown", dt.date(2024, 5, 11), raw).text
+
+
+@needs_external
+@pytest.mark.parametrize("path", PAGES, ids=[p.parent.name for p in PAGES])
+def test_real_html_pages_are_extracted_with_their_metadata(path):
+    text, page = extract_html(path.read_text(encoding="utf-8"), path.parent.name)
+    assert len(text.split()) > 200
+    assert page.get("title")
+    if "date" in page:  # from the page's metadata, never a footer's copyright year alone
+        assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", page["date"])
