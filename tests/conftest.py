@@ -23,7 +23,8 @@ def repo_copy(tmp_path: Path) -> Path:
     for name in ("raw", "outlets", "knowledge", "annotations", "corpus"):
         if (REPO / name).exists():
             shutil.copytree(REPO / name, root / name)
-    shutil.copy(REPO / "README.md", root / "README.md")
+    for name in ("README.md", "CHANGELOG.md", "CITATION.cff", "DATASHEET.md", "LICENSE"):
+        shutil.copy(REPO / name, root / name)
     return root
 
 

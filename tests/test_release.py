@@ -23,7 +23,8 @@ def test_the_same_inputs_give_byte_identical_files(tmp_path):
     rel.build_into(REPO, second, "1.0.0")
     assert snapshot(first) == snapshot(second)
     assert sorted(p.name for p in first.iterdir()) == sorted(
-        ["MANIFEST.sha256", "build.json", "evaluation.json", "validation.json"] + [f"{t}.parquet" for t in MODELS])
+        ["MANIFEST.sha256", "build.json", "croissant.json", "evaluation.json", "report.html", "validation.json"]
+        + [f"{t}.parquet" for t in MODELS])
 
 
 @pytest.mark.parametrize("table", list(MODELS))
@@ -58,7 +59,7 @@ def test_release_writes_a_complete_verifiable_folder(repo_copy, run):
     assert code == 0, err
     folder = repo_copy / "corpus" / "v1.2.0"
     check = subprocess.run(["sha256sum", "-c", "MANIFEST.sha256"], cwd=folder, capture_output=True, text=True)
-    assert check.returncode == 0 and check.stdout.count(": OK") == len(MODELS) + 3
+    assert check.returncode == 0 and check.stdout.count(": OK") == len(MODELS) + 5
     build = json.loads((folder / "build.json").read_text())
     assert build["version"] == "1.2.0" and build["libraries"]["pyarrow"] == "26.0.1"
     assert build["tables"]["documents"] == {"file": "documents.parquet", "rows": 1}
@@ -124,7 +125,7 @@ def test_verify_proves_the_committed_release(run):
     assert code == 0, err
     newest = rel.releases(REPO)[-1]
     assert f"manifest of corpus/v{newest}: ok" in out
-    assert f"rebuilt {newest} from raw/: {len(MODELS) + 4} of {len(MODELS) + 4} files byte-identical" in out
+    assert f"rebuilt {newest} from raw/: {len(MODELS) + 6} of {len(MODELS) + 6} files byte-identical" in out
     assert out.strip().endswith("PASSED: the release matches a fresh build from raw/ (what was compared is said above)")
 
 

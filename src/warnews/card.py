@@ -12,8 +12,10 @@ import re
 import warnings
 from pathlib import Path
 
+import yaml
+
 from warnews.errors import WarnewsError
-from warnews.release import releases
+from warnews.versions import releases, summarize
 from warnews.schema import MODELS, column_descriptions, table_description
 
 README = "README.md"
@@ -22,6 +24,10 @@ DEFAULT_CONFIG = "documents"
 _CONFIGS = re.compile(r"^configs:\n(?:(?:- |  ).*\n)*", re.M)
 _COLUMNS = re.compile(r"(<!-- BEGIN columns -->\n).*?(<!-- END columns -->)", re.S)
 _EVALUATION = re.compile(r"(<!-- BEGIN evaluation -->\n).*?(<!-- END evaluation -->)", re.S)
+_RELEASE = re.compile(r"(<!-- BEGIN release -->\n).*?(<!-- END release -->)", re.S)
+_CITATION = re.compile(r"(<!-- BEGIN citation -->\n).*?(<!-- END citation -->)", re.S)
+CHANGELOG = "CHANGELOG.md"
+CITATION = "CITATION.cff"
 
 
 def schema_yaml(table: str) -> str:
@@ -79,9 +85,26 @@ def evaluation_markdown(evaluation: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
+def release_markdown(root: Path, version: str) -> str:
+    folder = root / "corpus" / f"v{version}"
+    build = json.loads((folder / "build.json").read_text(encoding="utf-8"))
+    rows = {name: build["tables"][name]["rows"] for name in MODELS if name in build["tables"]}
+    docs = rows.pop("documents")
+    others = ", ".join(f"{name} {n}" for name, n in rows.items())
+    extras = ", ".join(f"`{p.name}`" for p in sorted(folder.iterdir()) if p.suffix != ".parquet")
+    return (f"**Current release: {version}** (`corpus/v{version}/`): **{docs} document{'s' if docs != 1 else ''}**; "
+            f"rows per table: {others}. Beside the tables, the release folder holds {extras}"
+            + (" (`report.html`: counts and plots)" if (folder / "report.html").is_file() else "") + ".\n")
+
+
 def render_readme(text: str, root: Path, version: str) -> str:
-    if not _CONFIGS.search(text) or not _COLUMNS.search(text) or not _EVALUATION.search(text):
-        raise WarnewsError(f"{README}: the 'configs:' block or the <!-- BEGIN columns/evaluation --> markers are missing")
+    for pattern, what in ((_CONFIGS, "configs:"), (_COLUMNS, "columns"), (_EVALUATION, "evaluation"),
+                          (_RELEASE, "release"), (_CITATION, "citation")):
+        if not pattern.search(text):
+            raise WarnewsError(f"{README}: the generated block {what!r} (or its <!-- BEGIN/END --> markers) is missing")
+    text = _RELEASE.sub(lambda m: m.group(1) + release_markdown(root, version) + m.group(2), text, count=1)
+    bibtex = "```bibtex\n" + citation_entry(root, version, "bibtex") + "```\n"
+    text = _CITATION.sub(lambda m: m.group(1) + bibtex + m.group(2), text, count=1)
     folder = root / "corpus" / f"v{version}"
     tables = [t for t in MODELS if (folder / f"{t}.parquet").is_file()]
     text = _CONFIGS.sub(lambda m: configs_yaml(version, tables), text, count=1)
@@ -105,6 +128,70 @@ def expected_files(root: Path) -> dict[Path, str]:
     return files
 
 
+def citation_entry(root: Path, version: str | None, fmt: str) -> str:
+    """How to cite one release (the newest by default): bibtex, apa or cff."""
+    known = releases(root)
+    if not known:
+        raise WarnewsError("no release under corpus/ to cite")
+    version = version or known[-1]
+    if version not in known:
+        raise WarnewsError(f"version {version} was never released; released: {', '.join(known)}")
+    cff = yaml.safe_load((root / CITATION).read_text(encoding="utf-8"))
+    released = release_date(root, version)
+    authors = " and ".join(a.get("name") or f"{a.get('family-names')}, {a.get('given-names')}" for a in cff["authors"])
+    if fmt == "bibtex":
+        key = "warnews_" + version.replace(".", "_")
+        return (f"@misc{{{key},\n  author = {{{{{authors}}}}},\n  title = {{{cff['title']}}},\n"
+                f"  year = {{{released[:4]}}},\n  version = {{{version}}},\n  note = {{Data set, version {version}}}\n}}\n")
+    if fmt == "apa":
+        return f"{authors}. ({released[:4]}). {cff['title']} (Version {version}) [Data set].\n"
+    if fmt == "cff":
+        cff["version"], cff["date-released"] = version, released
+        if "preferred-citation" in cff:
+            cff["preferred-citation"]["version"] = version
+            cff["preferred-citation"]["year"] = int(released[:4])
+        return yaml.safe_dump(cff, sort_keys=False, allow_unicode=True, width=100)
+    raise WarnewsError(f"--format {fmt!r}: choose bibtex, apa or cff")
+
+
+def release_date(root: Path, version: str) -> str:
+    """The date CHANGELOG.md gives a release (`## [X.Y.Z] - YYYY-MM-DD`)."""
+    m = re.search(rf"^## \[{re.escape(version)}\] - (\d{{4}}-\d{{2}}-\d{{2}})", (root / CHANGELOG).read_text(encoding="utf-8"), re.M)
+    if not m:
+        raise WarnewsError(f"{CHANGELOG} has no entry '## [{version}] - YYYY-MM-DD'")
+    return m.group(1)
+
+
+def record_release(root: Path, version: str, change: dict | None, date: str) -> list[Path]:
+    """After a release: a CHANGELOG entry (unless one was written by hand) and CITATION.cff's
+    version and date. Returns the files changed."""
+    changed = []
+    changelog = root / CHANGELOG
+    text = changelog.read_text(encoding="utf-8")
+    if f"## [{version}]" not in text:
+        summary = summarize(change) if change else "- First release."
+        entry = (f"## [{version}] - {date}\n\n### Data (generated by `warnews release`)\n{summary}\n\n")
+        first = text.find("\n## [")
+        text = text + "\n" + entry if first < 0 else text[: first + 1] + entry + text[first + 1 :]
+        _write(changelog, text)
+        changed.append(changelog)
+    citation = root / CITATION
+    cff = citation.read_text(encoding="utf-8")
+    updated = re.sub(r"^(\s*version: ).*$", lambda m: m.group(1) + version, cff, flags=re.M)
+    updated = re.sub(r"^date-released: .*$", f"date-released: {date}", updated, flags=re.M)
+    updated = re.sub(r"^(  year: ).*$", lambda m: m.group(1) + date[:4], updated, flags=re.M)
+    if updated != cff:
+        _write(citation, updated)
+        changed.append(citation)
+    return changed
+
+
+def _write(path: Path, text: str) -> None:
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(text, encoding="utf-8")
+    tmp.replace(path)
+
+
 def stale_files(root: Path) -> list[Path]:
     return [p for p, text in expected_files(root).items() if not p.is_file() or p.read_text(encoding="utf-8") != text]
 
@@ -115,8 +202,6 @@ def write_docs(root: Path) -> list[Path]:
     for path, text in expected_files(root).items():
         if not path.is_file() or path.read_text(encoding="utf-8") != text:
             path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_name(path.name + ".tmp")
-            tmp.write_text(text, encoding="utf-8")
-            tmp.replace(path)
+            _write(path, text)
             changed.append(path)
     return changed

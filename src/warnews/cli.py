@@ -1,8 +1,10 @@
-"""cli: `warnews add | build | validate | release | verify | docs`. Errors go to stderr, exit 1."""
+"""cli: `warnews add | build | validate | release | verify | diff | cite | stats | publish | docs`.
+Errors go to stderr, exit 1."""
 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import sys
 from pathlib import Path
 
@@ -12,7 +14,10 @@ from warnews import __version__, card
 from warnews.add import NEAR_DUPLICATE_THRESHOLD, add_document
 from warnews.errors import WarnewsError
 from warnews.ingest import LICENSES
-from warnews.release import STAGING_DIR, build, release, release_dir, verify
+from warnews.publish import stage, token_from_environment, upload
+from warnews.release import STAGING_DIR, build, commit_and_tag, release, verify
+from warnews.stats import corpus_stats, format_stats, report_html
+from warnews.versions import diff, release_dir, releases, required_level, summarize
 from warnews.schema import MODELS
 from warnews.validate import failures, summary, validate_tables
 
@@ -50,11 +55,63 @@ def cmd_validate(args) -> int:
 
 
 def cmd_release(args) -> int:
-    folder, info = release(args.root, args.version, _say)
+    folder, info, change = release(args.root, args.version, _say)
     _print_counts(info)
     _say(f"released {args.version} into {folder}")
-    for path in card.write_docs(args.root):
-        _say(f"updated {path} for {args.version}")
+    if change:
+        _say(f"changes from the previous release:\n{summarize(change)}")
+    updated = card.record_release(args.root, args.version, change, dt.date.today().isoformat())
+    updated += card.write_docs(args.root)
+    for path in updated:
+        _say(f"updated {path.relative_to(args.root)} for {args.version}")
+    if not args.no_git:
+        done = commit_and_tag(args.root, args.version, [folder] + updated)
+        _say(done or "not a git checkout: no commit or tag made")
+    return 0
+
+
+def cmd_diff(args) -> int:
+    change = diff(args.root, args.old, args.new)
+    _say(f"from {args.old} to {args.new} (needs at least a {required_level(change)} version step):")
+    _say(summarize(change))
+    return 0
+
+
+def cmd_cite(args) -> int:
+    print(card.citation_entry(args.root, args.version, args.format), end="")
+    return 0
+
+
+def cmd_stats(args) -> int:
+    version = args.version or (releases(args.root) or [None])[-1]
+    if version is None:
+        raise WarnewsError("no release to count; run `warnews release X.Y.Z` first")
+    folder = release_dir(args.root, version)
+    if not folder.is_dir():
+        raise WarnewsError(f"{folder}: no such release; released: {', '.join(releases(args.root))}")
+    tables = {p.stem: pq.read_table(p) for p in sorted(folder.glob("*.parquet"))}
+    stats = corpus_stats(tables)
+    print(format_stats(stats), end="")
+    out = args.root / "build" / "stats" / f"v{version}" / "report.html"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(report_html(stats, version), encoding="utf-8")
+    _say(f"\nwrote {out.relative_to(args.root)} (the release's own copy is {folder.relative_to(args.root)}/report.html)"
+         if (folder / "report.html").is_file() else f"\nwrote {out.relative_to(args.root)}")
+    return 0
+
+
+def cmd_publish(args) -> int:
+    staged = args.root / "build" / "publish"
+    version, files = stage(args.root, staged, args.release)
+    total = sum(size for _, size, _ in files)
+    _say(f"{'would send' if args.dry_run else 'sending'} to dataset {args.repo_id}, tag v{version}: "
+         f"{len(files)} files, {total:,} bytes (laid out in {staged.relative_to(args.root)})")
+    for path, size, digest in files:
+        _say(f"  {path}  {size:,} bytes  sha256 {digest}")
+    if args.dry_run:
+        return 0
+    url = upload(staged, args.repo_id, version, token_from_environment())
+    _say(f"published {version}: {url}")
     return 0
 
 
@@ -119,7 +176,9 @@ def parser() -> argparse.ArgumentParser:
     v.set_defaults(func=cmd_validate)
 
     r = sub.add_parser("release", help="build, validate and write corpus/vVERSION/ (never overwrites)")
-    r.add_argument("version", help="new semantic version X.Y.Z, higher than every release")
+    r.add_argument("version", help="new semantic version X.Y.Z, higher than every release; a patch keeps every "
+                   "column, a minor adds documents, tables or columns, a major removes or retypes a column")
+    r.add_argument("--no-git", action="store_true", help="do not commit and tag the release (vX.Y.Z) in git")
     r.set_defaults(func=cmd_release)
 
     f = sub.add_parser("verify", help="prove a release is byte-identical to a fresh build from raw/")
@@ -141,6 +200,26 @@ def parser() -> argparse.ArgumentParser:
     a.add_argument("--collected-from", help="how and from where the file was collected")
     a.add_argument("--slug", help="the name's topic part (default: from the title or first words)")
     a.set_defaults(func=cmd_add)
+
+    g = sub.add_parser("diff", help="what changed between two releases (documents, rows, columns, layers)")
+    g.add_argument("old", help="older release, e.g. 1.0.0")
+    g.add_argument("new", help="newer release, e.g. 1.1.0")
+    g.set_defaults(func=cmd_diff)
+
+    c = sub.add_parser("cite", help="print how to cite a release")
+    c.add_argument("--version", dest="version", help="released version (default: the newest)")
+    c.add_argument("--format", default="bibtex", choices=("bibtex", "apa", "cff"))
+    c.set_defaults(func=cmd_cite)
+
+    t = sub.add_parser("stats", help="print counts of a release and write an HTML report with plots")
+    t.add_argument("version", nargs="?", help="released version (default: the newest)")
+    t.set_defaults(func=cmd_stats)
+
+    u = sub.add_parser("publish", help="upload the card and the newest release to the Hugging Face Hub")
+    u.add_argument("--repo-id", required=True, help="OWNER/NAME of the dataset repository on the Hub")
+    u.add_argument("--release", help="release to send (must be the newest, which the card points at)")
+    u.add_argument("--dry-run", action="store_true", help="list exactly what would be sent, send nothing")
+    u.set_defaults(func=cmd_publish)
 
     d = sub.add_parser("docs", help="regenerate schema/*.yaml and the generated parts of README.md")
     d.add_argument("--check", action="store_true", help="only report stale files (exit 1 if any)")

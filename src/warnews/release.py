@@ -7,11 +7,11 @@ all (it is written to a temporary folder and renamed); an existing release is ne
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
-import re
 import shutil
+import subprocess
+import sys
 import tempfile
 from dataclasses import asdict
 from importlib import metadata
@@ -20,31 +20,46 @@ from typing import Callable
 
 import pyarrow
 import pyarrow.parquet as pq
+from tqdm import tqdm
 
 from warnews import __version__
 from warnews.annotate import check_language, count_sentences, count_words
 from warnews.auto import Gazetteer, dates_v1, mentions_v1, quotes_v1
 from warnews.clean import RULE_NAMES, Cleaner
+from warnews.croissant import write_croissant
 from warnews.errors import WarnewsError
 from warnews.evaluate import evaluate
 from warnews.gold import ANNOTATIONS_DIR, errata_rows, load_gold
 from warnews.ingest import find_raw_files, page_disagreements, read_raw
 from warnews.knowledge import load_entities, load_errata
-from warnews.schema import (KEYS, MODELS, SEMVER_PATTERN, SPAN_TABLES, arrow_schema, column_descriptions,
-                            make_doc_id, table_description)
+from warnews.schema import KEYS, MODELS, SPAN_TABLES, arrow_schema, column_descriptions, make_doc_id, table_description
+from warnews.stats import corpus_stats, report_html
 from warnews.validate import failures, report, summary, validate_tables
+from warnews.versions import (
+    CORPUS_DIR,
+    MANIFEST,
+    check_manifest,
+    check_step,
+    diff_folders,
+    file_sha256,
+    parse_version,
+    release_dir,
+    releases,
+)
 
-CORPUS_DIR = "corpus"
 STAGING_DIR = Path("build") / "staging"
-MANIFEST = "MANIFEST.sha256"
+# Up to this many documents the build reports each one; beyond, every this many.
+PROGRESS_EVERY = 100
 # Rows per Parquet row group; fixed so that the file layout does not depend on anything else.
 ROW_GROUP_SIZE = 10_000
+LICENSE_URLS = ["https://creativecommons.org/licenses/by/4.0/", "https://opensource.org/licenses/MIT"]
 LICENSE_SUMMARY = (
     "Code: MIT. Annotations, metadata and cleaning records: CC-BY-4.0. Article texts: copyright of "
     "their publishers, included for research (see each document's license column and LICENSE)."
 )
 # Libraries whose versions the released bytes (or the build's decisions) depend on.
-PINNED = ("pyarrow", "pandera", "lingua-language-detector", "tzdata", "ftfy", "trafilatura")
+PINNED = ("pyarrow", "pandera", "lingua-language-detector", "tzdata", "ftfy", "trafilatura", "mlcroissant",
+          "matplotlib")
 
 Progress = Callable[[str], None]
 
@@ -58,24 +73,6 @@ def citation(version: str) -> str:
 
 
 # --- versions ----------------------------------------------------------------------------------
-
-
-def parse_version(version: str) -> tuple[int, int, int]:
-    if not isinstance(version, str) or not re.match(SEMVER_PATTERN, version):
-        raise WarnewsError(f"version {version!r} is not a semantic version X.Y.Z (e.g. 1.0.0)")
-    return tuple(int(x) for x in version.split("."))
-
-
-def releases(root: Path) -> list[str]:
-    """Released versions under corpus/, oldest first."""
-    folder = root / CORPUS_DIR
-    found = [p.name[1:] for p in folder.glob("v*") if p.is_dir() and re.match(SEMVER_PATTERN, p.name[1:])]
-    return sorted(found, key=parse_version)
-
-
-def release_dir(root: Path, version: str) -> Path:
-    parse_version(version)
-    return root / CORPUS_DIR / f"v{version}"
 
 
 def default_version(root: Path) -> str:
@@ -118,7 +115,8 @@ def build_tables(root: Path, version: str, progress: Progress = _quiet) -> tuple
     rows["entities"] = [e.row() for e in entities.values()]
     documents, edits, seen, inputs, gold_docs, page_notes = rows["documents"], rows["edits"], {}, [], set(), []
     rule_counts = {name: {"documents": 0, "edits": 0} for name in RULE_NAMES}
-    for i, path in enumerate(raw_files, 1):
+    bar = tqdm(raw_files, desc="clean + annotate", unit="doc", file=sys.stderr, disable=None)  # a bar on a terminal
+    for i, path in enumerate(bar, 1):
         raw = read_raw(root, path)
         meta = raw.meta
         result = cleaner.clean(raw.path, meta.outlet, meta.published, raw.text)
@@ -158,8 +156,9 @@ def build_tables(root: Path, version: str, progress: Progress = _quiet) -> tuple
         dates = dates_v1(doc_id, result.text, meta.published)
         rows["dates"] += dates
         rows["quotes"] += quotes_v1(doc_id, result.text, gazetteer, entities, dates)
-        progress(f"cleaned and annotated {i}/{len(raw_files)}: {raw.path} -> {doc_id} ({len(result.edits)} edits"
-                 f"{', gold' if doc_id in gold_docs else ''})")
+        if len(raw_files) <= PROGRESS_EVERY or i % PROGRESS_EVERY == 0:  # a line per document while they are few
+            progress(f"cleaned and annotated {i}/{len(raw_files)}: {raw.path} -> {doc_id} ({len(result.edits)} edits"
+                     f"{', gold' if doc_id in gold_docs else ''})")
     _check_every_annotation_has_its_document(root, set(seen), errata)
     tables = {name: _to_table(name, table_rows) for name, table_rows in rows.items()}
     info = {"inputs": inputs, "rules": rule_counts, "page_metadata": page_notes,
@@ -212,13 +211,9 @@ def _dump_json(data: dict, path: Path) -> None:
     path.write_text(json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
-def _sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
 def write_manifest(folder: Path) -> None:
     """sha256sum-compatible list of every file in the folder but the manifest itself."""
-    lines = [f"{_sha256(p)}  {p.name}\n" for p in sorted(folder.iterdir()) if p.is_file() and p.name != MANIFEST]
+    lines = [f"{file_sha256(p)}  {p.name}\n" for p in sorted(folder.iterdir()) if p.is_file() and p.name != MANIFEST]
     (folder / MANIFEST).write_text("".join(lines), encoding="utf-8")
 
 
@@ -239,17 +234,22 @@ def build_into(root: Path, folder: Path, version: str, progress: Progress = _qui
     _dump_json(build, folder / "build.json")
     _dump_json(report(results, version), folder / "validation.json")
     _dump_json({"version": version, **evaluation}, folder / "evaluation.json")
+    (folder / "report.html").write_text(report_html(corpus_stats(tables), version), encoding="utf-8")
+    write_croissant(folder, version, citation(version), LICENSE_URLS)
     write_manifest(folder)
     return build
 
 
-def _atomic_build(root: Path, target: Path, version: str, progress: Progress, replace: bool) -> dict:
-    """Build into a temporary sibling of `target`, then rename it into place."""
+def _atomic_build(root: Path, target: Path, version: str, progress: Progress, replace: bool,
+                  check: Callable[[Path], None] | None = None) -> dict:
+    """Build into a temporary sibling of `target`, run `check` on it, then rename it into place."""
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.tmp-", dir=target.parent))
     old = None
     try:
         build = build_into(root, tmp, version, progress)
+        if check is not None:
+            check(tmp)
         if target.exists():
             if not replace:
                 raise WarnewsError(f"{target} already exists; released versions are never overwritten")
@@ -271,42 +271,54 @@ def build(root: Path, version: str | None = None, progress: Progress = _quiet) -
     return target, _atomic_build(root, target, version, progress, replace=True)
 
 
-def release(root: Path, version: str, progress: Progress = _quiet) -> tuple[Path, dict]:
-    """`warnews release X.Y.Z`: write corpus/vX.Y.Z once; refuse an existing or older version."""
+def release(root: Path, version: str, progress: Progress = _quiet) -> tuple[Path, dict, dict | None]:
+    """`warnews release X.Y.Z`: write corpus/vX.Y.Z once; refuse an existing or older version, and
+    a version number that understates the change from the newest release. Returns the folder,
+    build.json and the change from the newest release (None for the first)."""
     target = release_dir(root, version)
     if target.exists():
         raise WarnewsError(f"{target} already exists; released versions are never overwritten: choose a new version")
-    newer = [v for v in releases(root) if parse_version(v) >= parse_version(version)]
+    known = releases(root)
+    newer = [v for v in known if parse_version(v) >= parse_version(version)]
     if newer:
         raise WarnewsError(f"version {version} is not newer than the released {newer[-1]}; choose a higher version")
-    return target, _atomic_build(root, target, version, progress, replace=False)
+    change = {}
+
+    def check(folder: Path) -> None:
+        if known:
+            previous = release_dir(root, known[-1])
+            problems = check_manifest(previous)
+            if problems:
+                raise WarnewsError(f"{previous}: its files do not match its manifest; restore them before "
+                                   "releasing:\n" + "\n".join(problems))
+            change.update(diff_folders(previous, folder))
+            check_step(change, known[-1], version)
+
+    build = _atomic_build(root, target, version, progress, replace=False, check=check)
+    return target, build, change or None
+
+
+def commit_and_tag(root: Path, version: str, paths: list[Path]) -> str | None:
+    """In a git checkout whose top is `root`: commit the release and what it updated, tag it
+    v<version>. Returns what happened, or None outside a git checkout."""
+    def git(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run(["git", "-C", str(root), *args], capture_output=True, text=True)
+
+    top = git("rev-parse", "--show-toplevel")
+    if top.returncode != 0 or Path(top.stdout.strip()).resolve() != root.resolve():
+        return None
+    names = [str(p.relative_to(root)) for p in paths]
+    steps = (("add", "--", *names), ("commit", "-m", f"Release data {version}", "--", *names),
+             ("tag", "-a", f"v{version}", "-m", f"warnews data {version}"))
+    for args in steps:
+        done = git(*args)
+        if done.returncode != 0:
+            raise WarnewsError(f"corpus/v{version} is released, but `git {' '.join(args[:2])}` failed: "
+                               f"{done.stderr.strip() or done.stdout.strip()}; commit and tag it by hand")
+    return f"committed and tagged v{version}"
 
 
 # --- verify ------------------------------------------------------------------------------------
-
-
-def check_manifest(folder: Path) -> list[str]:
-    """Problems of a release folder against its MANIFEST.sha256 (empty when all is well)."""
-    manifest = folder / MANIFEST
-    if not manifest.is_file():
-        return [f"{manifest}: missing"]
-    problems, listed = [], set()
-    for n, line in enumerate(manifest.read_text(encoding="utf-8").splitlines(), 1):
-        m = re.match(r"^([0-9a-f]{64})  (\S+)$", line)
-        if not m:
-            problems.append(f"{manifest}: line {n} is not '<sha256>  <file>'")
-            continue
-        digest, name = m.groups()
-        listed.add(name)
-        path = folder / name
-        if not path.is_file():
-            problems.append(f"{path}: listed in {MANIFEST} but missing")
-        elif _sha256(path) != digest:
-            problems.append(f"{path}: sha256 differs from {MANIFEST} (the file changed after release)")
-    for path in sorted(folder.iterdir()):
-        if path.name != MANIFEST and path.name not in listed:
-            problems.append(f"{path}: not listed in {MANIFEST}")
-    return problems
 
 
 def verify(root: Path, version: str | None = None, progress: Progress = _quiet) -> list[str]:

@@ -1,0 +1,109 @@
+"""croissant: the MLCommons Croissant description of a release, made with mlcroissant.
+
+One FileObject per Parquet file (with its sha256), one RecordSet per table, one Field per column
+with the schema's description, and references for the foreign keys, so that tools which read
+Croissant (dataset search, loaders) understand a release without our code.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from pathlib import Path
+
+import mlcroissant as mlc
+import pyarrow
+import pyarrow.parquet as pq
+
+from warnews.schema import column_descriptions, table_description
+
+# column -> the key it refers to (table/column), for Croissant `references`
+REFERENCES = {
+    "doc_id": "documents/doc_id",
+    "entity_id": "entities/entity_id",
+    "speaker_entity_ids": "entities/entity_id",
+    "claimant_entity_ids": "entities/entity_id",
+    "actor_entity_ids": "entities/entity_id",
+    "reported_by_entity_ids": "entities/entity_id",
+    "reported_by_entity_id": "entities/entity_id",
+    "location_entity_id": "entities/entity_id",
+    "source_entity_id": "entities/entity_id",
+    "relayed_by_entity_id": "entities/entity_id",
+    "speaker_as_printed_entity_id": "entities/entity_id",
+    "speaker_likely_entity_id": "entities/entity_id",
+    "source_id": "sources/source_id",
+    "via_source_id": "sources/source_id",
+}
+
+
+def _data_type(arrow_type: pyarrow.DataType) -> str:
+    if pyarrow.types.is_integer(arrow_type):
+        return mlc.DataType.INTEGER
+    if pyarrow.types.is_floating(arrow_type):
+        return mlc.DataType.FLOAT
+    if pyarrow.types.is_date(arrow_type):
+        return mlc.DataType.DATE
+    return mlc.DataType.TEXT
+
+
+def _field(table: str, file_id: str, field: pyarrow.Field, description: str, tables: set[str]) -> mlc.Field:
+    source = mlc.Source(file_object=file_id, extract=mlc.Extract(column=field.name))
+    target = REFERENCES.get(field.name)
+    references = None
+    if target and target.split("/")[0] in tables and target.split("/")[0] != table:  # no self-joins
+        references = mlc.Source(field=target)
+    arrow_type = field.type
+    if pyarrow.types.is_list(arrow_type) and pyarrow.types.is_struct(arrow_type.value_type):
+        sub_fields = [
+            mlc.Field(id=f"{table}/{field.name}/{sub.name}", name=sub.name, data_types=[_data_type(sub.type)],
+                      source=mlc.Source(file_object=file_id, extract=mlc.Extract(column=field.name),
+                                        transforms=[mlc.Transform(json_path=sub.name)]))
+            for sub in arrow_type.value_type
+        ]
+        return mlc.Field(id=f"{table}/{field.name}", name=field.name, description=description, repeated=True,
+                         sub_fields=sub_fields)
+    repeated = pyarrow.types.is_list(arrow_type)
+    if repeated:
+        arrow_type = arrow_type.value_type
+    return mlc.Field(id=f"{table}/{field.name}", name=field.name, description=description,
+                     data_types=[_data_type(arrow_type)], source=source, references=references, repeated=repeated)
+
+
+def croissant_metadata(folder: Path, version: str, citation: str, license_urls: list[str]) -> dict:
+    """The Croissant JSON-LD of the release in `folder` (its Parquet files must be written)."""
+    files = sorted(folder.glob("*.parquet"))
+    tables = {p.stem for p in files}
+    distribution, record_sets = [], []
+    for path in files:
+        table = path.stem
+        file_id = f"{table}-parquet"
+        distribution.append(mlc.FileObject(
+            id=file_id, name=path.name, content_url=path.name, encoding_formats=["application/x-parquet"],
+            sha256=hashlib.sha256(path.read_bytes()).hexdigest(), content_size=f"{path.stat().st_size} B"))
+        descriptions = column_descriptions(table)
+        schema = pq.read_schema(path)
+        key_column = schema.field(0).name
+        record_sets.append(mlc.RecordSet(
+            id=table, name=table, description=table_description(table),
+            key=f"{table}/{key_column}" if table != "edits" else None,
+            fields=[_field(table, file_id, f, descriptions[f.name], tables) for f in schema]))
+    metadata = mlc.Metadata(
+        name="warnews", version=version, cite_as=citation, license=list(license_urls),
+        description="News reports on the Russia-Ukraine war, cleaned, annotated and released as versioned "
+        "Parquet, with a record of every change made to the text. Annotations and metadata are CC BY 4.0, code is "
+        "MIT; the article texts remain the copyright of their publishers.",
+        url=None, distribution=distribution, record_sets=record_sets)
+    return metadata.to_json()
+
+
+def write_croissant(folder: Path, version: str, citation: str, license_urls: list[str]) -> None:
+    absl = logging.getLogger("absl")
+    level = absl.level
+    absl.setLevel(logging.ERROR)  # mlcroissant warns that datePublished is missing: a rebuild must give the same bytes
+    try:
+        data = croissant_metadata(folder, version, citation, license_urls)
+    finally:
+        absl.setLevel(level)
+    (folder / "croissant.json").write_text(json.dumps(data, indent=2, ensure_ascii=False, sort_keys=True) + "\n",
+                                           encoding="utf-8")

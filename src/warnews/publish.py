@@ -1,0 +1,99 @@
+"""publish: send the dataset card and a release to the Hugging Face Hub, tagged with its version.
+
+What is sent is laid out first in a local folder (the card, the documentation and
+corpus/vX.Y.Z/), so `--dry-run` lists exactly those files and a test can load that folder with
+`datasets`. The token comes from the environment and is never printed.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from pathlib import Path
+
+import yaml
+
+from warnews.errors import WarnewsError
+from warnews.versions import check_manifest, file_sha256, release_dir, releases
+
+DOCUMENTS = ("README.md", "DATASHEET.md", "CHANGELOG.md", "CITATION.cff", "LICENSE")
+TOKEN_VARIABLES = ("HF_TOKEN", "HUGGING_FACE_HUB_TOKEN")
+# License identifiers the Hub's dataset cards accept that can describe this dataset.
+KNOWN_LICENSES = {"other", "cc-by-4.0", "cc-by-sa-4.0", "cc0-1.0", "mit", "apache-2.0", "unknown"}
+
+
+def card_metadata(readme: Path) -> dict:
+    text = readme.read_text(encoding="utf-8")
+    if not text.startswith("---\n") or "\n---\n" not in text[4:]:
+        raise WarnewsError(f"{readme}: no YAML front matter (--- … ---) for the dataset card")
+    data = yaml.safe_load(text[4 : text.index("\n---\n", 4)])
+    if not isinstance(data, dict):
+        raise WarnewsError(f"{readme}: the front matter is not a YAML mapping")
+    return data
+
+
+def check_card(root: Path) -> list[str]:
+    """Offline checks of the dataset card: every config's files exist, one default, a known license."""
+    readme = root / "README.md"
+    meta = card_metadata(readme)
+    problems = []
+    configs = meta.get("configs") or []
+    if not configs:
+        problems.append(f"{readme}: no configs")
+    defaults = [c.get("config_name") for c in configs if c.get("default")]
+    if len(defaults) != 1:
+        problems.append(f"{readme}: {len(defaults)} default configs; exactly one must be the default")
+    for config in configs:
+        for split in config.get("data_files") or []:
+            if not (root / split["path"]).is_file():
+                problems.append(f"{readme}: config {config.get('config_name')!r} points at {split['path']}, which does not exist")
+    if meta.get("license") not in KNOWN_LICENSES:
+        problems.append(f"{readme}: license {meta.get('license')!r} is not one of {', '.join(sorted(KNOWN_LICENSES))}")
+    if meta.get("license") == "other" and not (meta.get("license_name") and (root / str(meta.get("license_link"))).is_file()):
+        problems.append(f"{readme}: license 'other' needs license_name and a license_link to a file in the repository")
+    return problems
+
+
+def stage(root: Path, target: Path, version: str | None = None) -> tuple[str, list[tuple[str, int, str]]]:
+    """Lay out in `target` what would be sent; return the version and (path, bytes, sha256) per file."""
+    known = releases(root)
+    if not known:
+        raise WarnewsError("no release under corpus/ to publish")
+    version = version or known[-1]
+    if version != known[-1]:
+        raise WarnewsError(f"the card's configs point at the newest release {known[-1]}; publish that one")
+    folder = release_dir(root, version)
+    problems = check_manifest(folder) + check_card(root)
+    if problems:
+        raise WarnewsError("refusing to publish:\n" + "\n".join(problems))
+    if target.exists():
+        shutil.rmtree(target)
+    (target / "corpus" / folder.name).mkdir(parents=True)
+    for name in DOCUMENTS:
+        shutil.copy2(root / name, target / name)
+    for path in sorted(folder.iterdir()):
+        shutil.copy2(path, target / "corpus" / folder.name / path.name)
+    files = sorted(p for p in target.rglob("*") if p.is_file())
+    return version, [(p.relative_to(target).as_posix(), p.stat().st_size, file_sha256(p)) for p in files]
+
+
+def token_from_environment() -> str:
+    for name in TOKEN_VARIABLES:
+        if os.environ.get(name):
+            return os.environ[name]
+    raise WarnewsError(f"no Hugging Face token: set {TOKEN_VARIABLES[0]} in the environment (nothing was sent)")
+
+
+def upload(staged: Path, repo_id: str, version: str, token: str) -> str:
+    """Send the staged folder as one commit and tag it v<version>; returns the commit URL."""
+    if not re.match(r"^[\w.-]+/[\w.-]+$", repo_id):
+        raise WarnewsError(f"--repo-id {repo_id!r} must be OWNER/NAME")
+    from huggingface_hub import HfApi
+
+    api = HfApi(token=token)
+    api.create_repo(repo_id, repo_type="dataset", exist_ok=True)
+    commit = api.upload_folder(folder_path=str(staged), repo_id=repo_id, repo_type="dataset",
+                               commit_message=f"warnews {version}")
+    api.create_tag(repo_id, tag=f"v{version}", repo_type="dataset", tag_message=f"warnews data {version}")
+    return str(commit)

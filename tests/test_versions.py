@@ -1,0 +1,284 @@
+"""Publishing: versions loadable by name, diffs, version steps held to the change, the changelog,
+citation, git tags, Croissant, the Hub upload (dry run and the layout it sends), the report."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+import warnews
+from conftest import REPO, SEED_DOC_ID, snapshot
+from warnews.errors import WarnewsError
+from warnews.publish import check_card
+from warnews.versions import check_step, diff, releases, required_level
+
+NEWEST = releases(REPO)[-1]
+SYNTHETIC = ("Synthetic test article. " + " ".join(
+    f"The council of village number {i} met on a quiet evening and approved budget {i} for the school roof."
+    for i in range(12)))
+
+
+# --- versions -------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("version", ["1.0.0", None])
+def test_every_release_loads_by_name(version):
+    docs = warnews.load("documents", version=version, root=REPO)
+    assert list(docs["doc_id"]) == [SEED_DOC_ID]
+    as_dataset = warnews.load("documents", version=version, as_="datasets", root=REPO)
+    assert as_dataset[0]["doc_id"] == SEED_DOC_ID
+
+
+def test_load_refuses_a_release_whose_files_do_not_match_its_manifest(repo_copy):
+    (repo_copy / "corpus" / "v1.0.0" / "edits.parquet").write_bytes(b"not parquet")
+    with pytest.raises(WarnewsError, match=r"v1\.0\.0/edits\.parquet: sha256 differs from MANIFEST\.sha256"):
+        warnews.load("documents", version="1.0.0", root=repo_copy)
+
+
+@pytest.mark.parametrize("args,message", [
+    ({"table": "quotes", "version": "1.0.0"}, r"release 1\.0\.0 has no table 'quotes'; it has documents, edits"),
+    ({"table": "documents", "version": "9.9.9"}, r"no such release; released: 1\.0\.0"),
+    ({"table": "documents", "as_": "polars"}, r"as_='polars': choose 'pandas' or 'datasets'"),
+])
+def test_load_says_what_is_wrong(args, message):
+    with pytest.raises(WarnewsError, match=message):
+        warnews.load(root=REPO, **args)
+
+
+def test_diff_reports_documents_rows_and_layers(run):
+    change = diff(REPO, "1.0.0", NEWEST)
+    assert change["documents"] == {"added": [], "removed": [], "changed": []}
+    assert "quotes" in change["tables_added"] and change["rows"]["edits"] == [11, 11]
+    assert change["layers"]["quotes"]["new"] == {"gold": 12, "rule:quotes_v1": 12}
+    code, out, _ = run(REPO, "diff", "1.0.0", NEWEST)
+    assert code == 0 and "needs at least a minor version step" in out and "- Documents: 0 added, 0 removed, 0 changed." in out
+
+
+def test_diff_of_an_unknown_version_is_refused(run):
+    code, _, err = run(REPO, "diff", "1.0.0", "0.1.0")
+    assert code == 1 and "corpus/v0.1.0: no such release" in err
+
+
+def _change(**kwargs):
+    change = {"tables_added": [], "tables_removed": [], "columns": {}, "rows": {}, "layers": {},
+              "documents": {"added": [], "removed": [], "changed": []}}
+    change.update(kwargs)
+    return change
+
+
+@pytest.mark.parametrize("change,level", [
+    (_change(), "patch"),
+    (_change(documents={"added": [], "removed": [], "changed": ["d"]}), "patch"),
+    (_change(documents={"added": ["d"], "removed": [], "changed": []}), "minor"),
+    (_change(tables_added=["quotes"]), "minor"),
+    (_change(columns={"documents": {"added": ["author"], "removed": [], "retyped": []}}), "minor"),
+    (_change(columns={"documents": {"added": [], "removed": ["title"], "retyped": []}}), "major"),
+    (_change(columns={"edits": {"added": [], "removed": [], "retyped": ["raw_start"]}}), "major"),
+    (_change(tables_removed=["dates"]), "major"),
+])
+def test_the_step_a_change_needs(change, level):
+    assert required_level(change) == level
+
+
+def test_a_version_that_understates_the_change_is_refused():
+    with pytest.raises(WarnewsError, match=r"version 1\.1\.3 is a patch step from 1\.1\.2, but the data changed in a way "
+                                           r"that needs a minor version \(1\.2\.0 or higher\): Documents: 1 added"):
+        check_step(_change(documents={"added": ["d"], "removed": [], "changed": []}), "1.1.2", "1.1.3")
+    check_step(_change(documents={"added": ["d"], "removed": [], "changed": []}), "1.1.2", "2.0.0")  # more is fine
+
+
+def _add_synthetic(run, root, tmp_path):
+    path = tmp_path / "synthetic.txt"
+    path.write_text(SYNTHETIC, encoding="utf-8")
+    code, _, err = run(root, "add", str(path), "--outlet", "example-outlet", "--published", "2024-05-06",
+                       "--license", "CC-BY-4.0", "--outlet-name", "Example Outlet", "--domain", "example.org",
+                       "--country", "US", "--slug", "school-roof")
+    assert code == 0, err
+
+
+def test_release_holds_the_version_to_the_change_and_records_it(repo_copy, run, tmp_path):
+    _add_synthetic(run, repo_copy, tmp_path)
+    major, minor, patch = (int(x) for x in NEWEST.split("."))
+    before = snapshot(repo_copy / "corpus")
+    code, _, err = run(repo_copy, "release", f"{major}.{minor}.{patch + 1}")
+    assert code == 1 and "needs a minor version" in err and "Documents: 1 added" in err
+    assert snapshot(repo_copy / "corpus") == before
+    version = f"{major}.{minor + 1}.0"
+    code, out, err = run(repo_copy, "release", version)
+    assert code == 0, err
+    assert "- Documents: 1 added, 0 removed, 0 changed; added: example-outlet-20240506-" in out
+    changelog = (repo_copy / "CHANGELOG.md").read_text()
+    entry = changelog.split(f"## [{version}]")[1].split("\n## [")[0]
+    assert "### Data (generated by `warnews release`)" in entry and "Documents: 1 added" in entry
+    cff = yaml.safe_load((repo_copy / "CITATION.cff").read_text())
+    assert cff["version"] == version and cff["preferred-citation"]["version"] == version
+    assert "not a git checkout: no commit or tag made" in out
+
+
+def test_release_commits_and_tags_in_a_git_checkout(repo_copy, run, tmp_path):
+    def git(*args):
+        return subprocess.run(["git", "-C", str(repo_copy), *args], capture_output=True, text=True, check=True).stdout
+
+    git("init", "-q")
+    git("-c", "user.name=Test", "-c", "user.email=test@example.org", "add", ".")
+    git("-c", "user.name=Test", "-c", "user.email=test@example.org", "commit", "-qm", "state before the release")
+    git("config", "user.name", "Test")
+    git("config", "user.email", "test@example.org")
+    _add_synthetic(run, repo_copy, tmp_path)
+    git("add", "raw")
+    git("commit", "-qm", "add a synthetic test document")
+    major, minor, _ = (int(x) for x in NEWEST.split("."))
+    version = f"{major}.{minor + 1}.0"
+    code, out, err = run(repo_copy, "release", version)
+    assert code == 0, err
+    assert f"committed and tagged v{version}" in out
+    assert git("tag", "--list") .split() == [f"v{version}"]
+    assert git("log", "-1", "--format=%s", f"v{version}").strip() == f"Release data {version}"
+    assert git("status", "--porcelain", "--", "corpus", "CHANGELOG.md", "CITATION.cff", "README.md") == ""
+
+
+# --- citation -------------------------------------------------------------------------------
+
+def test_cite_prints_each_format(run):
+    code, out, _ = run(REPO, "cite", "--version", "1.0.0", "--format", "bibtex")
+    assert code == 0 and "@misc{warnews_1_0_0," in out and "version = {1.0.0}" in out
+    code, out, _ = run(REPO, "cite", "--format", "apa")
+    assert out.strip().endswith(f"(Version {NEWEST}) [Data set].")
+    code, out, _ = run(REPO, "cite", "--format", "cff", "--version", "1.0.0")
+    cff = yaml.safe_load(out)
+    assert cff["version"] == "1.0.0" and cff["type"] == "dataset"
+
+
+def test_cite_output_in_cff_is_valid(run, tmp_path):
+    beside = Path(sys.executable).with_name("cffconvert")
+    if not beside.is_file():
+        pytest.skip("cffconvert is not installed (pip install -e '.[test]' installs it)")
+    _, out, _ = run(REPO, "cite", "--format", "cff", "--version", "1.0.0")
+    (tmp_path / "CITATION.cff").write_text(out)
+    done = subprocess.run([str(beside), "--validate", "-i", str(tmp_path / "CITATION.cff")], capture_output=True, text=True)
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_cite_of_an_unknown_version_is_refused(run):
+    code, _, err = run(REPO, "cite", "--version", "0.9.0")
+    assert code == 1 and "version 0.9.0 was never released" in err
+
+
+# --- croissant ------------------------------------------------------------------------------
+
+def test_croissant_describes_the_release_and_loads_offline():
+    import mlcroissant as mlc
+
+    folder = REPO / "corpus" / f"v{NEWEST}"
+    jsonld = json.loads((folder / "croissant.json").read_text())
+    manifest = dict(reversed(line.split("  ")) for line in (folder / "MANIFEST.sha256").read_text().splitlines())
+    files = {f["name"]: f for f in jsonld["distribution"]}
+    assert set(files) == {p.name for p in folder.glob("*.parquet")}
+    assert all(files[name]["sha256"] == manifest[name] for name in files)
+    record_sets = {r["name"]: r for r in jsonld["recordSet"]}
+    fields = {f["name"]: f for f in record_sets["quotes"]["field"]}
+    assert fields["doc_id"]["references"]["field"]["@id"] == "documents/doc_id"
+    assert fields["speaker_entity_ids"]["references"]["field"]["@id"] == "entities/entity_id"
+    assert fields["text"]["description"].startswith("What was said")
+    quotes = list(mlc.Dataset(jsonld=folder / "croissant.json").records("quotes"))
+    assert len(quotes) == 24 and any(q["quotes/text"] == b"maximally" for q in quotes)
+    docs = list(mlc.Dataset(jsonld=folder / "croissant.json").records("documents"))
+    assert docs[0]["documents/doc_id"].decode() == SEED_DOC_ID
+
+
+# --- the Hub ----------------------------------------------------------------------------------
+
+def test_the_card_passes_the_offline_checks():
+    assert check_card(REPO) == []
+
+
+@pytest.mark.parametrize("old,new,message", [
+    ("  default: true\n", "  default: true\n  default: true\n", None),
+    ("license: other", "license: proprietary-ish", r"license 'proprietary-ish' is not one of"),
+    ("    path: corpus/v", "    path: corpus/v0", r"which does not exist"),
+])
+def test_a_broken_card_is_found(repo_copy, old, new, message):
+    readme = repo_copy / "README.md"
+    text = readme.read_text()
+    if message is None:  # two defaults
+        text = text.replace("- config_name: edits\n", "- config_name: edits\n  default: true\n", 1)
+        message = r"2 default configs"
+    else:
+        text = text.replace(old, new, 1)
+    readme.write_text(text)
+    assert any(re.search(message, p) for p in check_card(repo_copy))
+
+
+def test_publish_dry_run_lists_exactly_what_would_be_sent(repo_copy, run, monkeypatch):
+    monkeypatch.delenv("HF_TOKEN", raising=False)
+    code, out, err = run(repo_copy, "publish", "--repo-id", "someone/warnews", "--dry-run")
+    assert code == 0, err
+    listed = re.findall(r"^  (\S+)  [\d,]+ bytes  sha256 ([0-9a-f]{64})$", out, re.M)
+    names = [name for name, _ in listed]
+    assert names == sorted(names) and "README.md" in names and "LICENSE" in names
+    assert {n for n in names if n.startswith("corpus/")} == {
+        f"corpus/v{NEWEST}/{p.name}" for p in (REPO / "corpus" / f"v{NEWEST}").iterdir()}
+    assert f"would send to dataset someone/warnews, tag v{NEWEST}: {len(names)} files" in out
+
+
+def test_the_sent_layout_loads_with_datasets(repo_copy, run, tmp_path, monkeypatch):
+    from datasets import load_dataset
+
+    monkeypatch.setenv("HF_DATASETS_OFFLINE", "1")
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    monkeypatch.setenv("HF_HOME", str(tmp_path / "hf"))
+    run(repo_copy, "publish", "--repo-id", "someone/warnews", "--dry-run")
+    hub_copy = tmp_path / "hub-copy"  # what a user gets after downloading the Hub repository
+    shutil.copytree(repo_copy / "build" / "publish", hub_copy)
+    docs = load_dataset(str(hub_copy), split="train", cache_dir=str(tmp_path / "cache"))
+    quotes = load_dataset(str(hub_copy), "quotes", split="train", cache_dir=str(tmp_path / "cache"))
+    assert docs[0]["doc_id"] == SEED_DOC_ID and quotes.num_rows == 24
+
+
+def test_publish_without_a_token_sends_nothing(repo_copy, run, monkeypatch):
+    for name in ("HF_TOKEN", "HUGGING_FACE_HUB_TOKEN"):
+        monkeypatch.delenv(name, raising=False)
+    sent = []
+    monkeypatch.setattr("warnews.cli.upload", lambda *a, **k: sent.append(a))
+    code, _, err = run(repo_copy, "publish", "--repo-id", "someone/warnews")
+    assert code == 1 and "no Hugging Face token: set HF_TOKEN in the environment (nothing was sent)" in err
+    assert sent == []
+
+
+def test_the_token_is_never_printed(repo_copy, run, monkeypatch):
+    monkeypatch.setenv("HF_TOKEN", "hf_secret_value_for_test")
+    monkeypatch.setattr("warnews.cli.upload", lambda staged, repo_id, version, token: f"https://example.org/{repo_id}")
+    code, out, err = run(repo_copy, "publish", "--repo-id", "someone/warnews")
+    assert code == 0 and "published" in out
+    assert "hf_secret_value_for_test" not in out + err
+
+
+def test_publish_refuses_a_release_that_does_not_match_its_manifest(repo_copy, run):
+    (repo_copy / "corpus" / f"v{NEWEST}" / "report.html").write_text("changed")
+    code, _, err = run(repo_copy, "publish", "--repo-id", "someone/warnews", "--dry-run")
+    assert code == 1 and "refusing to publish" in err and "report.html: sha256 differs from MANIFEST.sha256" in err
+
+
+# --- report ---------------------------------------------------------------------------------
+
+def test_stats_prints_the_counts_and_writes_a_report(repo_copy, run):
+    code, out, _ = run(repo_copy, "stats")
+    assert code == 0
+    for title in ("documents per outlet", "documents per month", "documents per language", "cleaning edits per rule",
+                  "mentions per entity (gold)", "quotes per speaker (gold)"):
+        assert title in out
+    assert re.search(r"^fix_missing_sentence_space\s+8$", out, re.M)
+    report = (repo_copy / "build" / "stats" / f"v{NEWEST}" / "report.html").read_text()
+    assert report.count("data:image/png;base64,") >= 4
+    assert (REPO / "corpus" / f"v{NEWEST}" / "report.html").read_text() == report  # the release's own copy
+
+
+def test_the_card_links_the_report():
+    assert f"corpus/v{NEWEST}/report.html" in (REPO / "README.md").read_text() or "`report.html`" in (
+        REPO / "README.md").read_text()
