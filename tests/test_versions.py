@@ -280,5 +280,4 @@ def test_stats_prints_the_counts_and_writes_a_report(repo_copy, run):
 
 
 def test_the_card_links_the_report():
-    assert f"corpus/v{NEWEST}/report.html" in (REPO / "README.md").read_text() or "`report.html`" in (
-        REPO / "README.md").read_text()
+    assert f"[report.html](corpus/v{NEWEST}/report.html)" in (REPO / "README.md").read_text()

@@ -94,7 +94,8 @@ def release_markdown(root: Path, version: str) -> str:
     extras = ", ".join(f"`{p.name}`" for p in sorted(folder.iterdir()) if p.suffix != ".parquet")
     return (f"**Current release: {version}** (`corpus/v{version}/`): **{docs} document{'s' if docs != 1 else ''}**; "
             f"rows per table: {others}. Beside the tables, the release folder holds {extras}"
-            + (" (`report.html`: counts and plots)" if (folder / "report.html").is_file() else "") + ".\n")
+            + (f"; the corpus report with counts and plots is [report.html](corpus/v{version}/report.html)"
+               if (folder / "report.html").is_file() else "") + ".\n")
 
 
 def render_readme(text: str, root: Path, version: str) -> str:
