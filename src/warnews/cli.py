@@ -27,7 +27,7 @@ def _say(message: str) -> None:
 
 
 def cmd_build(args) -> int:
-    folder, info = build(args.root, args.version, _say)
+    folder, info = build(args.root, args.version, _say, jobs=args.jobs, use_cache=not args.no_cache)
     _print_counts(info)
     _say(f"built {info['version']} into {folder} (not a release: `warnews release X.Y.Z` makes one)")
     return 0
@@ -55,7 +55,7 @@ def cmd_validate(args) -> int:
 
 
 def cmd_release(args) -> int:
-    folder, info, change = release(args.root, args.version, _say)
+    folder, info, change = release(args.root, args.version, _say, jobs=args.jobs)
     _print_counts(info)
     _say(f"released {args.version} into {folder}")
     if change:
@@ -169,6 +169,10 @@ def parser() -> argparse.ArgumentParser:
     b = sub.add_parser("build", help="clean raw/ and write a validated build into build/staging/")
     b.add_argument("--version", dest="version", default=None,
                    help="version stamped into the files (default: next minor after the newest release)")
+    b.add_argument("--jobs", type=int, default=1, help="processes for cleaning and annotation (output is the same "
+                   "for any number)")
+    b.add_argument("--no-cache", action="store_true", help="process every document again instead of reusing "
+                   "build/cache/ (the files are the same either way)")
     b.set_defaults(func=cmd_build)
 
     v = sub.add_parser("validate", help="validate the staged build, or the release VERSION")
@@ -179,6 +183,7 @@ def parser() -> argparse.ArgumentParser:
     r.add_argument("version", help="new semantic version X.Y.Z, higher than every release; a patch keeps every "
                    "column, a minor adds documents, tables or columns, a major removes or retypes a column")
     r.add_argument("--no-git", action="store_true", help="do not commit and tag the release (vX.Y.Z) in git")
+    r.add_argument("--jobs", type=int, default=1, help="processes for cleaning and annotation")
     r.set_defaults(func=cmd_release)
 
     f = sub.add_parser("verify", help="prove a release is byte-identical to a fresh build from raw/")

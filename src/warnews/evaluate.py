@@ -30,21 +30,48 @@ SCORED = {
 
 def prf(predicted: set, gold: set) -> dict:
     tp = len(predicted & gold)
-    precision = tp / len(predicted) if predicted else 0.0
-    recall = tp / len(gold) if gold else 0.0
+    return _scores(tp, len(predicted) - tp, len(gold) - tp)
+
+
+def evaluate_document(rows: dict[str, list[dict]]) -> dict:
+    """Counts for one document with gold: per layer and score, the predicted and gold key sets'
+    overlap (keys carry the doc_id, so documents add up)."""
+    counts = {}
+    for layer, (table, keys) in SCORED.items():
+        gold = [r for r in rows[table] if r["layer"] == GOLD]
+        auto = [r for r in rows[table] if r["layer"] == layer]
+        counts[layer] = {"gold_rows": len(gold), "predicted_rows": len(auto), "scores": {}}
+        for name, key in keys.items():
+            predicted, expected = {key(r) for r in auto}, {key(r) for r in gold}
+            tp = len(predicted & expected)
+            counts[layer]["scores"][name] = (tp, len(predicted) - tp, len(expected) - tp)
+    return counts
+
+
+def combine(documents: list[dict], gold_docs: int) -> dict:
+    """evaluation.json from the per-document counts: precision, recall and F1 over all of them."""
+    result = {"documents_with_gold": gold_docs, "layers": {}}
+    for layer, (table, keys) in SCORED.items():
+        tp_fp_fn = {name: [sum(d[layer]["scores"][name][i] for d in documents) for i in range(3)] for name in keys}
+        result["layers"][layer] = {
+            "table": table, "gold_rows": sum(d[layer]["gold_rows"] for d in documents),
+            "predicted_rows": sum(d[layer]["predicted_rows"] for d in documents),
+            "scores": {name: _scores(*counts) for name, counts in tp_fp_fn.items()}}
+    return result
+
+
+def _scores(tp: int, fp: int, fn: int) -> dict:
+    precision = tp / (tp + fp) if tp + fp else 0.0
+    recall = tp / (tp + fn) if tp + fn else 0.0
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    return {"tp": tp, "fp": len(predicted) - tp, "fn": len(gold) - tp,
-            "precision": round(precision, 4), "recall": round(recall, 4), "f1": round(f1, 4)}
+    return {"tp": tp, "fp": fp, "fn": fn, "precision": round(precision, 4), "recall": round(recall, 4),
+            "f1": round(f1, 4)}
 
 
 def evaluate(tables: dict[str, list[dict]], gold_docs: set[str]) -> dict:
-    """Scores per automatic layer, on the documents with a gold file."""
-    result = {"documents_with_gold": len(gold_docs), "layers": {}}
-    for layer, (table, keys) in SCORED.items():
-        rows = [r for r in tables[table] if r["doc_id"] in gold_docs]
-        gold = [r for r in rows if r["layer"] == GOLD]
-        auto = [r for r in rows if r["layer"] == layer]
-        scores = {name: prf({key(r) for r in auto}, {key(r) for r in gold}) for name, key in keys.items()}
-        result["layers"][layer] = {"table": table, "gold_rows": len(gold), "predicted_rows": len(auto),
-                                   "scores": scores}
-    return result
+    """Scores per automatic layer over whole tables, on the documents in `gold_docs`."""
+    per_doc = []
+    for doc_id in sorted(gold_docs):
+        per_doc.append(evaluate_document({t: [r for r in tables[t] if r["doc_id"] == doc_id] for t in
+                                          {table for table, _ in SCORED.values()}}))
+    return combine(per_doc, len(gold_docs))

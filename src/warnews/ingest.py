@@ -168,6 +168,10 @@ def decode_utf8(data: bytes, name: str) -> str:
         ) from None
 
 
+# libyaml's safe loader where PyYAML was built with it (ten times faster for many sidecars).
+_FAST_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 class LineLoader(yaml.SafeLoader):
     """Safe YAML that also records, in each mapping's `__line__`, the line it starts on."""
 
@@ -193,7 +197,7 @@ def load_sidecar(path: Path) -> Sidecar:
     """Parse and check a sidecar; every problem names the file and the field."""
     if not path.is_file():
         raise WarnewsError(f"{path}: sidecar missing; every raw file needs a <name>{SIDECAR_SUFFIX} beside it")
-    data = read_yaml(path)
+    data = read_yaml(path, _FAST_SAFE_LOADER)
     if not isinstance(data, dict):
         raise WarnewsError(f"{path}: a sidecar is a YAML mapping of the keys {', '.join(REQUIRED_KEYS)}")
     missing = [k for k in REQUIRED_KEYS if k not in data]

@@ -11,30 +11,21 @@ import json
 import os
 import shutil
 import subprocess
-import sys
 import tempfile
-from dataclasses import asdict
 from importlib import metadata
 from pathlib import Path
 from typing import Callable
 
 import pyarrow
 import pyarrow.parquet as pq
-from tqdm import tqdm
 
 from warnews import __version__
-from warnews.annotate import check_language, count_sentences, count_words
-from warnews.auto import Gazetteer, dates_v1, mentions_v1, quotes_v1
-from warnews.clean import RULE_NAMES, Cleaner
+from warnews.build import build_tables_into
 from warnews.croissant import write_croissant
 from warnews.errors import WarnewsError
-from warnews.evaluate import evaluate
-from warnews.gold import ANNOTATIONS_DIR, errata_rows, load_gold
-from warnews.ingest import find_raw_files, page_disagreements, read_raw
-from warnews.knowledge import load_entities, load_errata
-from warnews.schema import KEYS, MODELS, SPAN_TABLES, arrow_schema, column_descriptions, make_doc_id, table_description
+from warnews.schema import MODELS, arrow_schema, column_descriptions, table_description
 from warnews.stats import corpus_stats, report_html
-from warnews.validate import failures, report, summary, validate_tables
+from warnews.validate import report, summary
 from warnews.versions import (
     CORPUS_DIR,
     MANIFEST,
@@ -48,8 +39,9 @@ from warnews.versions import (
 )
 
 STAGING_DIR = Path("build") / "staging"
-# Up to this many documents the build reports each one; beyond, every this many.
-PROGRESS_EVERY = 100
+# Columns the corpus report counts (read back from the written tables, not held in memory).
+STATS_COLUMNS = {"documents": ["outlet_name", "published", "language"], "edits": ["rule"],
+                 "mentions": ["entity_id", "layer"], "quotes": ["speaker_entity_ids", "layer"]}
 # Rows per Parquet row group; fixed so that the file layout does not depend on anything else.
 ROW_GROUP_SIZE = 10_000
 LICENSE_URLS = ["https://creativecommons.org/licenses/by/4.0/", "https://opensource.org/licenses/MIT"]
@@ -100,100 +92,26 @@ def _first_versions(root: Path, version: str) -> dict[str, str]:
 # --- build -------------------------------------------------------------------------------------
 
 
-def build_tables(root: Path, version: str, progress: Progress = _quiet) -> tuple[dict[str, pyarrow.Table], dict]:
-    """Ingest and clean every raw file; return the tables and the counts for build.json."""
-    parse_version(version)
-    cleaner = Cleaner(root)
-    first = _first_versions(root, version)
-    raw_files = find_raw_files(root)
-    if not raw_files:
-        raise WarnewsError(f"{root / 'raw'}: no raw .txt files to build from")
-    entities = load_entities(root)
-    gazetteer = Gazetteer.from_entities(entities)
-    errata = load_errata(root, entities)
-    rows: dict[str, list[dict]] = {name: [] for name in MODELS}
-    rows["entities"] = [e.row() for e in entities.values()]
-    documents, edits, seen, inputs, gold_docs, page_notes = rows["documents"], rows["edits"], {}, [], set(), []
-    rule_counts = {name: {"documents": 0, "edits": 0} for name in RULE_NAMES}
-    bar = tqdm(raw_files, desc="clean + annotate", unit="doc", file=sys.stderr, disable=None)  # a bar on a terminal
-    for i, path in enumerate(bar, 1):
-        raw = read_raw(root, path)
-        meta = raw.meta
-        result = cleaner.clean(raw.path, meta.outlet, meta.published, raw.text)
-        if not result.text:
-            raise WarnewsError(f"{raw.path}: nothing is left after cleaning; is this an article?")
-        check_language(result.text, meta.language, raw.path)
-        doc_id = make_doc_id(meta.outlet, meta.published, raw.sha256)
-        if doc_id in seen:
-            raise WarnewsError(f"{raw.path}: same doc_id {doc_id} as {seen[doc_id]} (same bytes, outlet and date); "
-                               "remove the duplicate raw file")
-        seen[doc_id] = raw.path
-        for note in page_disagreements(raw):
-            page_notes.append({"raw_path": raw.path, "note": note})
-            progress(f"{raw.path}: {note}")
-        inputs.append({"raw_path": raw.path, "sha256": raw.sha256})
-        documents.append({
-            "doc_id": doc_id, "outlet": meta.outlet, "outlet_name": meta.outlet_name,
-            "outlet_domain": meta.outlet_domain, "outlet_country": meta.outlet_country, "url": meta.url,
-            "title": meta.title or raw.page.get("title"), "published": meta.published, "language": meta.language, "text": result.text,
-            "n_chars": len(result.text), "n_words": count_words(result.text),
-            "n_sentences": count_sentences(result.text), "raw_path": raw.path, "raw_sha256": raw.sha256,
-            "license": meta.license, "license_note": meta.license_note, "collected": meta.collected,
-            "collected_from": meta.collected_from, "first_version": first.get(doc_id, version),
-        })
-        for rule in RULE_NAMES:
-            hits = sum(1 for e in result.edits if rule in e.rule.split("+"))
-            rule_counts[rule]["edits"] += hits
-            rule_counts[rule]["documents"] += bool(hits)
-        edits += [{"doc_id": doc_id, **asdict(e)} for e in result.edits]
-        gold = load_gold(root, doc_id, result.text, entities)
-        if any(gold.values()):
-            gold_docs.add(doc_id)
-        for table, table_rows in gold.items():
-            rows[table] += table_rows
-        rows["errata"] += errata_rows(errata, doc_id, result.text, gold)
-        rows["mentions"] += mentions_v1(doc_id, result.text, gazetteer)
-        dates = dates_v1(doc_id, result.text, meta.published)
-        rows["dates"] += dates
-        rows["quotes"] += quotes_v1(doc_id, result.text, gazetteer, entities, dates)
-        if len(raw_files) <= PROGRESS_EVERY or i % PROGRESS_EVERY == 0:  # a line per document while they are few
-            progress(f"cleaned and annotated {i}/{len(raw_files)}: {raw.path} -> {doc_id} ({len(result.edits)} edits"
-                     f"{', gold' if doc_id in gold_docs else ''})")
-    _check_every_annotation_has_its_document(root, set(seen), errata)
-    tables = {name: _to_table(name, table_rows) for name, table_rows in rows.items()}
-    info = {"inputs": inputs, "rules": rule_counts, "page_metadata": page_notes,
-            "tables": {name: {"rows": t.num_rows, "file": f"{name}.parquet"} for name, t in tables.items()},
-            "layers": {name: _count_layers(rows[name]) for name in SPAN_TABLES},
-            "evaluation": evaluate(rows, gold_docs)}
-    return tables, info
-
-
-def _count_layers(rows: list[dict]) -> dict[str, int]:
-    counts: dict[str, int] = {}
-    for row in rows:
-        counts[row["layer"]] = counts.get(row["layer"], 0) + 1
-    return dict(sorted(counts.items()))
-
-
-def _check_every_annotation_has_its_document(root: Path, doc_ids: set[str], errata: list[dict]) -> None:
-    for path in sorted((root / ANNOTATIONS_DIR).glob("*.yaml")):
-        if path.stem not in doc_ids:
-            raise WarnewsError(f"{path}: no document has doc_id {path.stem}; rename the file after its document's doc_id")
-    for item in errata:
-        if item["doc_id"] not in doc_ids:
-            raise WarnewsError(f"{item['where']}: no document has doc_id {item['doc_id']}")
-
-
-def _to_table(name: str, rows: list[dict]) -> pyarrow.Table:
-    table = pyarrow.Table.from_pylist(rows, schema=arrow_schema(name))
-    return table.sort_by([(key, "ascending") for key in KEYS[name]])
+def build_tables(root: Path, version: str, progress: Progress = _quiet, jobs: int = 1) -> tuple[dict[str, pyarrow.Table], dict]:
+    """All tables of a build in memory (for checks and tools; releases are written by streaming)."""
+    with tempfile.TemporaryDirectory(prefix="warnews-tables-") as tmp:
+        info, _, evaluation = build_tables_into(root, Path(tmp), version, _schemas(version), _WRITE_OPTIONS,
+                                                _first_versions(root, version), jobs=jobs, use_cache=False,
+                                                progress=progress)
+        tables = {name: pq.read_table(Path(tmp) / f"{name}.parquet") for name in MODELS}
+    return {name: t.replace_schema_metadata(None) for name, t in tables.items()}, {**info, "evaluation": evaluation}
 
 
 # --- write -------------------------------------------------------------------------------------
 
 
-def write_parquet(table: pyarrow.Table, path: Path, name: str, version: str) -> None:
-    """Deterministic Parquet: fixed compression, row groups and sorted schema metadata."""
+# How every table is written; fixed, so that the file layout depends on nothing else.
+_WRITE_OPTIONS = {"compression": "zstd", "compression_level": 9, "row_group_size": ROW_GROUP_SIZE,
+                  "use_dictionary": True, "write_statistics": True, "version": "2.6"}
+
+
+def schema_metadata(name: str, version: str) -> dict[str, str]:
+    """Sorted schema metadata of a released table: version, license, citation, descriptions."""
     meta = {
         "warnews.citation": citation(version),
         "warnews.columns": json.dumps(column_descriptions(name), ensure_ascii=False, sort_keys=True),
@@ -202,9 +120,16 @@ def write_parquet(table: pyarrow.Table, path: Path, name: str, version: str) -> 
         "warnews.table": name,
         "warnews.version": version,
     }
-    table = table.replace_schema_metadata(dict(sorted(meta.items())))
-    pq.write_table(table, path, compression="zstd", compression_level=9, row_group_size=ROW_GROUP_SIZE,
-                   use_dictionary=True, write_statistics=True, version="2.6")
+    return dict(sorted(meta.items()))
+
+
+def _schemas(version: str) -> dict[str, pyarrow.Schema]:
+    return {name: arrow_schema(name).with_metadata(schema_metadata(name, version)) for name in MODELS}
+
+
+def write_parquet(table: pyarrow.Table, path: Path, name: str, version: str) -> None:
+    """Deterministic Parquet: fixed compression, row groups and sorted schema metadata."""
+    pq.write_table(table.replace_schema_metadata(schema_metadata(name, version)), path, **_WRITE_OPTIONS)
 
 
 def _dump_json(data: dict, path: Path) -> None:
@@ -217,37 +142,36 @@ def write_manifest(folder: Path) -> None:
     (folder / MANIFEST).write_text("".join(lines), encoding="utf-8")
 
 
-def build_into(root: Path, folder: Path, version: str, progress: Progress = _quiet) -> dict:
+def build_into(root: Path, folder: Path, version: str, progress: Progress = _quiet, jobs: int = 1,
+               use_cache: bool = True) -> dict:
     """Build, validate and write a complete release folder (which must be new and empty)."""
-    tables, info = build_tables(root, version, progress)
-    evaluation = info.pop("evaluation")
-    results = validate_tables(tables, root)
-    problems = failures(results)
-    if problems:
-        listing = "\n".join(str(f) for f in problems)
-        raise WarnewsError(f"the build of {version} fails validation, nothing was written:\n{listing}\n{summary(results, tables)}")
-    progress(summary(results, tables))
-    for name, table in tables.items():
-        write_parquet(table, folder / f"{name}.parquet", name, version)
+    parse_version(version)
+    info, validator, evaluation = build_tables_into(root, folder, version, _schemas(version), _WRITE_OPTIONS,
+                                                    _first_versions(root, version), jobs, use_cache, progress)
+    results = validator.finish()
+    rows = {name: t["rows"] for name, t in info["tables"].items()}
+    progress(summary(results, rows))
     build = {"version": version, "warnews": __version__, **info,
              "libraries": {lib: metadata.version(lib) for lib in PINNED}}
     _dump_json(build, folder / "build.json")
     _dump_json(report(results, version), folder / "validation.json")
     _dump_json({"version": version, **evaluation}, folder / "evaluation.json")
-    (folder / "report.html").write_text(report_html(corpus_stats(tables), version), encoding="utf-8")
+    stats = corpus_stats({name: pq.read_table(folder / f"{name}.parquet", columns=columns)
+                          for name, columns in STATS_COLUMNS.items()})
+    (folder / "report.html").write_text(report_html(stats, version), encoding="utf-8")
     write_croissant(folder, version, citation(version), LICENSE_URLS)
     write_manifest(folder)
     return build
 
 
 def _atomic_build(root: Path, target: Path, version: str, progress: Progress, replace: bool,
-                  check: Callable[[Path], None] | None = None) -> dict:
+                  check: Callable[[Path], None] | None = None, jobs: int = 1, use_cache: bool = True) -> dict:
     """Build into a temporary sibling of `target`, run `check` on it, then rename it into place."""
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.tmp-", dir=target.parent))
     old = None
     try:
-        build = build_into(root, tmp, version, progress)
+        build = build_into(root, tmp, version, progress, jobs, use_cache)
         if check is not None:
             check(tmp)
         if target.exists():
@@ -264,14 +188,15 @@ def _atomic_build(root: Path, target: Path, version: str, progress: Progress, re
             shutil.rmtree(old)
 
 
-def build(root: Path, version: str | None = None, progress: Progress = _quiet) -> tuple[Path, dict]:
+def build(root: Path, version: str | None = None, progress: Progress = _quiet, jobs: int = 1,
+          use_cache: bool = True) -> tuple[Path, dict]:
     """`warnews build`: a complete, validated build in build/staging (replacing the previous one)."""
     version = version or default_version(root)
     target = root / STAGING_DIR
-    return target, _atomic_build(root, target, version, progress, replace=True)
+    return target, _atomic_build(root, target, version, progress, replace=True, jobs=jobs, use_cache=use_cache)
 
 
-def release(root: Path, version: str, progress: Progress = _quiet) -> tuple[Path, dict, dict | None]:
+def release(root: Path, version: str, progress: Progress = _quiet, jobs: int = 1) -> tuple[Path, dict, dict | None]:
     """`warnews release X.Y.Z`: write corpus/vX.Y.Z once; refuse an existing or older version, and
     a version number that understates the change from the newest release. Returns the folder,
     build.json and the change from the newest release (None for the first)."""
@@ -294,7 +219,7 @@ def release(root: Path, version: str, progress: Progress = _quiet) -> tuple[Path
             change.update(diff_folders(previous, folder))
             check_step(change, known[-1], version)
 
-    build = _atomic_build(root, target, version, progress, replace=False, check=check)
+    build = _atomic_build(root, target, version, progress, replace=False, check=check, jobs=jobs)
     return target, build, change or None
 
 
@@ -343,7 +268,7 @@ def verify(root: Path, version: str | None = None, progress: Progress = _quiet) 
     same_code = built_by == __version__
     with tempfile.TemporaryDirectory(prefix="warnews-verify-") as tmp:
         fresh = Path(tmp)
-        build_into(root, fresh, version, progress)
+        build_into(root, fresh, version, progress, use_cache=False)  # the proof must not rest on the cache
         released = {p.name for p in folder.iterdir()}
         if same_code:
             names = sorted(released | {p.name for p in fresh.iterdir()})

@@ -79,18 +79,67 @@ def model_check_names(table: str) -> list[str]:
     return names
 
 
+class Validator:
+    """Runs every check over tables given in batches of whole documents (a build streams them),
+    collecting failures by check; uniqueness is checked across batches too."""
+
+    def __init__(self, root: Path):
+        self.root = root
+        self.results: dict[str, CheckResult] = {}
+        self.entity_ids: set[str] | None = None
+        self._seen: dict[tuple[str, str], set] = {}  # (table, unique column) -> values of earlier batches
+
+    def add(self, tables: dict[str, pyarrow.Table], raw_texts: dict[str, tuple[str, str]] | None = None) -> None:
+        """Check one batch. `raw_texts` (doc_id -> (raw text, sha256 of the raw bytes)) saves
+        re-reading raw files the build has just read; without it, raw/ is read."""
+        frames = {name: table.to_pandas() for name, table in tables.items()}
+        for name in MODELS:
+            if name in frames:
+                self._merge(_run_model(name, frames[name]))
+                self._check_unique_across_batches(name, frames[name])
+        if "entities" in frames:
+            self.entity_ids = set(frames["entities"]["entity_id"])
+        if "documents" in frames:
+            self._merge(_cross_table(frames["documents"], frames["edits"], self.root, raw_texts))
+            if self.entity_ids is not None:
+                self._merge(_annotation_checks(frames, self.entity_ids))
+
+    def _merge(self, results: list[CheckResult]) -> None:
+        for r in results:
+            self.results.setdefault(r.check, CheckResult(r.check)).failures.extend(r.failures)
+
+    def _check_unique_across_batches(self, table: str, df: pd.DataFrame) -> None:
+        """pandera checks uniqueness inside a batch; this checks it against earlier batches."""
+        for column, col in MODELS[table].to_schema().columns.items():
+            if not col.unique or column not in df:
+                continue
+            earlier = self._seen.setdefault((table, column), set())
+            doc_ids = df["doc_id"] if "doc_id" in df else [None] * len(df)
+            name = f"{table}.{column}: field_uniqueness"
+            for value, doc_id in zip(df[column], doc_ids):
+                if value in earlier:
+                    self.results.setdefault(name, CheckResult(name)).failures.append(
+                        Failure(doc_id, name, f"{column}: {value!r} also occurs in an earlier batch"))
+            earlier.update(df[column])
+
+    def failures(self) -> list[Failure]:
+        return [f for r in self.results.values() for f in r.failures]
+
+    def finish(self) -> list[CheckResult]:
+        """Every check in a fixed order (those that apply to the tables seen)."""
+        ordered = [name for table in MODELS for name in model_check_names(table)] + list(CROSS_TABLE_CHECKS) + list(
+            ANNOTATION_CHECKS)
+        return [self.results[name] for name in ordered if name in self.results]
+
+
 def validate_tables(tables: dict[str, pyarrow.Table], root: Path) -> list[CheckResult]:
     """Run every check that applies to the tables given (a release of an older version may have
     fewer tables); never stops at the first failure."""
-    frames = {name: table.to_pandas() for name, table in tables.items()}
-    results: list[CheckResult] = []
-    for name in MODELS:
-        if name in frames:
-            results += _run_model(name, frames[name])
-    results += _cross_table(frames["documents"], frames["edits"], root)
-    if "entities" in frames:
-        results += _annotation_checks(frames)
-    return results
+    validator = Validator(root)
+    if "entities" in tables:
+        validator.add({"entities": tables["entities"]})
+    validator.add({name: t for name, t in tables.items() if name != "entities"})
+    return validator.finish()
 
 
 def _run_model(table: str, df: pd.DataFrame) -> list[CheckResult]:
@@ -129,7 +178,8 @@ def _short(value, limit: int = 80) -> str:
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
-def _cross_table(docs: pd.DataFrame, edits: pd.DataFrame, root: Path) -> list[CheckResult]:
+def _cross_table(docs: pd.DataFrame, edits: pd.DataFrame, root: Path,
+                 raw_texts: dict[str, tuple[str, str]] | None) -> list[CheckResult]:
     results = {name: CheckResult(name) for name in CROSS_TABLE_CHECKS}
 
     def fail(check: str, doc_id: str | None, message: str) -> None:
@@ -140,7 +190,7 @@ def _cross_table(docs: pd.DataFrame, edits: pd.DataFrame, root: Path) -> list[Ch
         fail("edits_resolve_to_documents", doc_id, "edits name a doc_id that is not in documents")
     by_doc = {doc_id: group for doc_id, group in edits.groupby("doc_id", sort=True)} if "doc_id" in edits else {}
     for doc in docs.itertuples(index=False):
-        raw = _read_raw(root, doc, fail)
+        raw = _read_raw(root, doc, fail) if raw_texts is None else _given_raw(raw_texts, doc, fail)
         if raw is None:
             continue
         doc_edits = [Edit(r.rule, r.raw_start, r.raw_end, r.clean_start, r.clean_end, r.raw_text, r.clean_text)
@@ -170,14 +220,13 @@ def _as_list(value) -> list:
     return [] if value is None or isinstance(value, float) else list(value)
 
 
-def _annotation_checks(frames: dict[str, pd.DataFrame]) -> list[CheckResult]:
+def _annotation_checks(frames: dict[str, pd.DataFrame], entity_ids: set[str]) -> list[CheckResult]:
     results = {name: CheckResult(name) for name in ANNOTATION_CHECKS}
 
     def fail(check: str, doc_id: str | None, message: str) -> None:
         results[check].failures.append(Failure(doc_id, check, message))
 
     texts = dict(zip(frames["documents"]["doc_id"], frames["documents"]["text"]))
-    entity_ids = set(frames["entities"]["entity_id"])
     spans = [t for t in SPAN_TABLES if t in frames]
     source_ids = set(frames["sources"]["source_id"]) if "sources" in frames else set()
     claimed = {i for t in ("quotes", "claims") if t in frames for i in frames[t].iloc[:, 0]}
@@ -214,6 +263,14 @@ def _annotation_checks(frames: dict[str, pd.DataFrame]) -> list[CheckResult]:
     return list(results.values())
 
 
+def _given_raw(raw_texts: dict[str, tuple[str, str]], doc, fail) -> str | None:
+    text, digest = raw_texts.get(doc.doc_id, (None, None))
+    if text is None or digest != doc.raw_sha256:
+        fail("raw_file_matches_sha256", doc.doc_id, f"{doc.raw_path} has sha256 {digest}, documents says {doc.raw_sha256}")
+        return None
+    return text
+
+
 def _read_raw(root: Path, doc, fail) -> str | None:
     path = root / doc.raw_path
     if not path.is_file():
@@ -231,8 +288,9 @@ def failures(results: list[CheckResult]) -> list[Failure]:
     return [f for r in results for f in r.failures]
 
 
-def summary(results: list[CheckResult], tables: dict[str, pyarrow.Table]) -> str:
-    rows = ", ".join(f"{name} {table.num_rows}" for name, table in tables.items())
+def summary(results: list[CheckResult], tables: dict) -> str:
+    """One line: PASSED or FAILED, with rows per table (`tables` maps a name to a table or a count)."""
+    rows = ", ".join(f"{name} {t if isinstance(t, int) else t.num_rows}" for name, t in tables.items())
     failed = [r for r in results if not r.passed]
     if failed:
         return (f"FAILED: {len(failures(results))} failure(s) in {len(failed)} of {len(results)} checks "

@@ -1,0 +1,313 @@
+"""build: every table of a corpus from raw/, streamed, in parallel and with a cache.
+
+Guarantees: documents are visited in doc_id order and each one's rows come out sorted, so the
+tables are sorted by key without holding them in memory; `process_document` is pure (a document
+and the repository's fixed inputs in, rows out), so running it on N processes, or taking its
+result from the cache, gives byte-identical files; memory grows with the batch size, not with
+the number of documents (the per-table sets of ids kept for uniqueness checks aside).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import multiprocessing
+import pickle
+import sys
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Callable, Iterator
+
+import pyarrow
+import pyarrow.parquet as pq
+from tqdm import tqdm
+
+from warnews.annotate import check_language, count_sentences, count_words
+from warnews.auto import AUTOMATIC_LAYERS, Gazetteer, dates_v1, mentions_v1, quotes_v1
+from warnews.clean import RULE_NAMES, Cleaner
+from warnews.errors import WarnewsError
+from warnews.evaluate import combine, evaluate_document
+from warnews.gold import ANNOTATIONS_DIR, errata_rows, load_gold
+from warnews.ingest import find_raw_files, load_sidecar, page_disagreements, read_raw, sidecar_path
+from warnews.knowledge import load_entities, load_errata
+from warnews.schema import KEYS, MODELS, SPAN_TABLES, make_doc_id
+from warnews.validate import Validator
+
+Progress = Callable[[str], None]
+CACHE_DIR = Path("build") / "cache"
+# Documents per validation batch: big enough that pandera's per-call cost is spread thin, small
+# enough that a batch's rows stay a few megabytes.
+BATCH_DOCUMENTS = 2_000
+# Up to this many documents the build reports each one; beyond, every this many.
+PROGRESS_EVERY = 100
+
+
+@dataclass
+class DocResult:
+    """Everything one document contributes to the build."""
+
+    doc_id: str
+    raw_path: str
+    raw_sha256: str
+    raw_text: str
+    rows: dict[str, list[dict]]
+    gold: bool
+    page_notes: list[str] = field(default_factory=list)
+
+
+class Context:
+    """The repository's fixed inputs a document is processed against, loaded once per process."""
+
+    def __init__(self, root: Path):
+        self.root = root
+        self.cleaner = Cleaner(root)
+        self.entities = load_entities(root)
+        self.gazetteer = Gazetteer.from_entities(self.entities)
+        self.errata = load_errata(root, self.entities)
+        self.fingerprint = _fingerprint(root)
+
+
+def _fingerprint(root: Path) -> str:
+    """What besides a document's own files decides its rows: the package's code and the
+    repository's profiles and knowledge. Part of every cache key."""
+    digest = hashlib.sha256()
+    package = Path(__file__).parent
+    for path in sorted(package.glob("*.py")) + sorted((root / "outlets").glob("*.yaml")) + sorted(
+            (root / "knowledge").glob("*.yaml")):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    digest.update(repr((RULE_NAMES, AUTOMATIC_LAYERS)).encode())
+    return digest.hexdigest()
+
+
+def process_document(ctx: Context, path: Path) -> DocResult:
+    """Ingest, clean and annotate one raw file. The same inputs give the same result."""
+    raw = read_raw(ctx.root, path)
+    meta = raw.meta
+    result = ctx.cleaner.clean(raw.path, meta.outlet, meta.published, raw.text)
+    if not result.text:
+        raise WarnewsError(f"{raw.path}: nothing is left after cleaning; is this an article?")
+    check_language(result.text, meta.language, raw.path)
+    doc_id = make_doc_id(meta.outlet, meta.published, raw.sha256)
+    text = result.text
+    rows: dict[str, list[dict]] = {name: [] for name in MODELS if name != "entities"}
+    rows["documents"].append({
+        "doc_id": doc_id, "outlet": meta.outlet, "outlet_name": meta.outlet_name,
+        "outlet_domain": meta.outlet_domain, "outlet_country": meta.outlet_country, "url": meta.url,
+        "title": meta.title or raw.page.get("title"), "published": meta.published, "language": meta.language,
+        "text": text, "n_chars": len(text), "n_words": count_words(text), "n_sentences": count_sentences(text),
+        "raw_path": raw.path, "raw_sha256": raw.sha256, "license": meta.license, "license_note": meta.license_note,
+        "collected": meta.collected, "collected_from": meta.collected_from, "first_version": None,
+    })
+    rows["edits"] = [{"doc_id": doc_id, **asdict(e)} for e in result.edits]
+    gold = load_gold(ctx.root, doc_id, text, ctx.entities)
+    for table, table_rows in gold.items():
+        rows[table] += table_rows
+    rows["errata"] += errata_rows(ctx.errata, doc_id, text, gold)
+    rows["mentions"] += mentions_v1(doc_id, text, ctx.gazetteer)
+    dates = dates_v1(doc_id, text, meta.published)
+    rows["dates"] += dates
+    rows["quotes"] += quotes_v1(doc_id, text, ctx.gazetteer, ctx.entities, dates)
+    for table, table_rows in rows.items():
+        keys = KEYS[table]
+        table_rows.sort(key=lambda r: tuple(r[k] for k in keys))
+    return DocResult(doc_id, raw.path, raw.sha256, raw.text, rows, any(gold.values()), page_disagreements(raw))
+
+
+def order_documents(root: Path) -> list[tuple[str, Path]]:
+    """(doc_id, raw path) for every raw file, in doc_id order, read from the sidecars alone."""
+    raw_files = find_raw_files(root)
+    if not raw_files:
+        raise WarnewsError(f"{root / 'raw'}: no raw .txt or .html files to build from")
+    seen: dict[str, Path] = {}
+    for path in raw_files:
+        meta = load_sidecar(sidecar_path(path))
+        doc_id = make_doc_id(meta.outlet, meta.published, meta.sha256)
+        if doc_id in seen:
+            raise WarnewsError(f"{path.relative_to(root)}: same doc_id {doc_id} as {seen[doc_id].relative_to(root)} "
+                               "(same bytes, outlet and date); remove the duplicate raw file")
+        seen[doc_id] = path
+    return sorted(seen.items())
+
+
+def check_annotations_have_documents(root: Path, doc_ids: set[str], errata: list[dict]) -> None:
+    """Gold files and errata name documents by doc_id; one that names none is a mistake."""
+    for path in sorted((root / ANNOTATIONS_DIR).glob("*.yaml")):
+        if path.stem not in doc_ids:
+            raise WarnewsError(f"{path}: no document has doc_id {path.stem}; rename the file after its document's doc_id")
+    for item in errata:
+        if item["doc_id"] not in doc_ids:
+            raise WarnewsError(f"{item['where']}: no document has doc_id {item['doc_id']}")
+
+
+class _Cache:
+    """Content-addressed results: the key covers the raw bytes, the sidecar, the gold file and the
+    fingerprint of code, profiles and knowledge, so a hit is exactly what processing would give."""
+
+    def __init__(self, root: Path, fingerprint: str, enabled: bool):
+        self.folder, self.fingerprint, self.enabled = root / CACHE_DIR, fingerprint, enabled
+
+    def key(self, root: Path, doc_id: str, path: Path) -> str:
+        digest = hashlib.sha256(self.fingerprint.encode())
+        for part in (path, sidecar_path(path), root / ANNOTATIONS_DIR / f"{doc_id}.yaml"):
+            digest.update(part.relative_to(root).as_posix().encode() + b"\0")
+            digest.update(part.read_bytes() if part.is_file() else b"-")
+        return digest.hexdigest()
+
+    def get(self, key: str) -> DocResult | None:
+        path = self.folder / key[:2] / f"{key}.pickle"
+        if not self.enabled or not path.is_file():
+            return None
+        try:
+            return pickle.loads(path.read_bytes())
+        except Exception:  # a damaged entry is only a miss
+            return None
+
+    def put(self, key: str, result: DocResult) -> None:
+        if not self.enabled:
+            return
+        path = self.folder / key[:2] / f"{key}.pickle"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{path.name}.tmp")
+        tmp.write_bytes(pickle.dumps(result, protocol=5))
+        tmp.replace(path)
+
+
+_WORKER: Context | None = None
+
+
+def _init_worker(root: Path) -> None:
+    global _WORKER
+    _WORKER = Context(root)
+
+
+def _work(path: Path) -> DocResult:
+    return process_document(_WORKER, path)
+
+
+def results(root: Path, ordered: list[tuple[str, Path]], ctx: Context, jobs: int, use_cache: bool,
+            stats: dict) -> Iterator[DocResult]:
+    """DocResults in doc_id order: from the cache where it has them, else computed (on `jobs`
+    processes when there is more than one)."""
+    cache = _Cache(root, ctx.fingerprint, use_cache)
+    keys = [cache.key(root, doc_id, path) for doc_id, path in ordered]
+    cached = [cache.get(key) for key in keys]
+    missing = [path for (_, path), hit in zip(ordered, cached) if hit is None]
+    stats.update(cached=len(ordered) - len(missing), computed=len(missing))
+    if jobs > 1 and len(missing) > 1:
+        pool = multiprocessing.get_context("fork" if sys.platform == "linux" else "spawn").Pool(
+            jobs, initializer=_init_worker, initargs=(root,))
+        computed = pool.imap(_work, missing, chunksize=max(1, min(64, len(missing) // (jobs * 8))))
+    else:
+        pool, computed = None, (process_document(ctx, path) for path in missing)
+    try:
+        for key, hit in zip(keys, cached):
+            if hit is None:
+                hit = next(computed)
+                cache.put(key, hit)
+            yield hit
+    finally:
+        if pool is not None:
+            pool.terminate()
+
+
+class TableWriter:
+    """Writes one table in row groups of exactly `row_group_size` rows as rows arrive, so the
+    file is the one `pq.write_table` would write for the whole table."""
+
+    def __init__(self, path: Path, name: str, schema: pyarrow.Schema, write_options: dict):
+        self.path, self.name, self.schema, self.options = path, name, schema, write_options
+        self.buffer: list[dict] = []
+        self.writer: pq.ParquetWriter | None = None
+        self.rows = 0
+
+    def add(self, rows: list[dict]) -> None:
+        self.buffer += rows
+        size = self.options["row_group_size"]
+        while len(self.buffer) >= size:
+            self._write(self.buffer[:size])
+            self.buffer = self.buffer[size:]
+
+    def _write(self, rows: list[dict]) -> None:
+        table = pyarrow.Table.from_pylist(rows, schema=self.schema)
+        if self.writer is None:
+            options = {k: v for k, v in self.options.items() if k != "row_group_size"}
+            self.writer = pq.ParquetWriter(self.path, self.schema, **options)
+        self.writer.write_table(table, row_group_size=self.options["row_group_size"])
+        self.rows += len(rows)
+
+    def close(self) -> int:
+        if self.buffer or self.writer is None:
+            self._write(self.buffer)
+            self.buffer = []
+        self.writer.close()
+        return self.rows
+
+
+def build_tables_into(root: Path, folder: Path, version: str, schemas: dict[str, pyarrow.Schema],
+                      write_options: dict, first_versions: dict[str, str], jobs: int = 1, use_cache: bool = True,
+                      progress: Progress = lambda message: None) -> tuple[dict, Validator, dict]:
+    """Process every document and stream its rows into folder/<table>.parquet, validating each
+    batch before it is written. Returns the counts for build.json, the validator and the
+    evaluation against gold."""
+    ctx = Context(root)
+    ordered = order_documents(root)
+    validator = Validator(root)
+    entities = pyarrow.Table.from_pylist([e.row() for e in ctx.entities.values()], schema=schemas["entities"])
+    entities = entities.sort_by([(k, "ascending") for k in KEYS["entities"]])
+    validator.add({"entities": entities})
+    writers = {name: TableWriter(folder / f"{name}.parquet", name, schemas[name], write_options)
+               for name in MODELS if name != "entities"}
+    rule_counts = {name: {"documents": 0, "edits": 0} for name in RULE_NAMES}
+    layers = {name: {} for name in SPAN_TABLES}
+    inputs, page_notes, scores, gold_docs, batch = [], [], [], 0, []
+    cache_stats: dict = {}
+    stream = results(root, ordered, ctx, jobs, use_cache, cache_stats)
+    bar = tqdm(stream, total=len(ordered), desc="build", unit="doc", file=sys.stderr, disable=None)
+
+    def flush() -> None:
+        if not batch:
+            return
+        tables = {name: pyarrow.Table.from_pylist([r for d in batch for r in d.rows[name]], schema=schemas[name])
+                  for name in writers}
+        validator.add(tables, {d.doc_id: (d.raw_text, d.raw_sha256) for d in batch})
+        if validator.failures():
+            raise WarnewsError(f"the build of {version} fails validation, nothing was written:\n"
+                               + "\n".join(str(f) for f in validator.failures()[:50]))
+        for name, writer in writers.items():
+            writer.add([r for d in batch for r in d.rows[name]])
+        batch.clear()
+
+    for i, doc in enumerate(bar, 1):
+        doc.rows["documents"][0]["first_version"] = first_versions.get(doc.doc_id, version)
+        inputs.append({"raw_path": doc.raw_path, "sha256": doc.raw_sha256})
+        page_notes += [{"raw_path": doc.raw_path, "note": note} for note in doc.page_notes]
+        for note in doc.page_notes:
+            progress(f"{doc.raw_path}: {note}")
+        for rule in RULE_NAMES:
+            hits = sum(1 for e in doc.rows["edits"] if rule in e["rule"].split("+"))
+            rule_counts[rule]["edits"] += hits
+            rule_counts[rule]["documents"] += bool(hits)
+        for table in SPAN_TABLES:
+            for row in doc.rows[table]:
+                layers[table][row["layer"]] = layers[table].get(row["layer"], 0) + 1
+        if doc.gold:
+            gold_docs += 1
+            scores.append(evaluate_document(doc.rows))
+        batch.append(doc)
+        if len(batch) >= BATCH_DOCUMENTS:
+            flush()
+        if len(ordered) <= PROGRESS_EVERY or i % PROGRESS_EVERY == 0:
+            progress(f"cleaned and annotated {i}/{len(ordered)}: {doc.raw_path} -> {doc.doc_id} "
+                     f"({len(doc.rows['edits'])} edits{', gold' if doc.gold else ''})")
+    flush()
+    check_annotations_have_documents(root, {doc_id for doc_id, _ in ordered}, ctx.errata)
+    pq.write_table(entities.replace_schema_metadata(schemas["entities"].metadata), folder / "entities.parquet",
+                   **write_options)
+    rows = {"entities": entities.num_rows, **{name: writer.close() for name, writer in writers.items()}}
+    progress(f"documents: {cache_stats.get('cached', 0)} from the cache, {cache_stats.get('computed', 0)} processed "
+             f"on {jobs} process{'es' if jobs > 1 else ''}")
+    info = {"inputs": sorted(inputs, key=lambda x: x["raw_path"]), "rules": rule_counts,
+            "page_metadata": sorted(page_notes, key=lambda x: x["raw_path"]),
+            "tables": {name: {"rows": rows[name], "file": f"{name}.parquet"} for name in MODELS},
+            "layers": {name: dict(sorted(counts.items())) for name, counts in layers.items()}}
+    return info, validator, combine(scores, gold_docs)
+
