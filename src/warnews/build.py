@@ -52,6 +52,8 @@ class DocResult:
     rows: dict[str, list[dict]]
     gold: bool
     page_notes: list[str] = field(default_factory=list)
+    cache_key: str = ""
+    validated: bool = False  # True when it comes from the cache, where only validated results go
 
 
 class Context:
@@ -152,6 +154,9 @@ class _Cache:
             digest.update(part.read_bytes() if part.is_file() else b"-")
         return digest.hexdigest()
 
+    def has(self, key: str) -> bool:
+        return self.enabled and (self.folder / key[:2] / f"{key}.pickle").is_file()
+
     def get(self, key: str) -> DocResult | None:
         path = self.folder / key[:2] / f"{key}.pickle"
         if not self.enabled or not path.is_file():
@@ -183,14 +188,13 @@ def _work(path: Path) -> DocResult:
     return process_document(_WORKER, path)
 
 
-def results(root: Path, ordered: list[tuple[str, Path]], ctx: Context, jobs: int, use_cache: bool,
+def results(root: Path, ordered: list[tuple[str, Path]], ctx: Context, jobs: int, cache: _Cache,
             stats: dict) -> Iterator[DocResult]:
-    """DocResults in doc_id order: from the cache where it has them, else computed (on `jobs`
-    processes when there is more than one)."""
-    cache = _Cache(root, ctx.fingerprint, use_cache)
+    """DocResults in doc_id order: from the cache where it has them (loaded one at a time), else
+    computed, on `jobs` processes when there is more than one."""
     keys = [cache.key(root, doc_id, path) for doc_id, path in ordered]
-    cached = [cache.get(key) for key in keys]
-    missing = [path for (_, path), hit in zip(ordered, cached) if hit is None]
+    hits = [cache.has(key) for key in keys]
+    missing = [path for (_, path), hit in zip(ordered, hits) if not hit]
     stats.update(cached=len(ordered) - len(missing), computed=len(missing))
     if jobs > 1 and len(missing) > 1:
         pool = multiprocessing.get_context("fork" if sys.platform == "linux" else "spawn").Pool(
@@ -199,11 +203,15 @@ def results(root: Path, ordered: list[tuple[str, Path]], ctx: Context, jobs: int
     else:
         pool, computed = None, (process_document(ctx, path) for path in missing)
     try:
-        for key, hit in zip(keys, cached):
-            if hit is None:
-                hit = next(computed)
-                cache.put(key, hit)
-            yield hit
+        for key, hit, (_, path) in zip(keys, hits, ordered):
+            result = cache.get(key) if hit else None
+            if result is not None:
+                result.validated = True  # it passed validation when it was cached
+            else:
+                result = next(computed) if not hit else process_document(ctx, path)  # a damaged entry: redo it
+                result.validated = False
+            result.cache_key = key
+            yield result
     finally:
         if pool is not None:
             pool.terminate()
@@ -251,6 +259,7 @@ def build_tables_into(root: Path, folder: Path, version: str, schemas: dict[str,
     ctx = Context(root)
     ordered = order_documents(root)
     validator = Validator(root)
+    validator.expect(MODELS)
     entities = pyarrow.Table.from_pylist([e.row() for e in ctx.entities.values()], schema=schemas["entities"])
     entities = entities.sort_by([(k, "ascending") for k in KEYS["entities"]])
     validator.add({"entities": entities})
@@ -260,20 +269,28 @@ def build_tables_into(root: Path, folder: Path, version: str, schemas: dict[str,
     layers = {name: {} for name in SPAN_TABLES}
     inputs, page_notes, scores, gold_docs, batch = [], [], [], 0, []
     cache_stats: dict = {}
-    stream = results(root, ordered, ctx, jobs, use_cache, cache_stats)
+    cache = _Cache(root, ctx.fingerprint, use_cache)
+    stream = results(root, ordered, ctx, jobs, cache, cache_stats)
     bar = tqdm(stream, total=len(ordered), desc="build", unit="doc", file=sys.stderr, disable=None)
 
     def flush() -> None:
+        """Validate the batch's new results (cached ones were validated when cached; their ids
+        still count for uniqueness), write every row, then cache the new results."""
         if not batch:
             return
-        tables = {name: pyarrow.Table.from_pylist([r for d in batch for r in d.rows[name]], schema=schemas[name])
-                  for name in writers}
-        validator.add(tables, {d.doc_id: (d.raw_text, d.raw_sha256) for d in batch})
+        fresh = [d for d in batch if not d.validated]
+        if fresh:
+            tables = {name: pyarrow.Table.from_pylist([r for d in fresh for r in d.rows[name]], schema=schemas[name])
+                      for name in writers}
+            validator.add(tables, {d.doc_id: (d.raw_text, d.raw_sha256) for d in fresh})
+        validator.add_ids({name: [r for d in batch if d.validated for r in d.rows[name]] for name in writers})
         if validator.failures():
             raise WarnewsError(f"the build of {version} fails validation, nothing was written:\n"
                                + "\n".join(str(f) for f in validator.failures()[:50]))
         for name, writer in writers.items():
             writer.add([r for d in batch for r in d.rows[name]])
+        for d in fresh:
+            cache.put(d.cache_key, d)
         batch.clear()
 
     for i, doc in enumerate(bar, 1):

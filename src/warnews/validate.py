@@ -108,19 +108,34 @@ class Validator:
         for r in results:
             self.results.setdefault(r.check, CheckResult(r.check)).failures.extend(r.failures)
 
-    def _check_unique_across_batches(self, table: str, df: pd.DataFrame) -> None:
+    def add_ids(self, rows: dict[str, list[dict]]) -> None:
+        """Rows checked in an earlier build (the cache's): only their ids' uniqueness is checked."""
+        for name, table_rows in rows.items():
+            if table_rows:
+                self._check_unique_across_batches(name, {c: [r[c] for r in table_rows] for c in table_rows[0]})
+
+    def _check_unique_across_batches(self, table: str, columns) -> None:
         """pandera checks uniqueness inside a batch; this checks it against earlier batches."""
         for column, col in MODELS[table].to_schema().columns.items():
-            if not col.unique or column not in df:
+            if not col.unique or column not in columns:
                 continue
             earlier = self._seen.setdefault((table, column), set())
-            doc_ids = df["doc_id"] if "doc_id" in df else [None] * len(df)
+            doc_ids = columns["doc_id"] if "doc_id" in columns else [None] * len(columns[column])
             name = f"{table}.{column}: field_uniqueness"
-            for value, doc_id in zip(df[column], doc_ids):
+            for value, doc_id in zip(columns[column], doc_ids):
                 if value in earlier:
                     self.results.setdefault(name, CheckResult(name)).failures.append(
                         Failure(doc_id, name, f"{column}: {value!r} also occurs in an earlier batch"))
-            earlier.update(df[column])
+            earlier.update(columns[column])
+
+    def expect(self, tables) -> None:
+        """Name every check that applies to these tables, so that the report lists each one even
+        where no batch needed it (all rows came from the cache)."""
+        names = [n for t in MODELS if t in tables for n in model_check_names(t)] + list(CROSS_TABLE_CHECKS)
+        if "entities" in tables:
+            names += list(ANNOTATION_CHECKS)
+        for name in names:
+            self.results.setdefault(name, CheckResult(name))
 
     def failures(self) -> list[Failure]:
         return [f for r in self.results.values() for f in r.failures]
@@ -136,6 +151,7 @@ def validate_tables(tables: dict[str, pyarrow.Table], root: Path) -> list[CheckR
     """Run every check that applies to the tables given (a release of an older version may have
     fewer tables); never stops at the first failure."""
     validator = Validator(root)
+    validator.expect(tables)
     if "entities" in tables:
         validator.add({"entities": tables["entities"]})
     validator.add({name: t for name, t in tables.items() if name != "entities"})
