@@ -84,3 +84,12 @@ def test_rows_come_out_sorted_by_key_without_a_global_sort(corpus, tmp_path):
         rows = pq.read_table(tmp_path / "out" / f"{table}.parquet", columns=list(keys)).to_pylist()
         values = [tuple(r[k] for k in keys) for r in rows]
         assert values == sorted(values), table
+
+
+def test_a_dask_cluster_gives_the_same_files(corpus, tmp_path):
+    pytest.importorskip("distributed", reason="dask.distributed is not installed (pip install -e '.[test]')")
+    local = _build(corpus, tmp_path / "local", use_cache=False)
+    messages = []
+    on_dask = _build(corpus, tmp_path / "dask", use_cache=False, executor="dask", jobs=2, progress=messages.append)
+    assert "documents: 0 from the cache, 60 processed on a dask cluster (local, 2 workers)" in messages
+    assert on_dask == local

@@ -188,20 +188,63 @@ def _work(path: Path) -> DocResult:
     return process_document(_WORKER, path)
 
 
+_CONTEXTS: dict[str, Context] = {}
+
+
+def process_at(root: str, path: str) -> DocResult:
+    """process_document for a worker of a distributed engine: the Context is made once per worker."""
+    if root not in _CONTEXTS:
+        _CONTEXTS[root] = Context(Path(root))
+    return process_document(_CONTEXTS[root], Path(path))
+
+
+def _dask_map(root: Path, paths: list[Path], jobs: int, scheduler: str | None):
+    """Results of process_at in order, from a dask.distributed cluster: a LocalCluster of `jobs`
+    processes, or the scheduler at `scheduler` (whose workers must see the repository at the same
+    path). At most a few batches are in flight, so memory stays flat."""
+    try:
+        from distributed import Client, LocalCluster
+    except ImportError:
+        raise WarnewsError("--executor dask needs dask.distributed: pip install 'warnews[dask]'") from None
+    cluster = None if scheduler else LocalCluster(n_workers=jobs, threads_per_worker=1, processes=True,
+                                                  dashboard_address=None)
+    client = Client(scheduler or cluster)
+    try:
+        window, futures = 4 * BATCH_DOCUMENTS, []
+        pending = iter(paths)
+        for path in pending:
+            futures.append(client.submit(process_at, str(root), str(path), pure=False))
+            if len(futures) >= window:
+                break
+        while futures:
+            result = futures.pop(0).result()
+            following = next(pending, None)
+            if following is not None:
+                futures.append(client.submit(process_at, str(root), str(following), pure=False))
+            yield result
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()
+
+
 def results(root: Path, ordered: list[tuple[str, Path]], ctx: Context, jobs: int, cache: _Cache,
-            stats: dict) -> Iterator[DocResult]:
+            stats: dict, executor: str = "local", scheduler: str | None = None) -> Iterator[DocResult]:
     """DocResults in doc_id order: from the cache where it has them (loaded one at a time), else
-    computed, on `jobs` processes when there is more than one."""
+    computed: here, on `jobs` processes when there is more than one, or on a dask cluster."""
     keys = [cache.key(root, doc_id, path) for doc_id, path in ordered]
     hits = [cache.has(key) for key in keys]
     missing = [path for (_, path), hit in zip(ordered, hits) if not hit]
     stats.update(cached=len(ordered) - len(missing), computed=len(missing))
-    if jobs > 1 and len(missing) > 1:
+    pool = None
+    if executor == "dask" and missing:
+        computed = _dask_map(root, missing, jobs, scheduler)
+    elif jobs > 1 and len(missing) > 1:
         pool = multiprocessing.get_context("fork" if sys.platform == "linux" else "spawn").Pool(
             jobs, initializer=_init_worker, initargs=(root,))
         computed = pool.imap(_work, missing, chunksize=max(1, min(64, len(missing) // (jobs * 8))))
     else:
-        pool, computed = None, (process_document(ctx, path) for path in missing)
+        computed = (process_document(ctx, path) for path in missing)
     try:
         for key, hit, (_, path) in zip(keys, hits, ordered):
             result = cache.get(key) if hit else None
@@ -215,6 +258,8 @@ def results(root: Path, ordered: list[tuple[str, Path]], ctx: Context, jobs: int
     finally:
         if pool is not None:
             pool.terminate()
+        if hasattr(computed, "close"):
+            computed.close()
 
 
 class TableWriter:
@@ -252,7 +297,8 @@ class TableWriter:
 
 def build_tables_into(root: Path, folder: Path, version: str, schemas: dict[str, pyarrow.Schema],
                       write_options: dict, first_versions: dict[str, str], jobs: int = 1, use_cache: bool = True,
-                      progress: Progress = lambda message: None) -> tuple[dict, Validator, dict]:
+                      progress: Progress = lambda message: None, executor: str = "local",
+                      scheduler: str | None = None) -> tuple[dict, Validator, dict]:
     """Process every document and stream its rows into folder/<table>.parquet, validating each
     batch before it is written. Returns the counts for build.json, the validator and the
     evaluation against gold."""
@@ -270,7 +316,7 @@ def build_tables_into(root: Path, folder: Path, version: str, schemas: dict[str,
     inputs, page_notes, scores, gold_docs, batch = [], [], [], 0, []
     cache_stats: dict = {}
     cache = _Cache(root, ctx.fingerprint, use_cache)
-    stream = results(root, ordered, ctx, jobs, cache, cache_stats)
+    stream = results(root, ordered, ctx, jobs, cache, cache_stats, executor, scheduler)
     bar = tqdm(stream, total=len(ordered), desc="build", unit="doc", file=sys.stderr, disable=None)
 
     def flush() -> None:
@@ -320,8 +366,10 @@ def build_tables_into(root: Path, folder: Path, version: str, schemas: dict[str,
     pq.write_table(entities.replace_schema_metadata(schemas["entities"].metadata), folder / "entities.parquet",
                    **write_options)
     rows = {"entities": entities.num_rows, **{name: writer.close() for name, writer in writers.items()}}
+    where = f"a dask cluster ({scheduler or f'local, {jobs} workers'})" if executor == "dask" else (
+        f"{jobs} process{'es' if jobs > 1 else ''}")
     progress(f"documents: {cache_stats.get('cached', 0)} from the cache, {cache_stats.get('computed', 0)} processed "
-             f"on {jobs} process{'es' if jobs > 1 else ''}")
+             f"on {where}")
     info = {"inputs": sorted(inputs, key=lambda x: x["raw_path"]), "rules": rule_counts,
             "page_metadata": sorted(page_notes, key=lambda x: x["raw_path"]),
             "tables": {name: {"rows": rows[name], "file": f"{name}.parquet"} for name in MODELS},

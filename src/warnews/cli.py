@@ -27,7 +27,8 @@ def _say(message: str) -> None:
 
 
 def cmd_build(args) -> int:
-    folder, info = build(args.root, args.version, _say, jobs=args.jobs, use_cache=not args.no_cache)
+    folder, info = build(args.root, args.version, _say, jobs=args.jobs, use_cache=not args.no_cache,
+                         executor=args.executor, scheduler=args.scheduler)
     _print_counts(info)
     _say(f"built {info['version']} into {folder} (not a release: `warnews release X.Y.Z` makes one)")
     return 0
@@ -173,6 +174,10 @@ def parser() -> argparse.ArgumentParser:
                    "for any number)")
     b.add_argument("--no-cache", action="store_true", help="process every document again instead of reusing "
                    "build/cache/ (the files are the same either way)")
+    b.add_argument("--executor", choices=("local", "dask"), default="local",
+                   help="where documents are processed: here, or on a dask.distributed cluster (same files)")
+    b.add_argument("--scheduler", help="with --executor dask: a scheduler address such as tcp://host:8786 "
+                   "(default: a LocalCluster of --jobs workers)")
     b.set_defaults(func=cmd_build)
 
     v = sub.add_parser("validate", help="validate the staged build, or the release VERSION")

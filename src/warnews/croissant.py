@@ -7,7 +7,6 @@ Croissant (dataset search, loaders) understand a release without our code.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 from pathlib import Path
@@ -17,6 +16,7 @@ import pyarrow
 import pyarrow.parquet as pq
 
 from warnews.schema import column_descriptions, table_description
+from warnews.versions import file_sha256
 
 # column -> the key it refers to (table/column), for Croissant `references`
 REFERENCES = {
@@ -80,7 +80,7 @@ def croissant_metadata(folder: Path, version: str, citation: str, license_urls: 
         file_id = f"{table}-parquet"
         distribution.append(mlc.FileObject(
             id=file_id, name=path.name, content_url=path.name, encoding_formats=["application/x-parquet"],
-            sha256=hashlib.sha256(path.read_bytes()).hexdigest(), content_size=f"{path.stat().st_size} B"))
+            sha256=file_sha256(path), content_size=f"{path.stat().st_size} B"))
         descriptions = column_descriptions(table)
         schema = pq.read_schema(path)
         key_column = schema.field(0).name

@@ -143,11 +143,12 @@ def write_manifest(folder: Path) -> None:
 
 
 def build_into(root: Path, folder: Path, version: str, progress: Progress = _quiet, jobs: int = 1,
-               use_cache: bool = True) -> dict:
+               use_cache: bool = True, executor: str = "local", scheduler: str | None = None) -> dict:
     """Build, validate and write a complete release folder (which must be new and empty)."""
     parse_version(version)
     info, validator, evaluation = build_tables_into(root, folder, version, _schemas(version), _WRITE_OPTIONS,
-                                                    _first_versions(root, version), jobs, use_cache, progress)
+                                                    _first_versions(root, version), jobs, use_cache, progress,
+                                                    executor, scheduler)
     results = validator.finish()
     rows = {name: t["rows"] for name, t in info["tables"].items()}
     progress(summary(results, rows))
@@ -165,13 +166,14 @@ def build_into(root: Path, folder: Path, version: str, progress: Progress = _qui
 
 
 def _atomic_build(root: Path, target: Path, version: str, progress: Progress, replace: bool,
-                  check: Callable[[Path], None] | None = None, jobs: int = 1, use_cache: bool = True) -> dict:
+                  check: Callable[[Path], None] | None = None, jobs: int = 1, use_cache: bool = True,
+                  executor: str = "local", scheduler: str | None = None) -> dict:
     """Build into a temporary sibling of `target`, run `check` on it, then rename it into place."""
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.tmp-", dir=target.parent))
     old = None
     try:
-        build = build_into(root, tmp, version, progress, jobs, use_cache)
+        build = build_into(root, tmp, version, progress, jobs, use_cache, executor, scheduler)
         if check is not None:
             check(tmp)
         if target.exists():
@@ -189,11 +191,12 @@ def _atomic_build(root: Path, target: Path, version: str, progress: Progress, re
 
 
 def build(root: Path, version: str | None = None, progress: Progress = _quiet, jobs: int = 1,
-          use_cache: bool = True) -> tuple[Path, dict]:
+          use_cache: bool = True, executor: str = "local", scheduler: str | None = None) -> tuple[Path, dict]:
     """`warnews build`: a complete, validated build in build/staging (replacing the previous one)."""
     version = version or default_version(root)
     target = root / STAGING_DIR
-    return target, _atomic_build(root, target, version, progress, replace=True, jobs=jobs, use_cache=use_cache)
+    return target, _atomic_build(root, target, version, progress, replace=True, jobs=jobs, use_cache=use_cache,
+                                 executor=executor, scheduler=scheduler)
 
 
 def release(root: Path, version: str, progress: Progress = _quiet, jobs: int = 1) -> tuple[Path, dict, dict | None]:
