@@ -114,20 +114,42 @@ def process_document(ctx: Context, path: Path) -> DocResult:
     return DocResult(doc_id, raw.path, raw.sha256, raw.text, rows, any(gold.values()), page_disagreements(raw))
 
 
-def order_documents(root: Path) -> list[tuple[str, Path]]:
-    """(doc_id, raw path) for every raw file, in doc_id order, read from the sidecars alone."""
+def order_documents(root: Path, use_cache: bool = True) -> list[tuple[str, Path]]:
+    """(doc_id, raw path) for every raw file, in doc_id order, read from the sidecars alone. A
+    sidecar seen before (same bytes) is not parsed again: build/cache/doc_ids.pickle remembers
+    the doc_id that its bytes give."""
     raw_files = find_raw_files(root)
     if not raw_files:
         raise WarnewsError(f"{root / 'raw'}: no raw .txt or .html files to build from")
+    memo_path = root / CACHE_DIR / "doc_ids.pickle"
+    memo = _load_memo(memo_path) if use_cache else {}
+    fresh: dict[bytes, str] = {}
     seen: dict[str, Path] = {}
     for path in raw_files:
-        meta = load_sidecar(sidecar_path(path))
-        doc_id = make_doc_id(meta.outlet, meta.published, meta.sha256)
+        side = sidecar_path(path)
+        digest = hashlib.sha256(side.read_bytes()).digest() if side.is_file() else b""
+        doc_id = memo.get(digest)
+        if doc_id is None:
+            meta = load_sidecar(side)
+            doc_id = make_doc_id(meta.outlet, meta.published, meta.sha256)
+        fresh[digest] = doc_id
         if doc_id in seen:
             raise WarnewsError(f"{path.relative_to(root)}: same doc_id {doc_id} as {seen[doc_id].relative_to(root)} "
                                "(same bytes, outlet and date); remove the duplicate raw file")
         seen[doc_id] = path
+    if use_cache and fresh != memo:
+        memo_path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = memo_path.with_name(f".{memo_path.name}.tmp")
+        tmp.write_bytes(pickle.dumps(fresh, protocol=5))
+        tmp.replace(memo_path)
     return sorted(seen.items())
+
+
+def _load_memo(path: Path) -> dict:
+    try:
+        return pickle.loads(path.read_bytes()) if path.is_file() else {}
+    except Exception:  # a damaged memo is only a miss
+        return {}
 
 
 def check_annotations_have_documents(root: Path, doc_ids: set[str], errata: list[dict]) -> None:
@@ -149,9 +171,14 @@ class _Cache:
 
     def key(self, root: Path, doc_id: str, path: Path) -> str:
         digest = hashlib.sha256(self.fingerprint.encode())
-        for part in (path, sidecar_path(path), root / ANNOTATIONS_DIR / f"{doc_id}.yaml"):
-            digest.update(part.relative_to(root).as_posix().encode() + b"\0")
-            digest.update(part.read_bytes() if part.is_file() else b"-")
+        prefix = len(str(root)) + 1
+        for part in (str(path), str(sidecar_path(path)), f"{root}/{ANNOTATIONS_DIR}/{doc_id}.yaml"):
+            digest.update(part[prefix:].encode() + b"\0")
+            try:
+                with open(part, "rb") as handle:
+                    digest.update(handle.read())
+            except FileNotFoundError:
+                digest.update(b"-")
         return digest.hexdigest()
 
     def has(self, key: str) -> bool:
@@ -303,7 +330,7 @@ def build_tables_into(root: Path, folder: Path, version: str, schemas: dict[str,
     batch before it is written. Returns the counts for build.json, the validator and the
     evaluation against gold."""
     ctx = Context(root)
-    ordered = order_documents(root)
+    ordered = order_documents(root, use_cache)
     validator = Validator(root)
     validator.expect(MODELS)
     entities = pyarrow.Table.from_pylist([e.row() for e in ctx.entities.values()], schema=schemas["entities"])
@@ -329,7 +356,7 @@ def build_tables_into(root: Path, folder: Path, version: str, schemas: dict[str,
             tables = {name: pyarrow.Table.from_pylist([r for d in fresh for r in d.rows[name]], schema=schemas[name])
                       for name in writers}
             validator.add(tables, {d.doc_id: (d.raw_text, d.raw_sha256) for d in fresh})
-        validator.add_ids({name: [r for d in batch if d.validated for r in d.rows[name]] for name in writers})
+        validator.add_ids({"documents": [r for d in batch if d.validated for r in d.rows["documents"]]})
         if validator.failures():
             raise WarnewsError(f"the build of {version} fails validation, nothing was written:\n"
                                + "\n".join(str(f) for f in validator.failures()[:50]))
