@@ -4,7 +4,7 @@ Guarantees: documents are visited in doc_id order and each one's rows come out s
 tables are sorted by key without holding them in memory; `process_document` is pure (a document
 and the repository's fixed inputs in, rows out), so running it on N processes, or taking its
 result from the cache, gives byte-identical files; memory grows with the batch size, not with
-the number of documents (the per-table sets of ids kept for uniqueness checks aside).
+the number of documents (the set of doc_ids kept for the uniqueness check aside).
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ import multiprocessing
 import pickle
 import sys
 from dataclasses import asdict, dataclass, field
+from importlib import metadata
 from pathlib import Path
 from typing import Callable, Iterator
 
@@ -33,6 +34,10 @@ from warnews.schema import KEYS, MODELS, SPAN_TABLES, make_doc_id
 from warnews.validate import Validator
 
 Progress = Callable[[str], None]
+# Libraries whose versions the released bytes (or the build's decisions) depend on; recorded in
+# build.json and part of the cache's fingerprint.
+PINNED = ("pyarrow", "pandera", "lingua-language-detector", "tzdata", "ftfy", "trafilatura", "mlcroissant",
+          "matplotlib")
 CACHE_DIR = Path("build") / "cache"
 # Documents per validation batch: big enough that pandera's per-call cost is spread thin, small
 # enough that a batch's rows stay a few megabytes.
@@ -77,6 +82,7 @@ def _fingerprint(root: Path) -> str:
             (root / "knowledge").glob("*.yaml")):
         digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
     digest.update(repr((RULE_NAMES, AUTOMATIC_LAYERS)).encode())
+    digest.update(repr([(lib, metadata.version(lib)) for lib in PINNED]).encode())  # a new ftfy may clean otherwise
     return digest.hexdigest()
 
 

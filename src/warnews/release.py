@@ -20,7 +20,7 @@ import pyarrow
 import pyarrow.parquet as pq
 
 from warnews import __version__
-from warnews.build import build_tables_into
+from warnews.build import PINNED, build_tables_into
 from warnews.croissant import write_croissant
 from warnews.errors import WarnewsError
 from warnews.schema import MODELS, arrow_schema, column_descriptions, table_description
@@ -49,9 +49,6 @@ LICENSE_SUMMARY = (
     "Code: MIT. Annotations, metadata and cleaning records: CC-BY-4.0. Article texts: copyright of "
     "their publishers, included for research (see each document's license column and LICENSE)."
 )
-# Libraries whose versions the released bytes (or the build's decisions) depend on.
-PINNED = ("pyarrow", "pandera", "lingua-language-detector", "tzdata", "ftfy", "trafilatura", "mlcroissant",
-          "matplotlib")
 
 Progress = Callable[[str], None]
 

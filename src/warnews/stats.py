@@ -9,9 +9,9 @@ from __future__ import annotations
 import base64
 import html
 import io
-from collections import Counter
 
 import pyarrow
+import pyarrow.compute as pc
 
 # Plots are drawn without a display; the backend is chosen before pyplot is imported.
 import matplotlib
@@ -22,34 +22,47 @@ import matplotlib.pyplot as plt  # noqa: E402
 TOP = 15  # longest lists are cut to this many rows, most frequent first
 
 
-def _count(values) -> list[tuple[str, int]]:
-    return sorted(Counter(values).items(), key=lambda kv: (-kv[1], kv[0]))
+def _sorted(labels, counts) -> list[tuple[str, int]]:
+    """Most frequent first, then by label, so that the same counts give the same report."""
+    return sorted(zip(labels, counts), key=lambda kv: (-kv[1], kv[0]))
+
+
+def _value_counts(array) -> list[tuple[str, int]]:
+    counts = pc.value_counts(array)
+    return _sorted(counts.field("values").to_pylist(), counts.field("counts").to_pylist())
+
+
+def _per_layer(table: pyarrow.Table, column: str) -> dict[str, list[tuple[str, int]]]:
+    grouped = table.group_by(["layer", column]).aggregate([([], "count_all")])
+    out: dict[str, list] = {}
+    for layer, label, count in zip(*(grouped.column(c).to_pylist() for c in ("layer", column, "count_all"))):
+        out.setdefault(layer, []).append((label, count))
+    return {layer: _sorted(*zip(*rows)) for layer, rows in sorted(out.items())}
 
 
 def corpus_stats(tables: dict[str, pyarrow.Table]) -> dict[str, list[tuple[str, int]]]:
-    """Named lists of (label, count)."""
-    docs = tables["documents"].to_pylist()
+    """Named lists of (label, count), counted with Arrow so that large tables stay in columns."""
+    docs = tables["documents"]
+    months = pc.strftime(docs.column("published").cast(pyarrow.timestamp("s")), format="%Y-%m")
+    month_counts = pc.value_counts(months)
     stats = {
-        "documents per outlet": _count(d["outlet_name"] for d in docs),
-        "documents per month": sorted(Counter(d["published"].strftime("%Y-%m") for d in docs).items()),
-        "documents per language": _count(d["language"] for d in docs),
-        "cleaning edits per rule": _count(part for r in tables["edits"].column("rule").to_pylist() for part in r.split("+")),
+        "documents per outlet": _value_counts(docs.column("outlet_name")),
+        "documents per month": sorted(zip(month_counts.field("values").to_pylist(),
+                                          month_counts.field("counts").to_pylist())),
+        "documents per language": _value_counts(docs.column("language")),
+        "cleaning edits per rule": _value_counts(pc.list_flatten(pc.split_pattern(tables["edits"].column("rule"), "+"))),
     }
     if "mentions" in tables:
-        for layer, rows in _by_layer(tables["mentions"]).items():
-            stats[f"mentions per entity ({layer})"] = _count(r["entity_id"] for r in rows)
+        for layer, rows in _per_layer(tables["mentions"], "entity_id").items():
+            stats[f"mentions per entity ({layer})"] = rows
     if "quotes" in tables:
-        for layer, rows in _by_layer(tables["quotes"]).items():
-            stats[f"quotes per speaker ({layer})"] = _count(
-                " + ".join(r["speaker_entity_ids"]) or "(unknown)" for r in rows)
+        quotes = tables["quotes"]
+        joined = pc.binary_join(quotes.column("speaker_entity_ids"), " + ")
+        speakers = pc.if_else(pc.equal(joined, ""), "(unknown)", joined)
+        for layer, rows in _per_layer(pyarrow.table({"layer": quotes.column("layer"), "speakers": speakers}),
+                                      "speakers").items():
+            stats[f"quotes per speaker ({layer})"] = rows
     return stats
-
-
-def _by_layer(table: pyarrow.Table) -> dict[str, list[dict]]:
-    groups: dict[str, list[dict]] = {}
-    for row in table.to_pylist():
-        groups.setdefault(row["layer"], []).append(row)
-    return dict(sorted(groups.items()))
 
 
 def format_stats(stats: dict[str, list[tuple[str, int]]]) -> str:
