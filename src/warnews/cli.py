@@ -15,7 +15,7 @@ from warnews.add import NEAR_DUPLICATE_THRESHOLD, add_document
 from warnews.errors import WarnewsError
 from warnews.ingest import LICENSES
 from warnews.publish import stage, token_from_environment, upload
-from warnews.release import STAGING_DIR, build, commit_and_tag, release, verify
+from warnews.release import STAGING_DIR, STATS_COLUMNS, build, commit_and_tag, release, verify
 from warnews.stats import corpus_stats, format_stats, report_html
 from warnews.versions import diff, release_dir, releases, required_level, summarize
 from warnews.schema import MODELS
@@ -90,7 +90,8 @@ def cmd_stats(args) -> int:
     folder = release_dir(args.root, version)
     if not folder.is_dir():
         raise WarnewsError(f"{folder}: no such release; released: {', '.join(releases(args.root))}")
-    tables = {p.stem: pq.read_table(p) for p in sorted(folder.glob("*.parquet"))}
+    tables = {name: pq.read_table(folder / f"{name}.parquet", columns=columns)  # the columns the release's report counts
+              for name, columns in STATS_COLUMNS.items() if (folder / f"{name}.parquet").is_file()}
     stats = corpus_stats(tables)
     print(format_stats(stats), end="")
     out = args.root / "build" / "stats" / f"v{version}" / "report.html"
