@@ -44,7 +44,9 @@ if mode == "floor":
         writer.write_table(pyarrow.Table.from_pylist(batch, schema=schema))
 else:
     from warnews.release import build_into
-    build_into(root, out, "1.0.0", jobs=jobs, use_cache=(mode == "cached"))
+    from warnews.build import BuildOptions
+    from warnews.executors import make_executor
+    build_into(root, out, "1.0.0", options=BuildOptions(make_executor("local", jobs), use_cache=(mode == "cached")))
 seconds = time.perf_counter() - start
 rss = max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
 print(json.dumps({{"seconds": seconds, "peak_rss_mib": rss / 1024}}))

@@ -6,6 +6,8 @@ import json
 import re
 import shutil
 import subprocess
+import sys
+import unicodedata
 
 import pyarrow.parquet as pq
 import pytest
@@ -67,7 +69,19 @@ def test_release_writes_a_complete_verifiable_folder(repo_copy, run):
     assert build["layers"]["quotes"] == {"gold": 12, "rule:quotes_v1": 12}
     evaluation = json.loads((folder / "evaluation.json").read_text())
     assert evaluation["version"] == "1.2.0" and evaluation["documents_with_gold"] == 1
-    assert build["rules"]["fix_missing_sentence_space"] == {"documents": 1, "edits": 8}
+    # eight glued sentence ends get their space; `News.az` (the outlet's name, lower-case after the
+    # dot) is the one place where the rule saw a candidate and was not sure
+    assert build["rules"]["fix_missing_sentence_space"] == {"documents": 1, "edits": 8,
+                                                             "declined": {"next_word_not_capitalized": 1}}
+    assert build["rules"]["strip_page_chrome"] == {"documents": 1, "edits": 1, "declined": {}}
+    assert build["settings"]["cleaning_rules"] == [
+        "repair_mojibake", "normalize_nfc", "remove_zero_width", "replace_no_break_spaces",
+        "strip_surrounding_whitespace", "strip_page_chrome", "strip_boilerplate_lines", "strip_outlet_trailer",
+        "fix_missing_sentence_space"]
+    assert sorted(build["settings"]["automatic_layers"]) == ["rule:dates_v1", "rule:mentions_v1", "rule:quotes_v1"]
+    assert (build["settings"]["batch_documents"], build["settings"]["row_group_size"]) == (2000, 10000)
+    assert build["unicode"] == unicodedata.unidata_version and build["python"] == "%d.%d" % sys.version_info[:2]
+    assert {"pyyaml", "pandas", "numpy", "lxml", "pillow"} <= set(build["libraries"])
     validation = json.loads((folder / "validation.json").read_text())
     assert validation["passed"] and all(c["status"] == "passed" for c in validation["checks"])
     docs = pq.read_table(folder / "documents.parquet").to_pylist()

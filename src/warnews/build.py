@@ -9,10 +9,12 @@ the number of documents (the set of doc_ids kept for the uniqueness check aside)
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
-import multiprocessing
 import pickle
+import platform
 import sys
+import unicodedata
 from dataclasses import asdict, dataclass, field
 from importlib import metadata
 from pathlib import Path
@@ -24,8 +26,9 @@ from tqdm import tqdm
 
 from warnews.annotate import check_language, count_sentences, count_words
 from warnews.auto import AUTOMATIC_LAYERS, Gazetteer, dates_v1, mentions_v1, quotes_v1
-from warnews.clean import RULE_NAMES, Cleaner
+from warnews.clean import MAX_PASSES, RULE_NAMES, Cleaner
 from warnews.errors import WarnewsError
+from warnews.executors import Executor, LocalExecutor
 from warnews.evaluate import combine, evaluate_document
 from warnews.gold import ANNOTATIONS_DIR, errata_rows, load_gold
 from warnews.ingest import find_raw_files, load_sidecar, page_disagreements, read_raw, sidecar_path
@@ -34,16 +37,29 @@ from warnews.schema import KEYS, MODELS, SPAN_TABLES, make_doc_id
 from warnews.validate import Validator
 
 Progress = Callable[[str], None]
-# Libraries whose versions the released bytes (or the build's decisions) depend on; recorded in
-# build.json and part of the cache's fingerprint.
-PINNED = ("pyarrow", "pandera", "lingua-language-detector", "tzdata", "ftfy", "trafilatura", "mlcroissant",
-          "matplotlib")
+# Libraries whose versions the released bytes (or the build's decisions) depend on, all pinned in
+# pyproject.toml; recorded in build.json and part of the cache's fingerprint. pyyaml reads every
+# sidecar and gold file; pandas and numpy carry rows through validation; lxml, jusText, htmldate
+# and courlan are trafilatura's own extraction; pillow writes the report's PNGs.
+PINNED = ("pyarrow", "pandas", "numpy", "pandera", "pyyaml", "lingua-language-detector", "tzdata", "ftfy",
+          "trafilatura", "lxml", "justext", "htmldate", "courlan", "mlcroissant", "matplotlib", "pillow")
 CACHE_DIR = Path("build") / "cache"
 # Documents per validation batch: big enough that pandera's per-call cost is spread thin, small
 # enough that a batch's rows stay a few megabytes.
 BATCH_DOCUMENTS = 2_000
 # Up to this many documents the build reports each one; beyond, every this many.
 PROGRESS_EVERY = 100
+
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    """How a build runs; none of it changes the files written, except `as_of`, which build.json
+    records and validation checks dates against."""
+
+    executor: Executor = field(default_factory=LocalExecutor)  # where documents are processed
+    use_cache: bool = True  # reuse validated per-document results from build/cache/
+    as_of: dt.date | None = None  # the build's date (default: today); no published or collected date may follow it
 
 
 @dataclass
@@ -56,34 +72,68 @@ class DocResult:
     raw_text: str
     rows: dict[str, list[dict]]
     gold: bool
+    fingerprint: str  # of the Context it was made with; checked before it is cached or written
     page_notes: list[str] = field(default_factory=list)
+    declined: dict[str, dict[str, int]] = field(default_factory=dict)  # cleaning rule -> reason -> count
     cache_key: str = ""
     validated: bool = False  # True when it comes from the cache, where only validated results go
 
 
+def environment() -> dict:
+    """What the rows depend on besides the code and the inputs: Python and its Unicode database
+    (NFC and the `\\w` of every pattern follow it) and the pinned libraries' versions."""
+    return {"python": platform.python_version_tuple()[0] + "." + platform.python_version_tuple()[1],
+            "unicode": unicodedata.unidata_version,
+            "libraries": {lib: metadata.version(lib) for lib in PINNED}}
+
+
+def settings(options: BuildOptions, row_group_size: int) -> dict:
+    """The build's own settings, for build.json: rule order, layer versions, sizes, date."""
+    return {"as_of": _as_of(options).isoformat(), "cleaning_rules": list(RULE_NAMES), "cleaning_passes_max": MAX_PASSES,
+            "automatic_layers": list(AUTOMATIC_LAYERS), "batch_documents": BATCH_DOCUMENTS,
+            "row_group_size": row_group_size}
+
+
+def _as_of(options: BuildOptions) -> dt.date:
+    return options.as_of or dt.date.today()
+
+
+def _code_digest() -> bytes:
+    """The package's source as this process imported it. A worker that imported other code than
+    the build (a long-lived dask worker, say) gets another fingerprint and is refused."""
+    digest = hashlib.sha256()
+    for path in sorted(Path(__file__).parent.glob("*.py")):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.digest()
+
+
+_CODE = _code_digest()
+
+
+def _fingerprint(root: Path) -> str:
+    """What besides a document's own files decides its rows: the package's code, the
+    repository's profiles and knowledge, the rule order and layer versions, and the environment.
+    Part of every cache key."""
+    digest = hashlib.sha256(_CODE)
+    for path in sorted((root / "outlets").glob("*.yaml")) + sorted((root / "knowledge").glob("*.yaml")):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    digest.update(repr((RULE_NAMES, MAX_PASSES, AUTOMATIC_LAYERS)).encode())
+    digest.update(repr(sorted(environment().items())).encode())  # a new ftfy or Unicode may clean otherwise
+    return digest.hexdigest()
+
+
 class Context:
-    """The repository's fixed inputs a document is processed against, loaded once per process."""
+    """The repository's fixed inputs a document is processed against, loaded once per process.
+    The fingerprint is taken before anything is loaded; the build takes it again at its end, so
+    inputs that changed while it ran are noticed."""
 
     def __init__(self, root: Path):
         self.root = root
+        self.fingerprint = _fingerprint(root)
         self.cleaner = Cleaner(root)
         self.entities = load_entities(root)
         self.gazetteer = Gazetteer.from_entities(self.entities)
         self.errata = load_errata(root, self.entities)
-        self.fingerprint = _fingerprint(root)
-
-
-def _fingerprint(root: Path) -> str:
-    """What besides a document's own files decides its rows: the package's code and the
-    repository's profiles and knowledge. Part of every cache key."""
-    digest = hashlib.sha256()
-    package = Path(__file__).parent
-    for path in sorted(package.glob("*.py")) + sorted((root / "outlets").glob("*.yaml")) + sorted(
-            (root / "knowledge").glob("*.yaml")):
-        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
-    digest.update(repr((RULE_NAMES, AUTOMATIC_LAYERS)).encode())
-    digest.update(repr([(lib, metadata.version(lib)) for lib in PINNED]).encode())  # a new ftfy may clean otherwise
-    return digest.hexdigest()
 
 
 def process_document(ctx: Context, path: Path) -> DocResult:
@@ -117,7 +167,8 @@ def process_document(ctx: Context, path: Path) -> DocResult:
     for table, table_rows in rows.items():
         keys = KEYS[table]
         table_rows.sort(key=lambda r: tuple(r[k] for k in keys))
-    return DocResult(doc_id, raw.path, raw.sha256, raw.text, rows, any(gold.values()), page_disagreements(raw))
+    return DocResult(doc_id, raw.path, raw.sha256, raw.text, rows, any(gold.values()), ctx.fingerprint,
+                     page_disagreements(raw), result.declined)
 
 
 def order_documents(root: Path, use_cache: bool = True) -> list[tuple[str, Path]]:
@@ -209,75 +260,35 @@ class _Cache:
         tmp.replace(path)
 
 
-_WORKER: Context | None = None
-
-
-def _init_worker(root: Path) -> None:
-    global _WORKER
-    _WORKER = Context(root)
-
-
-def _work(path: Path) -> DocResult:
-    return process_document(_WORKER, path)
-
-
+# The Context of each repository this process has worked for, with the fingerprint it was made
+# under. A worker may outlive a build (a pool or cluster kept between builds); a task names the
+# fingerprint the build expects, and a Context made under another one is made again.
 _CONTEXTS: dict[str, Context] = {}
 
 
-def process_at(root: str, path: str) -> DocResult:
-    """process_document for a worker of a distributed engine: the Context is made once per worker."""
-    if root not in _CONTEXTS:
-        _CONTEXTS[root] = Context(Path(root))
-    return process_document(_CONTEXTS[root], Path(path))
+def process_task(root: str, fingerprint: str, path: str) -> DocResult:
+    """process_document wherever an executor runs it, with a Context made under `fingerprint`."""
+    ctx = _CONTEXTS.get(root)
+    if ctx is None or ctx.fingerprint != fingerprint:
+        ctx = _CONTEXTS[root] = Context(Path(root))
+    if ctx.fingerprint != fingerprint:
+        raise WarnewsError(f"{path}: this worker sees other code, profiles, knowledge or libraries than the build "
+                           "(fingerprints differ); restart the workers with the same warnews installed and the "
+                           "same repository files, then build again")
+    return process_document(ctx, Path(path))
 
 
-def _dask_map(root: Path, paths: list[Path], jobs: int, scheduler: str | None):
-    """Results of process_at in order, from a dask.distributed cluster: a LocalCluster of `jobs`
-    processes, or the scheduler at `scheduler` (whose workers must see the repository at the same
-    path). At most a few batches are in flight, so memory stays flat."""
-    try:
-        from distributed import Client, LocalCluster
-    except ImportError:
-        raise WarnewsError("--executor dask needs dask.distributed: pip install 'warnews[dask]'") from None
-    cluster = None if scheduler else LocalCluster(n_workers=jobs, threads_per_worker=1, processes=True,
-                                                  dashboard_address=None)
-    client = Client(scheduler or cluster)
-    try:
-        window, futures = 4 * BATCH_DOCUMENTS, []
-        pending = iter(paths)
-        for path in pending:
-            futures.append(client.submit(process_at, str(root), str(path), pure=False))
-            if len(futures) >= window:
-                break
-        while futures:
-            result = futures.pop(0).result()
-            following = next(pending, None)
-            if following is not None:
-                futures.append(client.submit(process_at, str(root), str(following), pure=False))
-            yield result
-    finally:
-        client.close()
-        if cluster is not None:
-            cluster.close()
-
-
-def results(root: Path, ordered: list[tuple[str, Path]], ctx: Context, jobs: int, cache: _Cache,
-            stats: dict, executor: str = "local", scheduler: str | None = None) -> Iterator[DocResult]:
+def results(root: Path, ordered: list[tuple[str, Path]], ctx: Context, executor: Executor, cache: _Cache,
+            stats: dict) -> Iterator[DocResult]:
     """DocResults in doc_id order: from the cache where it has them (loaded one at a time), else
-    computed: here, on `jobs` processes when there is more than one, or on a dask cluster."""
+    computed by the executor. Each carries the fingerprint it was made under, which must be the
+    build's."""
     keys = [cache.key(root, doc_id, path) for doc_id, path in ordered]
     hits = [cache.has(key) for key in keys]
-    missing = [path for (_, path), hit in zip(ordered, hits) if not hit]
+    missing = [(str(root), ctx.fingerprint, str(path)) for (_, path), hit in zip(ordered, hits) if not hit]
     stats.update(cached=len(ordered) - len(missing), computed=len(missing))
-    pool = None
-    if executor == "dask" and missing:
-        computed = _dask_map(root, missing, jobs, scheduler)
-    elif jobs > 1 and len(missing) > 1:
-        pool = multiprocessing.get_context("fork" if sys.platform == "linux" else "spawn").Pool(
-            jobs, initializer=_init_worker, initargs=(root,))
-        computed = pool.imap(_work, missing, chunksize=max(1, min(64, len(missing) // (jobs * 8))))
-    else:
-        computed = (process_document(ctx, path) for path in missing)
+    _CONTEXTS[str(root)] = ctx  # work done in this process (or in processes forked from it) starts from it
+    computed = executor.map(process_task, missing)
     try:
         for key, hit, (_, path) in zip(keys, hits, ordered):
             result = cache.get(key) if hit else None
@@ -286,11 +297,12 @@ def results(root: Path, ordered: list[tuple[str, Path]], ctx: Context, jobs: int
             else:
                 result = next(computed) if not hit else process_document(ctx, path)  # a damaged entry: redo it
                 result.validated = False
+            if result.fingerprint != ctx.fingerprint:
+                raise WarnewsError(f"{result.raw_path}: processed under fingerprint {result.fingerprint[:12]}, but "
+                                   f"this build's is {ctx.fingerprint[:12]}; nothing was written: build again")
             result.cache_key = key
             yield result
     finally:
-        if pool is not None:
-            pool.terminate()
         if hasattr(computed, "close"):
             computed.close()
 
@@ -329,27 +341,26 @@ class TableWriter:
 
 
 def build_tables_into(root: Path, folder: Path, version: str, schemas: dict[str, pyarrow.Schema],
-                      write_options: dict, first_versions: dict[str, str], jobs: int = 1, use_cache: bool = True,
-                      progress: Progress = lambda message: None, executor: str = "local",
-                      scheduler: str | None = None) -> tuple[dict, Validator, dict]:
+                      write_options: dict, first_versions: dict[str, str], options: BuildOptions = BuildOptions(),
+                      progress: Progress = lambda message: None) -> tuple[dict, Validator, dict]:
     """Process every document and stream its rows into folder/<table>.parquet, validating each
     batch before it is written. Returns the counts for build.json, the validator and the
     evaluation against gold."""
     ctx = Context(root)
-    ordered = order_documents(root, use_cache)
-    validator = Validator(root)
+    ordered = order_documents(root, options.use_cache)
+    validator = Validator(root, _as_of(options))
     validator.expect(MODELS)
     entities = pyarrow.Table.from_pylist([e.row() for e in ctx.entities.values()], schema=schemas["entities"])
     entities = entities.sort_by([(k, "ascending") for k in KEYS["entities"]])
     validator.add({"entities": entities})
     writers = {name: TableWriter(folder / f"{name}.parquet", name, schemas[name], write_options)
                for name in MODELS if name != "entities"}
-    rule_counts = {name: {"documents": 0, "edits": 0} for name in RULE_NAMES}
+    rule_counts = {name: {"documents": 0, "edits": 0, "declined": {}} for name in RULE_NAMES}
     layers = {name: {} for name in SPAN_TABLES}
     inputs, page_notes, scores, gold_docs, batch = [], [], [], 0, []
     cache_stats: dict = {}
-    cache = _Cache(root, ctx.fingerprint, use_cache)
-    stream = results(root, ordered, ctx, jobs, cache, cache_stats, executor, scheduler)
+    cache = _Cache(root, ctx.fingerprint, options.use_cache)
+    stream = results(root, ordered, ctx, options.executor, cache, cache_stats)
     bar = tqdm(stream, total=len(ordered), desc="build", unit="doc", file=sys.stderr, disable=None)
 
     def flush() -> None:
@@ -382,6 +393,9 @@ def build_tables_into(root: Path, folder: Path, version: str, schemas: dict[str,
             hits = sum(1 for e in doc.rows["edits"] if rule in e["rule"].split("+"))
             rule_counts[rule]["edits"] += hits
             rule_counts[rule]["documents"] += bool(hits)
+            for reason, n in doc.declined.get(rule, {}).items():
+                declined = rule_counts[rule]["declined"]
+                declined[reason] = declined.get(reason, 0) + n
         for table in SPAN_TABLES:
             for row in doc.rows[table]:
                 layers[table][row["layer"]] = layers[table].get(row["layer"], 0) + 1
@@ -399,10 +413,12 @@ def build_tables_into(root: Path, folder: Path, version: str, schemas: dict[str,
     pq.write_table(entities.replace_schema_metadata(schemas["entities"].metadata), folder / "entities.parquet",
                    **write_options)
     rows = {"entities": entities.num_rows, **{name: writer.close() for name, writer in writers.items()}}
-    where = f"a dask cluster ({scheduler or f'local, {jobs} workers'})" if executor == "dask" else (
-        f"{jobs} process{'es' if jobs > 1 else ''}")
+    if _fingerprint(root) != ctx.fingerprint:
+        raise WarnewsError(f"{root}: outlets/ or knowledge/ changed while the build ran; nothing was written: build again")
     progress(f"documents: {cache_stats.get('cached', 0)} from the cache, {cache_stats.get('computed', 0)} processed "
-             f"on {where}")
+             f"on {options.executor.description}")
+    for counts in rule_counts.values():
+        counts["declined"] = dict(sorted(counts["declined"].items()))
     info = {"inputs": sorted(inputs, key=lambda x: x["raw_path"]), "rules": rule_counts,
             "page_metadata": sorted(page_notes, key=lambda x: x["raw_path"]),
             "tables": {name: {"rows": rows[name], "file": f"{name}.parquet"} for name in MODELS},

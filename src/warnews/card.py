@@ -195,8 +195,13 @@ def record_release(root: Path, version: str, change: dict | None, date: str) -> 
 
 
 def _write(path: Path, text: str) -> None:
+    write_file(path, text.encode("utf-8"))
+
+
+def write_file(path: Path, data: bytes) -> None:
+    """Whole or not at all: a temporary file, then a rename."""
     tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(text, encoding="utf-8")
+    tmp.write_bytes(data)
     tmp.replace(path)
 
 

@@ -37,6 +37,15 @@ class Change:
 
 
 @dataclass(frozen=True)
+class Decline:
+    """A place where a rule could have changed the text but was not sure, and left it: counted
+    in build.json, so that "a rule that is not sure leaves the text alone" shows in numbers."""
+
+    start: int
+    reason: str
+
+
+@dataclass(frozen=True)
 class Edit:
     """One recorded change: raw[raw_start:raw_end] == raw_text became clean[clean_start:clean_end]."""
 
@@ -82,6 +91,7 @@ class CleanContext:
 class CleanResult:
     text: str
     edits: tuple[Edit, ...]
+    declined: dict[str, dict[str, int]] = field(default_factory=dict)  # rule -> reason -> count, in the clean text
 
 
 # --- outlet profiles ---------------------------------------------------------------------------
@@ -135,7 +145,8 @@ def _strings(path: Path, data: dict, key: str) -> list[str]:
 
 
 # --- rules -------------------------------------------------------------------------------------
-# A rule is a pure function (text, context) -> sorted, non-overlapping changes to that text.
+# A rule is a pure function (text, context) -> sorted, non-overlapping changes to that text, and
+# Decline items where it saw a candidate but was not sure enough to change it.
 
 
 def repair_mojibake(text: str, ctx: CleanContext) -> list[Change]:
@@ -192,7 +203,7 @@ def strip_boilerplate_lines(text: str, ctx: CleanContext) -> list[Change]:
     patterns = ctx.profile.boilerplate_lines
     if not patterns:
         return []
-    changes, pos = [], 0
+    changes, declines, pos = [], [], 0
     for line in text.split("\n"):
         start, end = pos, pos + len(line)
         pos = end + 1
@@ -209,7 +220,9 @@ def strip_boilerplate_lines(text: str, ctx: CleanContext) -> list[Change]:
                 before -= 1
             if before > 0:
                 changes.append(Change(before, end, ""))
-    return _merge_touching(changes)
+            else:
+                declines.append(Decline(start, "only_line"))  # the whole text: maybe it is the article
+    return _merge_touching(changes) + declines
 
 
 def _merge_touching(changes: list[Change]) -> list[Change]:
@@ -280,7 +293,7 @@ def strip_page_chrome(text: str, ctx: CleanContext) -> list[Change]:
     while pos < len(text) and text[pos].isspace():
         pos += 1
     if pos >= len(text):
-        return []  # nothing but chrome: not sure this is chrome, leave it
+        return [Decline(0, "only_chrome")]  # nothing but chrome: not sure this is chrome, leave it
     return [Change(0, pos, "")]
 
 
@@ -290,8 +303,10 @@ def strip_outlet_trailer(text: str, ctx: CleanContext) -> list[Change]:
     cut = len(body)
     while True:
         start = body.rfind("\n", 0, cut) + 1
-        if start == 0 or body[start:cut].strip() not in ctx.profile.trailer_lines:
+        if body[start:cut].strip() not in ctx.profile.trailer_lines:
             break
+        if start == 0:  # the outlet's name is all there is: not sure it is a trailer
+            return [Decline(0, "only_trailer")] + ([Change(cut, len(body), "")] if cut < len(body) else [])
         cut = start
         while cut > 0 and body[cut - 1].isspace():
             cut -= 1
@@ -316,7 +331,6 @@ def _top_level_domains() -> frozenset[str]:
 
 TOP_LEVEL_DOMAINS = _top_level_domains()
 _GLUED = re.compile(r"(?<=[^\W\d_])([.!?]+)([”’]?)(?=([“‘]?)([^\W\d_]\w*))")
-_TOKEN_EDGE = re.compile(r"\s")
 
 
 def fix_missing_sentence_space(text: str, ctx: CleanContext) -> list[Change]:
@@ -328,26 +342,35 @@ def fix_missing_sentence_space(text: str, ctx: CleanContext) -> list[Change]:
     """
     changes = []
     for m in _GLUED.finditer(text):
-        left_end = m.start()
-        word_start = left_end
-        while word_start > 0 and text[word_start - 1].isalpha():
-            word_start -= 1
-        left = text[word_start:left_end]
-        opening, right = m.group(3), m.group(4)
-        if not text[left_end - 1].islower() or len(left) < 2 or left.lower() in ABBREVIATIONS:
-            continue
-        if not (right[0].isupper() and len(right) > 1 and right[1].islower()):
-            continue
-        token = _token_around(text, m.start())
-        if any(mark in token for mark in ("://", "www.", "@")):
-            continue
-        if not opening and m.group(2) == "" and m.group(1) == ".":
-            if f"{left}.{right}".casefold() in ctx.protected_names:
-                continue
-            if left[0].isupper() and right.lower() in TOP_LEVEL_DOMAINS:
-                continue  # may be a domain name such as News.Az: not sure, leave it
-        changes.append(Change(m.end(), m.end(), " "))
+        reason = _glued_doubt(text, m, ctx)
+        changes.append(Change(m.end(), m.end(), " ") if reason is None else Decline(m.end(), reason))
     return changes
+
+
+def _glued_doubt(text: str, m: re.Match, ctx: CleanContext) -> str | None:
+    """Why the glued sentence end found by `m` may not be one, or None when it surely is."""
+    left_end = m.start()
+    word_start = left_end
+    while word_start > 0 and text[word_start - 1].isalpha():
+        word_start -= 1
+    left = text[word_start:left_end]
+    opening, right = m.group(3), m.group(4)
+    if len(left) < 2:
+        return "initial"  # `J.Smith`, `e.g.The`
+    if left.lower() in ABBREVIATIONS:
+        return "abbreviation"  # `Gen.Zaluzhnyi`
+    if not text[left_end - 1].islower():
+        return "capital_before"  # `U.S.Army`
+    if not (right[0].isupper() and len(right) > 1 and right[1].islower()):
+        return "next_word_not_capitalized"  # `News.az`, `said.HUR`
+    if any(mark in _token_around(text, m.start()) for mark in ("://", "www.", "@")):
+        return "url_or_email"
+    if not opening and m.group(2) == "" and m.group(1) == ".":
+        if f"{left}.{right}".casefold() in ctx.protected_names:
+            return "protected_name"
+        if left[0].isupper() and right.lower() in TOP_LEVEL_DOMAINS:
+            return "possible_domain"  # `News.Az`
+    return None
 
 
 def _token_around(text: str, pos: int) -> str:
@@ -360,7 +383,7 @@ def _token_around(text: str, pos: int) -> str:
     return text[start:end]
 
 
-Rule = Callable[[str, CleanContext], list[Change]]
+Rule = Callable[[str, CleanContext], list[Change | Decline]]
 # Order matters: repair the encoding, then normalize, so later rules see one spelling; strip the
 # edges before the chrome and trailer rules look for the first and last lines.
 RULES: tuple[tuple[str, Rule], ...] = (
@@ -403,6 +426,7 @@ class Alignment:
 
     def apply(self, rule: str, changes: list[Change]) -> None:
         """Apply one rule's changes (in current coordinates), last first so positions hold."""
+        changes = [c for c in changes if isinstance(c, Change)]  # a Decline changes nothing
         length = len(self.text)
         previous_end = 0
         for c in changes:
@@ -492,11 +516,17 @@ def clean_text(raw: str, ctx: CleanContext, rules=RULES) -> CleanResult:
     alignment = Alignment(raw)
     for _ in range(MAX_PASSES):
         before = alignment.text
+        declined: dict[str, dict[str, int]] = {}  # counted anew each pass: the last one saw the clean text
         for name, rule in rules:
-            alignment.apply(name, rule(alignment.text, ctx))
+            output = rule(alignment.text, ctx)
+            for item in output:
+                if isinstance(item, Decline):
+                    counts = declined.setdefault(name, {})
+                    counts[item.reason] = counts.get(item.reason, 0) + 1
+            alignment.apply(name, output)
         if alignment.text == before:
             break
-    return CleanResult(alignment.text, alignment.edits())
+    return CleanResult(alignment.text, alignment.edits(), declined)
 
 
 class Cleaner:

@@ -15,7 +15,9 @@ from warnews.add import NEAR_DUPLICATE_THRESHOLD, add_document
 from warnews.errors import WarnewsError
 from warnews.ingest import LICENSES
 from warnews.publish import stage, token_from_environment, upload
-from warnews.release import STAGING_DIR, STATS_COLUMNS, build, commit_and_tag, release, verify
+from warnews.build import BuildOptions
+from warnews.executors import make_executor
+from warnews.release import STAGING_DIR, STATS_COLUMNS, build, make_release, recorded_as_of, verify
 from warnews.stats import corpus_stats, format_stats, report_html
 from warnews.versions import diff, release_dir, releases, required_level, summarize
 from warnews.schema import MODELS
@@ -26,9 +28,20 @@ def _say(message: str) -> None:
     print(message, flush=True)
 
 
+def _build_options(args) -> BuildOptions:
+    as_of = None
+    if args.as_of:
+        try:
+            as_of = dt.date.fromisoformat(args.as_of)
+        except ValueError:
+            raise WarnewsError(f"--as-of {args.as_of!r} is not an ISO date (YYYY-MM-DD)") from None
+    return BuildOptions(make_executor(args.executor, args.jobs, args.scheduler), not args.no_cache, as_of)
+
+
 def cmd_build(args) -> int:
-    folder, info = build(args.root, args.version, _say, jobs=args.jobs, use_cache=not args.no_cache,
-                         executor=args.executor, scheduler=args.scheduler)
+    options = _build_options(args)
+    with options.executor:
+        folder, info = build(args.root, args.version, _say, options)
     _print_counts(info)
     _say(f"built {info['version']} into {folder} (not a release: `warnews release X.Y.Z` makes one)")
     return 0
@@ -48,7 +61,7 @@ def cmd_validate(args) -> int:
             tables[name] = pq.read_table(path)
         except (OSError, ValueError) as err:
             raise WarnewsError(f"{path}: cannot be read as Parquet ({err})") from None
-    results = validate_tables(tables, args.root)
+    results = validate_tables(tables, args.root, recorded_as_of(folder))
     for failure in failures(results):
         print(failure)
     print(summary(results, tables))
@@ -56,18 +69,20 @@ def cmd_validate(args) -> int:
 
 
 def cmd_release(args) -> int:
-    folder, info, change = release(args.root, args.version, _say, jobs=args.jobs)
+    options = _build_options(args)
+    with options.executor:
+        folder, info, change, updated, committed = make_release(args.root, args.version, _say, options,
+                                                                git=not args.no_git)
     _print_counts(info)
     _say(f"released {args.version} into {folder}")
     if change:
         _say(f"changes from the previous release:\n{summarize(change)}")
-    updated = card.record_release(args.root, args.version, change, dt.date.today().isoformat())
-    updated += card.write_docs(args.root)
     for path in updated:
         _say(f"updated {path.relative_to(args.root)} for {args.version}")
-    if not args.no_git:
-        done = commit_and_tag(args.root, args.version, [folder] + updated)
-        _say(done or "not a git checkout: no commit or tag made")
+    if committed:
+        _say(f"committed and tagged v{args.version}")
+    elif not args.no_git:
+        _say("not a git checkout: no commit or tag made")
     return 0
 
 
@@ -157,8 +172,25 @@ def cmd_docs(args) -> int:
 def _print_counts(info: dict) -> None:
     tables = ", ".join(f"{name} {t['rows']} rows" for name, t in info["tables"].items())
     rules = ", ".join(f"{name} {c['edits']}" for name, c in info["rules"].items())
+    declined = ", ".join(f"{name} {sum(c['declined'].values())} ({', '.join(f'{k} {n}' for k, n in c['declined'].items())})"
+                         for name, c in info["rules"].items() if c["declined"])
     _say(f"tables: {tables}")
     _say(f"edits per rule: {rules}")
+    _say(f"left alone where not sure: {declined or 'nowhere'}")
+
+
+def _add_build_options(p: argparse.ArgumentParser) -> None:
+    """The options `build` and `release` share: where documents are processed, the cache, the date."""
+    p.add_argument("--jobs", type=int, default=1, help="processes (or dask workers) for cleaning and annotation "
+                   "(output is the same for any number)")
+    p.add_argument("--executor", choices=("local", "dask"), default="local",
+                   help="where documents are processed: here, or on a dask.distributed cluster (same files)")
+    p.add_argument("--scheduler", help="with --executor dask: a scheduler address such as tcp://host:8786 "
+                   "(default: a LocalCluster of --jobs workers)")
+    p.add_argument("--no-cache", action="store_true", help="process every document again instead of reusing "
+                   "build/cache/ (the files are the same either way)")
+    p.add_argument("--as-of", help="the build's date, YYYY-MM-DD (default: today): recorded in build.json; no "
+                   "published or collected date may be later")
 
 
 def parser() -> argparse.ArgumentParser:
@@ -171,14 +203,7 @@ def parser() -> argparse.ArgumentParser:
     b = sub.add_parser("build", help="clean raw/ and write a validated build into build/staging/")
     b.add_argument("--version", dest="version", default=None,
                    help="version stamped into the files (default: next minor after the newest release)")
-    b.add_argument("--jobs", type=int, default=1, help="processes for cleaning and annotation (output is the same "
-                   "for any number)")
-    b.add_argument("--no-cache", action="store_true", help="process every document again instead of reusing "
-                   "build/cache/ (the files are the same either way)")
-    b.add_argument("--executor", choices=("local", "dask"), default="local",
-                   help="where documents are processed: here, or on a dask.distributed cluster (same files)")
-    b.add_argument("--scheduler", help="with --executor dask: a scheduler address such as tcp://host:8786 "
-                   "(default: a LocalCluster of --jobs workers)")
+    _add_build_options(b)
     b.set_defaults(func=cmd_build)
 
     v = sub.add_parser("validate", help="validate the staged build, or the release VERSION")
@@ -189,7 +214,7 @@ def parser() -> argparse.ArgumentParser:
     r.add_argument("version", help="new semantic version X.Y.Z, higher than every release; a patch keeps every "
                    "column, a minor adds documents, tables or columns, a major removes or retypes a column")
     r.add_argument("--no-git", action="store_true", help="do not commit and tag the release (vX.Y.Z) in git")
-    r.add_argument("--jobs", type=int, default=1, help="processes for cleaning and annotation")
+    _add_build_options(r)
     r.set_defaults(func=cmd_release)
 
     f = sub.add_parser("verify", help="prove a release is byte-identical to a fresh build from raw/")

@@ -7,12 +7,12 @@ all (it is written to a temporary folder and renamed); an existing release is ne
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import shutil
 import subprocess
 import tempfile
-from importlib import metadata
 from pathlib import Path
 from typing import Callable
 
@@ -20,7 +20,7 @@ import pyarrow
 import pyarrow.parquet as pq
 
 from warnews import __version__
-from warnews.build import PINNED, build_tables_into
+from warnews.build import BuildOptions, build_tables_into, environment, settings
 from warnews.croissant import write_croissant
 from warnews.errors import WarnewsError
 from warnews.schema import MODELS, arrow_schema, column_descriptions, table_description
@@ -89,12 +89,12 @@ def _first_versions(root: Path, version: str) -> dict[str, str]:
 # --- build -------------------------------------------------------------------------------------
 
 
-def build_tables(root: Path, version: str, progress: Progress = _quiet, jobs: int = 1) -> tuple[dict[str, pyarrow.Table], dict]:
+def build_tables(root: Path, version: str, progress: Progress = _quiet,
+                 options: BuildOptions = BuildOptions(use_cache=False)) -> tuple[dict[str, pyarrow.Table], dict]:
     """All tables of a build in memory (for checks and tools; releases are written by streaming)."""
     with tempfile.TemporaryDirectory(prefix="warnews-tables-") as tmp:
         info, _, evaluation = build_tables_into(root, Path(tmp), version, _schemas(version), _WRITE_OPTIONS,
-                                                _first_versions(root, version), jobs=jobs, use_cache=False,
-                                                progress=progress)
+                                                _first_versions(root, version), options, progress)
         tables = {name: pq.read_table(Path(tmp) / f"{name}.parquet") for name in MODELS}
     return {name: t.replace_schema_metadata(None) for name, t in tables.items()}, {**info, "evaluation": evaluation}
 
@@ -139,18 +139,17 @@ def write_manifest(folder: Path) -> None:
     (folder / MANIFEST).write_text("".join(lines), encoding="utf-8")
 
 
-def build_into(root: Path, folder: Path, version: str, progress: Progress = _quiet, jobs: int = 1,
-               use_cache: bool = True, executor: str = "local", scheduler: str | None = None) -> dict:
+def build_into(root: Path, folder: Path, version: str, progress: Progress = _quiet,
+               options: BuildOptions = BuildOptions()) -> dict:
     """Build, validate and write a complete release folder (which must be new and empty)."""
     parse_version(version)
     info, validator, evaluation = build_tables_into(root, folder, version, _schemas(version), _WRITE_OPTIONS,
-                                                    _first_versions(root, version), jobs, use_cache, progress,
-                                                    executor, scheduler)
+                                                    _first_versions(root, version), options, progress)
     results = validator.finish()
     rows = {name: t["rows"] for name, t in info["tables"].items()}
     progress(summary(results, rows))
-    build = {"version": version, "warnews": __version__, **info,
-             "libraries": {lib: metadata.version(lib) for lib in PINNED}}
+    build = {"version": version, "warnews": __version__, **info, **environment(),
+             "settings": settings(options, _WRITE_OPTIONS["row_group_size"])}
     _dump_json(build, folder / "build.json")
     _dump_json(report(results, version), folder / "validation.json")
     _dump_json({"version": version, **evaluation}, folder / "evaluation.json")
@@ -163,14 +162,13 @@ def build_into(root: Path, folder: Path, version: str, progress: Progress = _qui
 
 
 def _atomic_build(root: Path, target: Path, version: str, progress: Progress, replace: bool,
-                  check: Callable[[Path], None] | None = None, jobs: int = 1, use_cache: bool = True,
-                  executor: str = "local", scheduler: str | None = None) -> dict:
+                  check: Callable[[Path], None] | None = None, options: BuildOptions = BuildOptions()) -> dict:
     """Build into a temporary sibling of `target`, run `check` on it, then rename it into place."""
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.tmp-", dir=target.parent))
     old = None
     try:
-        build = build_into(root, tmp, version, progress, jobs, use_cache, executor, scheduler)
+        build = build_into(root, tmp, version, progress, options)
         if check is not None:
             check(tmp)
         if target.exists():
@@ -187,16 +185,16 @@ def _atomic_build(root: Path, target: Path, version: str, progress: Progress, re
             shutil.rmtree(old)
 
 
-def build(root: Path, version: str | None = None, progress: Progress = _quiet, jobs: int = 1,
-          use_cache: bool = True, executor: str = "local", scheduler: str | None = None) -> tuple[Path, dict]:
+def build(root: Path, version: str | None = None, progress: Progress = _quiet,
+          options: BuildOptions = BuildOptions()) -> tuple[Path, dict]:
     """`warnews build`: a complete, validated build in build/staging (replacing the previous one)."""
     version = version or default_version(root)
     target = root / STAGING_DIR
-    return target, _atomic_build(root, target, version, progress, replace=True, jobs=jobs, use_cache=use_cache,
-                                 executor=executor, scheduler=scheduler)
+    return target, _atomic_build(root, target, version, progress, replace=True, options=options)
 
 
-def release(root: Path, version: str, progress: Progress = _quiet, jobs: int = 1) -> tuple[Path, dict, dict | None]:
+def release(root: Path, version: str, progress: Progress = _quiet,
+            options: BuildOptions = BuildOptions()) -> tuple[Path, dict, dict | None]:
     """`warnews release X.Y.Z`: write corpus/vX.Y.Z once; refuse an existing or older version, and
     a version number that understates the change from the newest release. Returns the folder,
     build.json and the change from the newest release (None for the first)."""
@@ -219,28 +217,78 @@ def release(root: Path, version: str, progress: Progress = _quiet, jobs: int = 1
             change.update(diff_folders(previous, folder))
             check_step(change, known[-1], version)
 
-    build = _atomic_build(root, target, version, progress, replace=False, check=check, jobs=jobs)
+    build = _atomic_build(root, target, version, progress, replace=False, check=check, options=options)
     return target, build, change or None
 
 
-def commit_and_tag(root: Path, version: str, paths: list[Path]) -> str | None:
-    """In a git checkout whose top is `root`: commit the release and what it updated, tag it
-    v<version>. Returns what happened, or None outside a git checkout."""
-    def git(*args: str) -> subprocess.CompletedProcess:
-        return subprocess.run(["git", "-C", str(root), *args], capture_output=True, text=True)
+def _git(root: Path, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(["git", "-C", str(root), *args], capture_output=True, text=True)
 
-    top = git("rev-parse", "--show-toplevel")
-    if top.returncode != 0 or Path(top.stdout.strip()).resolve() != root.resolve():
-        return None
-    names = [str(p.relative_to(root)) for p in paths]
-    steps = (("add", "--", *names), ("commit", "-m", f"Release data {version}", "--", *names),
-             ("tag", "-a", f"v{version}", "-m", f"warnews data {version}"))
-    for args in steps:
-        done = git(*args)
-        if done.returncode != 0:
-            raise WarnewsError(f"corpus/v{version} is released, but `git {' '.join(args[:2])}` failed: "
-                               f"{done.stderr.strip() or done.stdout.strip()}; commit and tag it by hand")
-    return f"committed and tagged v{version}"
+
+def in_git_checkout(root: Path) -> bool:
+    """Whether `root` is the top of a git checkout (a release is then committed and tagged)."""
+    top = _git(root, "rev-parse", "--show-toplevel")
+    return top.returncode == 0 and Path(top.stdout.strip()).resolve() == root.resolve()
+
+
+def check_git_ready(root: Path, version: str) -> None:
+    """Refuse, before anything is built, what would make the commit or the tag fail."""
+    if _git(root, "rev-parse", "-q", "--verify", f"refs/tags/v{version}").returncode == 0:
+        raise WarnewsError(f"git tag v{version} already exists; nothing was released: choose another version "
+                           "(or release with --no-git)")
+    ident = _git(root, "var", "GIT_COMMITTER_IDENT")
+    if ident.returncode != 0:
+        raise WarnewsError("git cannot commit here (no user.name/user.email?): "
+                           f"{ident.stderr.strip()}; nothing was released")
+
+
+def _run_git_step(root: Path, args: tuple[str, ...], failure: str) -> None:
+    done = _git(root, *args)
+    if done.returncode != 0:
+        raise WarnewsError(f"`git {' '.join(args[:2])}` failed: {done.stderr.strip() or done.stdout.strip()}; {failure}")
+
+
+def make_release(root: Path, version: str, progress: Progress = _quiet, options: BuildOptions = BuildOptions(),
+                 git: bool = True, date: str | None = None) -> tuple[Path, dict, dict | None, list[Path], bool]:
+    """`warnews release`: write corpus/vX.Y.Z, then its CHANGELOG entry, CITATION.cff, the card and
+    the schema exports, and in a git checkout commit them and tag vX.Y.Z. All of it or nothing:
+    if anything fails before the commit is made, the release folder is removed and every updated
+    file gets its old bytes back. Returns the folder, build.json, the change from the previous
+    release, the files updated and whether git committed and tagged."""
+    from warnews import card  # card reads releases; imported here to keep the build free of it
+
+    use_git = git and in_git_checkout(root)
+    if use_git:
+        check_git_ready(root, version)
+    documents = [root / card.README, root / card.CHANGELOG, root / card.CITATION] + [
+        root / card.SCHEMA_DIR / f"{table}.yaml" for table in MODELS]
+    before = {path: path.read_bytes() if path.is_file() else None for path in documents}
+    folder, build, change = release(root, version, progress, options)
+    updated: list[Path] = []
+    try:
+        updated = card.record_release(root, version, change, date or dt.date.today().isoformat())
+        updated += card.write_docs(root)
+        if use_git:
+            names = [str(p.relative_to(root)) for p in [folder] + updated]
+            try:
+                _run_git_step(root, ("add", "--", *names), "nothing was released")
+                _run_git_step(root, ("commit", "-m", f"Release data {version}", "--", *names),
+                              "nothing was released; fix that and release again")
+            except WarnewsError:
+                _git(root, "reset", "-q", "--", *names)  # nothing stays staged
+                raise
+    except BaseException:
+        for path, data in before.items():
+            if data is None:
+                path.unlink(missing_ok=True)
+            elif not path.is_file() or path.read_bytes() != data:
+                card.write_file(path, data)
+        shutil.rmtree(folder)
+        raise
+    if use_git:
+        _run_git_step(root, ("tag", "-a", f"v{version}", "-m", f"warnews data {version}"),
+                      f"the release is committed; tag it by hand: git tag -a v{version} -m 'warnews data {version}'")
+    return folder, build, change, updated, use_git
 
 
 # --- verify ------------------------------------------------------------------------------------
@@ -268,7 +316,8 @@ def verify(root: Path, version: str | None = None, progress: Progress = _quiet) 
     same_code = built_by == __version__
     with tempfile.TemporaryDirectory(prefix="warnews-verify-") as tmp:
         fresh = Path(tmp)
-        build_into(root, fresh, version, progress, use_cache=False)  # the proof must not rest on the cache
+        # the proof must not rest on the cache; dates are checked against the day the release was built
+        build_into(root, fresh, version, progress, BuildOptions(use_cache=False, as_of=recorded_as_of(folder)))
         released = {p.name for p in folder.iterdir()}
         if same_code:
             names = sorted(released | {p.name for p in fresh.iterdir()})
@@ -284,7 +333,7 @@ def verify(root: Path, version: str | None = None, progress: Progress = _quiet) 
             elif a.read_bytes() == b.read_bytes() or (not same_code and _same_rows(a, b)):
                 same += 1
             else:
-                problems.append(f"{a}: differs from a fresh build of raw/")
+                problems.append(f"{a}: differs from a fresh build of raw/" + _json_difference(a, b))
         if same_code:
             progress(f"rebuilt {version} from raw/: {same} of {len(names)} files byte-identical")
         else:
@@ -301,8 +350,31 @@ def _same_rows(a: Path, b: Path) -> bool:
         return False
 
 
-def _built_by(folder: Path) -> str | None:
+def _json_difference(a: Path, b: Path) -> str:
+    """For two JSON reports: which top-level keys differ (an other Python or library shows here)."""
+    if a.suffix != ".json":
+        return ""
     try:
-        return json.loads((folder / "build.json").read_text(encoding="utf-8")).get("warnews")
+        old, new = (json.loads(p.read_text(encoding="utf-8")) for p in (a, b))
     except (OSError, ValueError):
-        return None
+        return ""
+    keys = sorted(k for k in set(old) | set(new) if old.get(k) != new.get(k))
+    return f" (in {', '.join(keys)})" if keys else ""
+
+
+def _build_json(folder: Path) -> dict:
+    try:
+        return json.loads((folder / "build.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+def _built_by(folder: Path) -> str | None:
+    return _build_json(folder).get("warnews")
+
+
+def recorded_as_of(folder: Path) -> dt.date | None:
+    """The date a build recorded (build.json settings.as_of); None for releases made before
+    builds recorded one."""
+    value = _build_json(folder).get("settings", {}).get("as_of")
+    return dt.date.fromisoformat(value) if value else None

@@ -58,7 +58,7 @@ class Documents(pa.DataFrameModel):
     published: Series[pa.dtypes.Date] = pa.Field(
         ge=PUBLISHED_MIN,
         description="Publication date (day precision) from the sidecar, checked against any date on the page; "
-        "from 2014-01-01 on and never in the future.")
+        "from 2014-01-01 on and never after the build's date (build.json `as_of`).")
     language: Series[str] = pa.Field(isin=sorted(LANGUAGES),
                                      description="ISO 639-1 language code from the sidecar, cross-checked offline "
                                      "with lingua for texts of at least 20 words.")
@@ -82,7 +82,8 @@ class Documents(pa.DataFrameModel):
     license_note: Series[str] = pa.Field(str_length={"min_value": 1},
                                          description="Who holds the text's rights and on what terms it is included.")
     collected: Series[pa.dtypes.Date] = pa.Field(nullable=True,
-                                                 description="Date the raw file was collected; null where not recorded.")
+                                                 description="Date the raw file was collected; null where not recorded. Never after "
+                                                 "the build's date (build.json `as_of`).")
     collected_from: Series[str] = pa.Field(str_length={"min_value": 1},
                                            description="How and from where the raw file was collected.")
     first_version: Series[str] = pa.Field(str_matches=SEMVER_PATTERN,
@@ -92,10 +93,6 @@ class Documents(pa.DataFrameModel):
         strict = True
         coerce = True
         description = "One row per article: the clean text and what is known about where it came from."
-
-    @pa.check("published", name="published_not_in_future")
-    def published_not_in_future(cls, published: Series) -> Series[bool]:
-        return published.map(lambda d: d <= dt.date.today()).astype(bool)
 
     @pa.check("text", name="text_is_nfc")
     def text_is_nfc(cls, text: Series[str]) -> Series[bool]:

@@ -13,11 +13,10 @@ import io
 import pyarrow
 import pyarrow.compute as pc
 
-# Plots are drawn without a display; the backend is chosen before pyplot is imported.
-import matplotlib
-
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
+# Figures are drawn on their own Agg canvas, without pyplot: no display is needed, and importing
+# warnews leaves matplotlib's global backend as the user chose it.
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
 
 TOP = 15  # longest lists are cut to this many rows, most frequent first
 
@@ -79,7 +78,9 @@ def format_stats(stats: dict[str, list[tuple[str, int]]]) -> str:
 def _bar_chart(title: str, rows: list[tuple[str, int]]) -> str:
     """A horizontal bar chart as a base64 PNG, the same bytes for the same rows."""
     rows = rows[:TOP]
-    fig, ax = plt.subplots(figsize=(6, 0.35 * max(len(rows), 2) + 0.8), dpi=80)
+    fig = Figure(figsize=(6, 0.35 * max(len(rows), 2) + 0.8), dpi=80)
+    FigureCanvasAgg(fig)
+    ax = fig.subplots()
     labels = [label for label, _ in rows][::-1]
     ax.barh(range(len(rows)), [count for _, count in rows][::-1], color="#4c72b0")
     ax.set_yticks(range(len(rows)), labels)
@@ -88,7 +89,6 @@ def _bar_chart(title: str, rows: list[tuple[str, int]]) -> str:
     fig.tight_layout()
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", metadata={"Software": None})
-    plt.close(fig)
     return base64.b64encode(buffer.getvalue()).decode("ascii")
 
 

@@ -6,6 +6,7 @@ Every check has a stable name; a failure names the document, the check and what 
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,6 +21,7 @@ from warnews.schema import MODELS, SPAN_TABLES
 
 # Checks that need more than one table (and the raw files); run after the per-table models.
 CROSS_TABLE_CHECKS = (
+    "dates_not_after_as_of",
     "edits_resolve_to_documents",
     "raw_file_matches_sha256",
     "edits_match_raw_and_clean_text",
@@ -81,10 +83,13 @@ def model_check_names(table: str) -> list[str]:
 
 class Validator:
     """Runs every check over tables given in batches of whole documents (a build streams them),
-    collecting failures by check; uniqueness is checked across batches too."""
+    collecting failures by check; uniqueness is checked across batches too. Dates are checked
+    against `as_of`, the date a build records (build.json), never the clock: a release validates
+    the same way on any day."""
 
-    def __init__(self, root: Path):
+    def __init__(self, root: Path, as_of: dt.date | None = None):
         self.root = root
+        self.as_of = as_of or dt.date.today()
         self.results: dict[str, CheckResult] = {}
         self.entity_ids: set[str] | None = None
         self._seen: dict[tuple[str, str], set] = {}  # (table, unique column) -> values of earlier batches
@@ -100,6 +105,7 @@ class Validator:
         if "entities" in frames:
             self.entity_ids = set(frames["entities"]["entity_id"])
         if "documents" in frames:
+            self._check_dates(frames["documents"].to_dict("records"))
             self._merge(_cross_table(frames["documents"], frames["edits"], self.root, raw_texts))
             if self.entity_ids is not None:
                 self._merge(_annotation_checks(frames, self.entity_ids))
@@ -113,6 +119,17 @@ class Validator:
         for name, table_rows in rows.items():
             if table_rows:
                 self._check_unique_across_batches(name, {c: [r[c] for r in table_rows] for c in table_rows[0]})
+        self._check_dates(rows.get("documents", []))  # the build's date may be earlier than the cache's
+
+    def _check_dates(self, documents: list[dict]) -> None:
+        name = "dates_not_after_as_of"
+        result = self.results.setdefault(name, CheckResult(name))
+        for doc in documents:
+            for column in ("published", "collected"):
+                value = doc.get(column)
+                if isinstance(value, dt.date) and value > self.as_of:
+                    result.failures.append(Failure(doc.get("doc_id"), name, f"{column} {value.isoformat()} is after "
+                                                   f"the build's date {self.as_of.isoformat()}"))
 
     def _check_unique_across_batches(self, table: str, columns) -> None:
         """pandera checks uniqueness inside a batch; this checks it against earlier batches. Only
@@ -153,10 +170,10 @@ class Validator:
         return [self.results[name] for name in ordered if name in self.results]
 
 
-def validate_tables(tables: dict[str, pyarrow.Table], root: Path) -> list[CheckResult]:
+def validate_tables(tables: dict[str, pyarrow.Table], root: Path, as_of: dt.date | None = None) -> list[CheckResult]:
     """Run every check that applies to the tables given (a release of an older version may have
-    fewer tables); never stops at the first failure."""
-    validator = Validator(root)
+    fewer tables); never stops at the first failure. `as_of`: the build's date (default today)."""
+    validator = Validator(root, as_of)
     validator.expect(tables)
     if "entities" in tables:
         validator.add({"entities": tables["entities"]})
