@@ -144,6 +144,8 @@ class DaskExecutor(Executor):
 
 def make_executor(kind: str = "local", jobs: int = 1, scheduler: str | None = None) -> Executor:
     """The executor the command line names: local (one process, or a pool for --jobs > 1) or dask."""
+    if jobs < 1:
+        raise WarnewsError(f"--jobs {jobs}: give at least 1 process")
     if scheduler and kind != "dask":
         raise WarnewsError("--scheduler needs --executor dask")
     if kind == "dask":
