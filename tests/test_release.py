@@ -195,3 +195,31 @@ def test_a_duplicate_raw_file_is_refused(repo_copy):
     shutil.copy(raw.with_suffix("").with_suffix(".meta.yaml"), raw.with_name("2024-12-14-copy.meta.yaml"))
     with pytest.raises(WarnewsError, match=r"same doc_id news-az-20241214-3517843f41 as raw/news-az/2024-12-14-copy\.txt"):
         rel.build_tables(repo_copy, "1.1.0")
+
+
+def test_an_html_page_goes_through_build_validate_release_and_verify(repo_copy, run, tmp_path):
+    # A synthetic page generated here (not news): an article between navigation and a footer.
+    sentences = [f"The council of synthetic town {i} voted on a plan for the new river bridge." for i in range(15)]
+    page = tmp_path / "page.html"
+    page.write_text("<html><head><title>Synthetic bridge vote</title></head><body><nav><a href='/'>Home</a>"
+                    "<a href='/news'>News</a></nav><article><h1>Synthetic bridge vote</h1>"
+                    + "".join(f"<p>{s}</p>" for s in sentences)
+                    + "</article><footer><p>© 2024 Example Outlet</p></footer></body></html>", encoding="utf-8")
+    code, _, err = run(repo_copy, "add", str(page), "--outlet", "example-outlet", "--published", "2024-05-06",
+                       "--license", "CC-BY-4.0", "--outlet-name", "Example Outlet", "--domain", "example.org",
+                       "--country", "US")
+    assert code == 0, err
+    assert run(repo_copy, "build")[0] == 0
+    code, out, _ = run(repo_copy, "validate")
+    assert code == 0 and out.strip().splitlines()[-1].startswith("PASSED: ")
+    code, _, err = run(repo_copy, "release", "1.2.0", "--no-git")
+    assert code == 0, err
+    docs = {d["outlet"]: d for d in pq.read_table(repo_copy / "corpus" / "v1.2.0" / "documents.parquet").to_pylist()}
+    html = docs["example-outlet"]
+    assert html["raw_path"] == "raw/example-outlet/2024-05-06-synthetic-bridge-vote.html"
+    assert html["title"] == "Synthetic bridge vote"  # from the page, the sidecar had none
+    assert all(s in html["text"] for s in sentences)
+    assert "Home" not in html["text"] and "©" not in html["text"]
+    code, out, err = run(repo_copy, "verify")
+    assert code == 0, err
+    assert f"rebuilt 1.2.0 from raw/: {len(MODELS) + 6} of {len(MODELS) + 6} files byte-identical" in out

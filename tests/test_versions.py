@@ -144,6 +144,63 @@ def test_release_commits_and_tags_in_a_git_checkout(repo_copy, run, tmp_path):
     assert git("status", "--porcelain", "--", "corpus", "CHANGELOG.md", "CITATION.cff", "README.md") == ""
 
 
+def _git_checkout(repo_copy):
+    """The repository copy as a git checkout with one commit and a committer."""
+    def git(*args, check=True):
+        return subprocess.run(["git", "-C", str(repo_copy), *args], capture_output=True, text=True, check=check).stdout
+
+    shutil.copy(REPO / ".gitignore", repo_copy / ".gitignore")
+    git("init", "-q")
+    git("config", "user.name", "Test")
+    git("config", "user.email", "test@example.org")
+    git("add", ".")
+    git("commit", "-qm", "state before the release")
+    return git
+
+
+def _files(root):
+    """Every file of the checkout but git's own and the build's scratch space."""
+    return {k: v for k, v in snapshot(root).items() if not k.startswith((".git/", "build/"))}
+
+
+def _hook(repo_copy, name, script):
+    hook = repo_copy / ".git" / "hooks" / name
+    hook.write_text("#!/bin/sh\n" + script + "\n")
+    hook.chmod(0o755)
+
+
+def test_release_refuses_a_version_whose_tag_exists_before_building(repo_copy, run):
+    git = _git_checkout(repo_copy)
+    git("tag", "v9.0.0")
+    before = _files(repo_copy)
+    code, _, err = run(repo_copy, "release", "9.0.0")
+    assert code == 1 and "git tag v9.0.0 already exists; nothing was released" in err
+    assert _files(repo_copy) == before
+
+
+def test_a_failed_commit_releases_nothing(repo_copy, run):
+    git = _git_checkout(repo_copy)
+    _hook(repo_copy, "pre-commit", "echo 'refused by a test hook' >&2; exit 1")
+    before, status = _files(repo_copy), git("status", "--porcelain")
+    code, _, err = run(repo_copy, "release", "9.0.0")
+    assert code == 1
+    assert "`git commit -m` failed: refused by a test hook; nothing was released; fix that and release again" in err
+    assert _files(repo_copy) == before  # no release folder, card, changelog and citation as they were
+    assert git("status", "--porcelain") == status  # and nothing left staged
+    assert git("tag", "--list") == ""
+
+
+def test_a_failed_tag_keeps_the_commit_and_says_how_to_tag(repo_copy, run):
+    git = _git_checkout(repo_copy)
+    _hook(repo_copy, "post-commit", "git tag v9.0.0")  # takes the name first, so the release's own tag fails
+    code, out, err = run(repo_copy, "release", "9.0.0")
+    assert code == 1
+    assert ("the release is committed; tag it by hand: git tag -a v9.0.0 -m 'warnews data 9.0.0'") in err
+    assert git("log", "-1", "--format=%s").strip() == "Release data 9.0.0"
+    assert git("status", "--porcelain", "--", "corpus", "CHANGELOG.md", "CITATION.cff", "README.md") == ""
+    assert (repo_copy / "corpus" / "v9.0.0" / "MANIFEST.sha256").is_file()
+
+
 # --- citation -------------------------------------------------------------------------------
 
 def test_cite_prints_each_format(run):
@@ -258,6 +315,62 @@ def test_the_token_is_never_printed(repo_copy, run, monkeypatch):
     code, out, err = run(repo_copy, "publish", "--repo-id", "someone/warnews")
     assert code == 0 and "published" in out
     assert "hf_secret_value_for_test" not in out + err
+
+
+class FakeHub:
+    """Stands in for huggingface_hub.HfApi: records every call and what the upload would carry."""
+
+    calls: list = []
+
+    def __init__(self, token=None):
+        self.calls.append(("HfApi", {"token": token}))
+
+    def create_repo(self, repo_id, **kwargs):
+        self.calls.append(("create_repo", {"repo_id": repo_id, **kwargs}))
+
+    def upload_folder(self, **kwargs):
+        folder = Path(kwargs["folder_path"])
+        files = sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file())
+        self.calls.append(("upload_folder", {**kwargs, "files": files}))
+        return f"https://huggingface.co/datasets/{kwargs['repo_id']}/commit/0123abcd"
+
+    def create_tag(self, repo_id, **kwargs):
+        self.calls.append(("create_tag", {"repo_id": repo_id, **kwargs}))
+
+
+def test_publish_sends_the_staged_folder_and_tags_the_version(repo_copy, run, monkeypatch):
+    import huggingface_hub
+
+    FakeHub.calls = []
+    monkeypatch.setattr(huggingface_hub, "HfApi", FakeHub)  # only the network is replaced
+    monkeypatch.setenv("HF_TOKEN", "hf_test_token")
+    code, out, err = run(repo_copy, "publish", "--repo-id", "someone/warnews")
+    assert code == 0, err
+    assert [name for name, _ in FakeHub.calls] == ["HfApi", "create_repo", "upload_folder", "create_tag"]
+    calls = dict(FakeHub.calls)
+    assert calls["HfApi"] == {"token": "hf_test_token"}
+    assert calls["create_repo"] == {"repo_id": "someone/warnews", "repo_type": "dataset", "exist_ok": True}
+    upload = calls["upload_folder"]
+    assert (upload["repo_id"], upload["repo_type"], upload["commit_message"]) == (
+        "someone/warnews", "dataset", f"warnews {NEWEST}")
+    listed = re.findall(r"^  (\S+)  [\d,]+ bytes", out, re.M)
+    assert upload["files"] == listed and "README.md" in listed and f"corpus/v{NEWEST}/documents.parquet" in listed
+    assert calls["create_tag"] == {"repo_id": "someone/warnews", "tag": f"v{NEWEST}", "repo_type": "dataset",
+                                   "tag_message": f"warnews data {NEWEST}"}
+    assert f"published {NEWEST}: https://huggingface.co/datasets/someone/warnews/commit/0123abcd" in out
+    assert "hf_test_token" not in out + err
+
+
+@pytest.mark.parametrize("repo_id", ["warnews", "someone/warnews/extra", "some one/warnews"])
+def test_publish_refuses_a_malformed_repo_id_before_sending(repo_id, repo_copy, run, monkeypatch):
+    import huggingface_hub
+
+    FakeHub.calls = []
+    monkeypatch.setattr(huggingface_hub, "HfApi", FakeHub)
+    monkeypatch.setenv("HF_TOKEN", "hf_test_token")
+    code, _, err = run(repo_copy, "publish", "--repo-id", repo_id)
+    assert code == 1 and f"--repo-id {repo_id!r} must be OWNER/NAME" in err
+    assert FakeHub.calls == []
 
 
 def test_publish_refuses_a_release_that_does_not_match_its_manifest(repo_copy, run):
