@@ -105,7 +105,7 @@ class Validator:
         if "entities" in frames:
             self.entity_ids = set(frames["entities"]["entity_id"])
         if "documents" in frames:
-            self._check_dates(frames["documents"].to_dict("records"))
+            self._check_dates(frames["documents"][["doc_id", "published", "collected"]].to_dict("records"))
             self._merge(_cross_table(frames["documents"], frames["edits"], self.root, raw_texts))
             if self.entity_ids is not None:
                 self._merge(_annotation_checks(frames, self.entity_ids))
