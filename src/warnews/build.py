@@ -51,7 +51,6 @@ BATCH_DOCUMENTS = 2_000
 PROGRESS_EVERY = 100
 
 
-
 @dataclass(frozen=True)
 class BuildOptions:
     """How a build runs; none of it changes the files written, except `as_of`, which build.json
