@@ -1,7 +1,9 @@
-"""Shared fixtures: the real repository, and throwaway copies of it for tests that write."""
+"""Shared fixtures: the real repository, throwaway copies of it for tests that write, and the
+read-only data kept beside it in ../shared/."""
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -13,6 +15,20 @@ REPO = Path(__file__).resolve().parents[1]
 SEED_RAW = "raw/news-az/2024-12-14-zelenskyy-north-korean-soldiers-kursk.txt"
 SEED_SHA256 = "3517843f41a508523277037880e29ca7bd2e155bccbe162b50f3fe45778b8351"
 SEED_DOC_ID = "news-az-20241214-3517843f41"
+# Data the repository may not hold (no license to republish it), kept beside it by whoever runs the tests.
+SHARED = REPO.parent / "shared"
+
+
+def shared(*parts: str) -> Path:
+    """A path under ../shared/. Where it is missing the test is skipped, except under CI (the
+    CI variable set), which always has ../shared/ beside the repository: there it fails, so that
+    missing data cannot pass as a green run."""
+    path = SHARED.joinpath(*parts)
+    if not path.exists():
+        if os.environ.get("CI"):
+            pytest.fail(f"{path} is missing: CI always has ../shared/ beside the repository", pytrace=False)
+        pytest.skip(f"{path} is missing: ../shared/ is not beside the repository (under CI this fails)")
+    return path
 
 
 @pytest.fixture

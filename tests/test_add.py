@@ -59,6 +59,10 @@ def test_a_second_document_of_an_outlet_reuses_its_facts(repo_copy, run, source,
     code, out, err = run(repo_copy, "add", str(other), "--outlet", "example-outlet", "--published", "2024-05-07",
                          "--license", "CC-BY-4.0")
     assert code == 0, err
+    (sidecar,) = (repo_copy / "raw" / "example-outlet").glob("2024-05-07-*.meta.yaml")
+    meta = yaml.safe_load(sidecar.read_text(encoding="utf-8"))
+    # given only to the first add
+    assert (meta["outlet_name"], meta["outlet_domain"], meta["outlet_country"]) == ("Example Outlet", "example.org", "US")
 
 
 def test_an_exact_duplicate_is_refused(repo_copy, run):
@@ -117,7 +121,7 @@ def test_bad_files_are_refused_and_leave_no_trace(case, repo_copy, run, tmp_path
     before = snapshot(repo_copy)
     code, _, err = _add(run, repo_copy, path)
     assert code == 1 and re.search(message, err), err
-    assert str(path) in err or "--" in err  # the message names the file
+    assert str(path) in err  # the message names the file
     assert snapshot(repo_copy) == before
 
 
@@ -163,3 +167,18 @@ def test_a_sidecar_date_in_the_future_is_refused(repo_copy, run):
     sidecar.write_text(sidecar.read_text().replace("collected: null", f"collected: {future}"))
     code, _, err = run(repo_copy, "build")
     assert code == 1 and f"field 'collected' is {future}, in the future" in err
+
+
+def test_add_takes_both_files_back_when_the_build_side_read_fails(repo_copy, run, source, monkeypatch):
+    from warnews import add as add_module
+    from warnews.errors import WarnewsError
+
+    def unreadable(root, path):
+        assert path.is_file() and add_module.sidecar_path(path).is_file()  # both were written
+        raise WarnewsError(f"{path.name}: refused when read back as the build reads it")
+
+    monkeypatch.setattr(add_module, "read_raw", unreadable)
+    before = snapshot(repo_copy)
+    code, _, err = _add(run, repo_copy, source)
+    assert code == 1 and "refused when read back as the build reads it" in err
+    assert snapshot(repo_copy) == before  # neither the raw file nor its sidecar, nor a temporary file, is left

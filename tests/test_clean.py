@@ -59,6 +59,7 @@ CASES = [
     ("fix_missing_sentence_space", "like everyone else.”Then", "like everyone else.” Then"),
     ("fix_missing_sentence_space", "what is?Many have", "what is? Many have"),
     ("fix_missing_sentence_space", "Войска ушли.Потом", "Войска ушли. Потом"),
+    ("fix_missing_sentence_space", "and they sat.Then they left", "and they sat. Then they left"),
     # where it must do nothing
     ("fix_missing_sentence_space", "News.az reports citing", "News.az reports citing"),
     ("fix_missing_sentence_space", "as News.Az reports", "as News.Az reports"),
@@ -70,6 +71,7 @@ CASES = [
     ("fix_missing_sentence_space", "by J.R.R. Tolkien and J.Smith", "by J.R.R. Tolkien and J.Smith"),
     ("fix_missing_sentence_space", "On Dec. 14, the HUR", "On Dec. 14, the HUR"),
     ("fix_missing_sentence_space", "Gen.Zaluzhnyi and Dr.Smith", "Gen.Zaluzhnyi and Dr.Smith"),
+    ("fix_missing_sentence_space", "met on Sat.December 14", "met on Sat.December 14"),
     ("fix_missing_sentence_space", "see https://www.Example.com/News.Html now", "see https://www.Example.com/News.Html now"),
     ("fix_missing_sentence_space", "write to press@Ministry.Gov today", "write to press@Ministry.Gov today"),
     ("fix_missing_sentence_space", "e.g.The example", "e.g.The example"),
@@ -83,6 +85,41 @@ def _apply(rule: str, text: str) -> str:
     alignment = Alignment(text)
     alignment.apply(rule, RULE[rule](text, CTX))
     return alignment.text
+
+
+# (rule, input, what it declined): each place where a rule saw a candidate and was not sure.
+DECLINES = [
+    ("fix_missing_sentence_space", "Zelenskyy said.The president", {}),
+    ("fix_missing_sentence_space", "Gen.Zaluzhnyi and Dr.Smith met", {"abbreviation": 2}),
+    ("fix_missing_sentence_space", "by J.Smith, e.g.The example", {"initial": 3}),  # J. e. g.
+    ("fix_missing_sentence_space", "the U.S.Army said", {"initial": 2}),  # U. S.
+    ("fix_missing_sentence_space", "News.az reports; they said.HUR said", {"next_word_not_capitalized": 2}),
+    ("fix_missing_sentence_space", "as News.Az reports", {"protected_name": 1}),  # the outlet profile names it
+    ("fix_missing_sentence_space", "visit Kyivpost.Com daily", {"possible_domain": 1}),
+    # www.Example and News.Html sit in a URL; at .com the next word is not capitalized
+    ("fix_missing_sentence_space", "visit https://www.Example.com/News.Html now",
+     {"url_or_email": 2, "next_word_not_capitalized": 1}),
+    ("fix_missing_sentence_space", "KYIV.The city", {"capital_before": 1}),
+    ("strip_page_chrome", "date 2024-12-14 + ↺ − 16 px", {"only_chrome": 1}),
+    ("strip_page_chrome", "date 2024-12-14 + ↺ − 16 px\n\nBody.", {}),
+    ("strip_outlet_trailer", "News.Az", {"only_trailer": 1}),
+    ("strip_boilerplate_lines", "Advertisement", {"only_line": 1}),
+]
+
+
+@pytest.mark.parametrize("rule,text,declined", DECLINES, ids=[f"{r}:{t[:25]}" for r, t, _ in DECLINES])
+def test_a_rule_counts_what_it_declined(rule, text, declined):
+    result = clean_text(text, CTX, rules=[(rule, RULE[rule])])
+    assert result.declined.get(rule, {}) == declined
+    if declined and rule == "fix_missing_sentence_space":
+        assert result.text == text  # declined means left alone
+
+
+def test_declines_are_counted_on_the_clean_text_once():
+    # two passes run (the first changes the text); the count is the last pass's, not the sum
+    result = clean_text("  Gen.Zaluzhnyi said.The end  ", CTX)
+    assert result.text == "Gen.Zaluzhnyi said. The end"
+    assert result.declined == {"fix_missing_sentence_space": {"abbreviation": 1}}
 
 
 @pytest.mark.parametrize("rule,text,expected", CASES, ids=[f"{r}:{t[:25]}" for r, t, _ in CASES])
@@ -120,6 +157,11 @@ def test_seed_clean_text(seed):
     assert text == text.strip()
 
 
+# Where the raw seed runs one sentence into the next without a space, found by reading it.
+SEED_GLUED_SENTENCES = ["said.The", "that.“If", "said.He", "worse.“We", "said.The", "Ukraine.On", "operations.That",
+                        "Oblast.“Right"]
+
+
 def test_seed_edits_rebuild_the_clean_text_and_map_to_raw(seed):
     raw, result = seed
     assert rebuild(raw, result.edits) == result.text
@@ -127,10 +169,14 @@ def test_seed_edits_rebuild_the_clean_text_and_map_to_raw(seed):
         assert raw[e.raw_start : e.raw_end] == e.raw_text
         assert result.text[e.clean_start : e.clean_end] == e.clean_text
     rules = [e.rule for e in result.edits]
-    assert rules.count("fix_missing_sentence_space") == 8
+    glued = [raw[: e.raw_start].split()[-1] + raw[e.raw_start :].split()[0]
+             for e in result.edits if e.rule == "fix_missing_sentence_space"]
+    assert glued == SEED_GLUED_SENTENCES
     assert not any(r in rules for r in ("repair_mojibake", "remove_zero_width", "replace_no_break_spaces",
                                         "strip_boilerplate_lines"))  # the seed has none of these
-    assert rules.count("strip_page_chrome") == rules.count("strip_outlet_trailer") == 1
+    (chrome,) = [e.raw_text for e in result.edits if e.rule == "strip_page_chrome"]
+    (trailer,) = [e.raw_text for e in result.edits if e.rule == "strip_outlet_trailer"]
+    assert chrome.strip() == "date 2024-12-14 + ↺ − 16 px" and trailer.strip() == "News.Az"
 
 
 def test_overlapping_rules_merge_into_one_edit():

@@ -9,14 +9,16 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from urllib.parse import urlsplit
 
+import pyarrow.parquet as pq
 import pytest
 import yaml
 
 from conftest import REPO
 from warnews import card
 from warnews.release import releases
-from warnews.schema import MODELS, column_descriptions
+from warnews.schema import MODELS
 
 GEBRU_SECTIONS = ["Motivation", "Composition", "Collection process", "Preprocessing", "Uses", "Distribution",
                   "Maintenance"]
@@ -42,11 +44,64 @@ def test_docs_check_notices_a_stale_export(repo_copy, run):
     assert code == 1 and "schema/edits.yaml: out of date" in err
 
 
-@pytest.mark.parametrize("table", list(MODELS))
-def test_schema_export_carries_every_column_description(table):
-    exported = yaml.safe_load((REPO / "schema" / f"{table}.yaml").read_text())
-    assert {c: v["description"] for c, v in exported["columns"].items()} == column_descriptions(table)
-    assert all(len(d) > 10 for d in column_descriptions(table).values())
+def _newest_release() -> Path:
+    """The release folder with the highest version, as a reader finds it by listing corpus/."""
+    folders = [p for p in (REPO / "corpus").iterdir() if re.fullmatch(r"v\d+\.\d+\.\d+", p.name)]
+    return max(folders, key=lambda p: tuple(int(n) for n in p.name[1:].split(".")))
+
+
+NEWEST = _newest_release()
+TABLES = sorted(p.stem for p in NEWEST.glob("*.parquet"))
+
+
+def _card_columns() -> dict[str, dict[str, str]]:
+    """The card's column tables: for each heading **`table`**, its rows | `column` | description |."""
+    text = (REPO / "README.md").read_text(encoding="utf-8")
+    parts = re.split(r"^\*\*`(\w+)`\*\*", text, flags=re.M)
+    sections = {name: body.split("\n#")[0] for name, body in zip(parts[1::2], parts[2::2])}
+    return {name: dict(re.findall(r"^\| `([^`]+)` \| (.*) \|$", body, re.M)) for name, body in sections.items()}
+
+
+@pytest.mark.parametrize("table", TABLES)
+def test_the_card_describes_every_released_column_under_its_table(table):
+    columns = pq.read_schema(NEWEST / f"{table}.parquet").names
+    described = _card_columns().get(table, {})
+    for column in columns:
+        assert described.get(column, "").strip(), f"README.md: no description of `{column}` under **`{table}`**"
+
+
+@pytest.mark.parametrize("table", TABLES)
+def test_the_schema_export_describes_every_column(table):
+    exported = yaml.safe_load((REPO / "schema" / f"{table}.yaml").read_text(encoding="utf-8"))["columns"]
+    assert set(pq.read_schema(NEWEST / f"{table}.parquet").names) <= set(exported)
+    for column, spec in exported.items():
+        assert isinstance(spec.get("description"), str) and spec["description"].strip(), column
+
+
+def _heading_anchor(heading: str) -> str:
+    """The anchor GitHub and the Hub give a heading: lower case, punctuation dropped, spaces as hyphens."""
+    return re.sub(r"[^\w\- ]", "", heading.strip().lower()).replace(" ", "-")
+
+
+def test_every_link_in_the_card_and_the_datasheet_opens():
+    checked = 0
+    for name in ("README.md", "DATASHEET.md"):
+        text = re.sub(r"^```.*?^```", "", (REPO / name).read_text(encoding="utf-8"), flags=re.M | re.S)  # code is no link
+        anchors = {_heading_anchor(h) for h in re.findall(r"^#+ (.+)$", text, re.M)}
+        for target in re.findall(r"\[[^\]]*\]\(([^)\s]*)\)", text):
+            checked += 1
+            if target.startswith(("http://", "https://")):
+                url = urlsplit(target)
+                assert url.scheme in ("http", "https") and "." in url.netloc and " " not in target, (name, target)
+            elif target.startswith("mailto:"):
+                assert re.fullmatch(r"mailto:[^@\s]+@[^@\s]+\.\w+", target), (name, target)
+            else:
+                path, _, anchor = target.partition("#")
+                if path:
+                    assert (REPO / path).resolve().is_relative_to(REPO) and (REPO / path).exists(), (name, target)
+                else:
+                    assert anchor in anchors, (name, target)
+    assert checked > 0
 
 
 def test_card_configs_point_at_the_newest_release():
@@ -66,9 +121,6 @@ def test_card_has_the_sections_a_dataset_card_needs():
     for heading in ("## Quick start", "## Load the data", "## Dataset structure", "## How it was built",
                     "## Limitations", "## License", "## Citation"):
         assert heading in text
-    for table in MODELS:
-        for column in column_descriptions(table):
-            assert f"| `{column}` |" in text
 
 
 def test_readme_has_exactly_two_setup_commands_and_ci_runs_the_test_one():
@@ -119,11 +171,15 @@ def test_license_keeps_the_texts_with_their_publishers():
     assert "MIT License" in text and "CC BY 4.0" in text and "copyright stays with their publishers" in text
 
 
-def test_readme_states_the_current_release_as_it_is():
+def test_the_card_states_the_counts_of_the_newest_release():
+    """What the card says about the current release is what its Parquet files hold."""
     text = (REPO / "README.md").read_text(encoding="utf-8")
-    newest = releases(REPO)[-1]
-    build = json.loads((REPO / "corpus" / f"v{newest}" / "build.json").read_text())
-    docs = build["tables"]["documents"]["rows"]
-    assert f"**Current release: {newest}** (`corpus/v{newest}/`)" in text
+    rows = {table: pq.ParquetFile(NEWEST / f"{table}.parquet").metadata.num_rows for table in TABLES}
+    docs = rows.pop("documents")
+    assert f"**Current release: {NEWEST.name[1:]}** (`corpus/{NEWEST.name}/`)" in text
     assert f"**{docs} document{'s' if docs != 1 else ''}**" in text
-    assert f"the {build['tables']['edits']['rows']} edits" in text
+    stated = re.search(r"rows per table: ([^.]+)\.", text).group(1)
+    assert {name: int(n) for name, n in (part.rsplit(" ", 1) for part in stated.split(", "))} == rows
+    assert f"the {rows['edits']} edits" in text
+    documents = pq.read_table(NEWEST / "documents.parquet", columns=["n_words", "n_sentences"]).to_pydict()
+    assert f"{sum(documents['n_words'])} words, {sum(documents['n_sentences'])} sentences" in text

@@ -43,6 +43,7 @@ def test_documents_is_the_default_config_and_edits_loads(offline):
     default = load_dataset(str(REPO), split="train", cache_dir=str(offline))
     assert default.column_names[0] == "doc_id" and "text" in default.column_names
     edits = load_dataset(str(REPO), "edits", split="train", cache_dir=str(offline))
+    # the leading space, the page chrome, 8 glued sentences, the outlet trailer (tests/test_clean.py)
     assert edits.num_rows == 11 and set(edits["doc_id"]) == {SEED_DOC_ID}
 
 
@@ -65,6 +66,7 @@ def test_pandas_reads_the_release():
     text = docs.loc[0, "text"]
     assert text.startswith(START) and text.endswith(END)
     assert docs.loc[0, "raw_path"] == SEED_RAW
+    # counted by hand in tests/test_annotate.py
     assert (docs.loc[0, "n_words"], docs.loc[0, "n_sentences"], docs.loc[0, "n_chars"]) == (308, 19, len(text))
     exact = pd.read_parquet(REPO / "corpus" / f"v{NEWEST}" / "documents.parquet", dtype_backend="pyarrow")
     assert str(exact["published"].dtype) == "date32[day][pyarrow]"

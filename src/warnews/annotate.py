@@ -12,13 +12,15 @@ from functools import lru_cache
 
 from lingua import LanguageDetectorBuilder
 
-from warnews.clean import ABBREVIATIONS
+from warnews.clean import is_abbreviation
 from warnews.errors import WarnewsError
 
-# A word: letters or digits, with inner apostrophes, hyphens or dots (`it’s`, `News.az`, `3.5`).
-WORD = re.compile(r"\w+(?:[’'.\-]\w+)*")
+# A word: a run of word characters (letters, digits, and the underscore of handles such as
+# `@some_user`), with inner apostrophes, hyphens (ASCII, U+2010, U+2011) or dots (`it’s`,
+# `News.az`, `3.5`).
+WORD = re.compile(r"\w+(?:[’'.\-\u2010\u2011]\w+)*")
 # A sentence ends at . ! ? (with closing quotes or brackets) before white space and a capital,
-# digit or opening quote; a paragraph break always ends one.
+# digit or opening quote; every line break ends one (news dumps put a paragraph on a line).
 _SENTENCE_END = re.compile(r"[.!?]+[”’\")\]]*(?=\s+[“‘\"(\[]?[\d\w])")
 # Below this many words language detection is unreliable and is not cross-checked.
 MIN_WORDS_FOR_LANGUAGE_CHECK = 20
@@ -32,7 +34,8 @@ def count_words(text: str) -> int:
 
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:
-    """[start, end) of each sentence; white space between sentences belongs to none."""
+    """[start, end) of each sentence; white space between sentences belongs to none. A dot after
+    an abbreviation (see `clean.is_abbreviation`) or a single letter ends no sentence."""
     spans = []
     for para in re.finditer(r"[^\n]+", text):
         start = para.start()
@@ -42,7 +45,7 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
             word = re.search(r"(\w+)[.!?]*$", text[start : para.start() + m.start() + 1])
             if following.islower():
                 continue
-            if m.group().startswith(".") and word and (word.group(1).lower() in ABBREVIATIONS or len(word.group(1)) == 1):
+            if m.group().startswith(".") and word and (is_abbreviation(word.group(1)) or len(word.group(1)) == 1):
                 continue  # `Dec. 14`, `U.S. officials`, `J. Smith`: not a sentence end
             spans.append(_trim(text, start, end))
             start = end

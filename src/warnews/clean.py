@@ -313,12 +313,21 @@ def strip_outlet_trailer(text: str, ctx: CleanContext) -> list[Change]:
     return [Change(cut, len(body), "")] if cut < len(body) else []
 
 
-# Lower-cased words that end with a dot without ending a sentence.
+# Words that end with a dot without ending a sentence (lower-cased). Most are abbreviations only
+# when capitalized (`Sat.`, `No. 5`, `Rep. Smith`): `they sat.`, `said no.` end sentences.
 ABBREVIATIONS = frozenset(
     "mr mrs ms dr prof st gen col lt maj capt sgt cpl adm gov sen rep pres amb rev hon jr sr "
     "jan feb mar apr jun jul aug sep sept oct nov dec mon tue wed thu fri sat sun "
     "no nos vol pp fig etc vs approx est inc ltd co corp dept univ".split()
 )
+# The few that stay abbreviations in lower case.
+LOWER_CASE_ABBREVIATIONS = frozenset("etc vs approx pp fig vol".split())
+
+
+def is_abbreviation(word: str) -> bool:
+    """Whether `word.` is an abbreviation rather than a sentence end."""
+    lower = word.lower()
+    return lower in ABBREVIATIONS and (word[:1].isupper() or lower in LOWER_CASE_ABBREVIATIONS)
 
 
 def _top_level_domains() -> frozenset[str]:
@@ -357,7 +366,7 @@ def _glued_doubt(text: str, m: re.Match, ctx: CleanContext) -> str | None:
     opening, right = m.group(3), m.group(4)
     if len(left) < 2:
         return "initial"  # `J.Smith`, `e.g.The`
-    if left.lower() in ABBREVIATIONS:
+    if is_abbreviation(left):
         return "abbreviation"  # `Gen.Zaluzhnyi`
     if not text[left_end - 1].islower():
         return "capital_before"  # `U.S.Army`

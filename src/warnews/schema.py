@@ -67,10 +67,11 @@ class Documents(pa.DataFrameModel):
                                  "lines as in the raw file. All offsets in the corpus index this string "
                                  "(Python code points, half-open).")
     n_chars: Series[int] = pa.Field(ge=1, description="len(text) in Unicode code points.")
-    n_words: Series[int] = pa.Field(ge=0, description="Words in text: runs of letters or digits, with inner "
-                                    "apostrophes, hyphens or dots (warnews.annotate.count_words).")
-    n_sentences: Series[int] = pa.Field(ge=0, description="Sentences in text by a rule-based splitter that keeps "
-                                        "abbreviations and initials together (warnews.annotate.sentence_spans).")
+    n_words: Series[int] = pa.Field(ge=0, description="Words in text: runs of letters, digits or underscores, "
+                                    "with inner apostrophes, hyphens or dots (warnews.annotate.count_words).")
+    n_sentences: Series[int] = pa.Field(ge=0, description="Sentences in text by a rule-based splitter: . ! ? before "
+                                        "a capital, digit or opening quote, and every line break, end one; "
+                                        "abbreviations and initials do not (warnews.annotate.sentence_spans).")
     raw_path: Series[str] = pa.Field(str_matches=r"^raw/[^/]+/[^/]+\.(?:txt|html)$",
                                      description="Path of the raw file in the repository, relative to its root "
                                      "(.txt: a text dump; .html: a saved page, whose article text trafilatura extracts).")
