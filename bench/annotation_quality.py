@@ -1,0 +1,99 @@
+"""Benchmark: the automatic layers against the development gold in ../shared/gold-dev.
+
+Quotes (direct and partial quotations): exact-span precision, recall and F1, and on matched
+quotations how often `speaker_name` equals the gold speaker (and `speaker_text` the speaker as
+printed). Mentions: span+label P/R/F1 overall and per label. Transcript turns: exact boundaries
+and speaker. The texts are read from ../shared/corpora (never copied into the repository); the
+layers run on each file's text as it is, so that offsets index the same string as the gold's.
+
+    python bench/annotation_quality.py [--shared ../shared] [--show-errors quotes|mentions|turns]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from collections import Counter, defaultdict
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+TARGETS = {"quotes span F1": 0.90, "quotes speaker_name": 0.90}
+
+
+def _read(path: Path) -> str:
+    with open(path, encoding="utf-8", newline="") as handle:
+        return handle.read()
+
+
+def _prf(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
+    p = tp / (tp + fp) if tp + fp else 0.0
+    r = tp / (tp + fn) if tp + fn else 0.0
+    return p, r, (2 * p * r / (p + r) if p + r else 0.0)
+
+
+def _norm(name):
+    return " ".join(name.split()).lower() if name else None
+
+
+def score_quotes(shared: Path, show: bool) -> dict:
+    from warnews.layers.quotes import find_quotations
+
+    gold = defaultdict(list)
+    for line in (shared / "gold-dev" / "quotes.jsonl").read_text(encoding="utf-8").splitlines():
+        row = json.loads(line)
+        gold[row["file"]].append(row)
+    tp = fp = fn = 0
+    speaker_right = printed_right = matched = 0
+    words, seconds = 0, 0.0
+    for name, rows in sorted(gold.items()):
+        text = _read(shared / "corpora" / "gdelt-bodies" / name)
+        started = time.perf_counter()
+        found = find_quotations(text)
+        seconds += time.perf_counter() - started
+        words += len(text.split())
+        predicted = {(q.start, q.end): q for q in found}
+        expected = {(r["start"], r["end"]): r for r in rows}
+        tp += len(predicted.keys() & expected.keys())
+        fp += len(predicted.keys() - expected.keys())
+        fn += len(expected.keys() - predicted.keys())
+        for key in sorted(predicted.keys() & expected.keys()):
+            q, r = predicted[key], expected[key]
+            matched += 1
+            speaker_right += _norm(q.speaker_name) == _norm(r["speaker"])
+            printed_right += _norm(q.speaker_text) == _norm(r["speaker_as_printed"])
+            if show and _norm(q.speaker_name) != _norm(r["speaker"]):
+                print(f"  speaker {name}:{key}: {q.speaker_text!r} -> {q.speaker_name!r}; gold "
+                      f"{r['speaker_as_printed']!r} -> {r['speaker']!r} ({text[key[0]:key[1]][:50]!r})")
+        if show:
+            for key in sorted(predicted.keys() - expected.keys()):
+                print(f"  extra {name}:{key}: {text[key[0]:key[1]][:70]!r}")
+            for key in sorted(expected.keys() - predicted.keys()):
+                print(f"  missed {name}:{key}: {text[key[0]:key[1]][:70]!r}")
+    p, r, f = _prf(tp, fp, fn)
+    return {"files": len(gold), "gold": tp + fn, "predicted": tp + fp, "precision": p, "recall": r, "f1": f,
+            "speaker_name": speaker_right / matched if matched else 0.0,
+            "speaker_text": printed_right / matched if matched else 0.0, "words_per_second": words / seconds}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--shared", type=Path, default=HERE.parent.parent / "shared")
+    parser.add_argument("--show-errors", choices=("quotes",), default=None)
+    args = parser.parse_args()
+    if not (args.shared / "gold-dev").is_dir():
+        raise SystemExit(f"{args.shared / 'gold-dev'}: not found; give --shared")
+    quotes = score_quotes(args.shared, args.show_errors == "quotes")
+    print(f"quotes ({quotes['files']} files, {quotes['gold']} gold direct+partial, {quotes['predicted']} predicted): "
+          f"P {quotes['precision']:.3f} R {quotes['recall']:.3f} F1 {quotes['f1']:.3f}; on matched quotations "
+          f"speaker_name right {quotes['speaker_name']:.3f}, speaker_text right {quotes['speaker_text']:.3f}; "
+          f"{quotes['words_per_second']:,.0f} words/s")
+    for target, threshold in TARGETS.items():
+        value = {"quotes span F1": quotes["f1"], "quotes speaker_name": quotes["speaker_name"]}[target]
+        print(f"  target {target} >= {threshold}: {value:.3f} {'met' if value >= threshold else 'NOT met'}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,265 @@
+"""names: what rule layers need to know about names in English news text, without a model.
+
+Capitalized runs of words are split into a title part (`Prime Minister`, `Belgian`) and a name
+part (`Viktor Orban`); a document's people are collected with the roles printed around their
+names (`Kremlin spokesman Dmitry Peskov`, `Naeem Aslam, chief market analyst with AvaTrade`), so
+that a later `Peskov`, `he` or `the Kremlin spokesman` can be resolved to the fullest name the
+article gives. Word lists here are about English, not about any one article.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+
+import pycountry
+import yaml
+
+# Words that make a capitalized run a title or role rather than a name.
+TITLE_WORDS = frozenset("""
+president vice prime minister ministers foreign defense defence interior finance secretary general
+secretary-general spokesman spokeswoman spokesperson chancellor pope king queen prince princess mr mrs ms
+dr sen senator rep representative governor gov mayor ambassador director chief head chairman chairwoman
+chair commander lt col maj gen capt sgt adm deputy press high senior acting former ceo professor prof
+colonel major lieutenant admiral marshal general-lieutenant sheikh emir patriarch metropolitan bishop
+archbishop cardinal speaker premier leader justice judge attorney prosecutor minister-counsellor envoy
+coordinator commissioner undersecretary under assistant state national security council adviser advisor
+analyst economist strategist founder chair-designate first lady sir lord baroness dame
+""".split())
+# Words that make a capitalized run an organisation.
+ORG_WORDS = frozenset("""
+ministry house council bank agency office department government kremlin service services committee
+commission union parliament army forces force fund organization organisation nato un imf eu court
+assembly duma rada senate congress cabinet administration staff command guard police company corp inc
+ltd group institute university party front navy airforce brigade battalion regiment division corps
+reuters cnn bbc tass ria interfax ukrinform belta afp ap xinhua pentagon embassy mission federation
+economics research analysts authorities
+""".split())
+# Lower-case words that cannot belong to a noun phrase naming a speaker.
+STOP_WORDS = frozenset("""
+that which who whom whose and but or nor so yet said says say told tells wrote writes is was were are be
+been being has have had will would can could should may might must shall do does did to in on at for
+with by from as after before when while if than then there here this these those it its it's also not
+no into onto over under about against between through during without within upon while because
+""".split())
+# Capitalized at the start of a sentence, never part of the name that follows.
+LEADING_WORDS = STOP_WORDS | frozenset("""
+the a an if as with when while after before despite although though meanwhile however according since
+until unless once following during amid among across against over under about for from in on at by of
+this these those that there here what why how where who which yesterday today tomorrow last next
+both either neither each every all some many most several other another such even only just still also
+""".split())
+PRONOUNS = {"he": "PERSON", "she": "PERSON", "i": "PERSON", "we": "GROUP", "they": "GROUP", "it": "ORG"}
+NAME_PARTICLES = frozenset("de da di del van von der den le la al el bin ibn du dos".split())
+_RUN = re.compile(r"(?<![\w’'.\-])[A-Z][\w’'.\-]*"
+                  r"(?:[ \t]+(?:(?:de|da|di|del|van|von|der|den|le|la|al|el|bin|ibn|du|dos|of|the|for|and)[ \t]+)?"
+                  r"[A-Z][\w’'.\-]*)*")
+_POSSESSIVE = re.compile(r"[’']s?$")
+
+
+# Words that end a name when they end with a dot (`God. Francis` is two runs); initials and
+# these abbreviations do not.
+_DOTTED = frozenset("mr mrs ms dr st jr sr gen lt col maj capt sgt adm gov sen rep prof rev hon mt ft".split())
+
+
+@lru_cache(maxsize=1)
+def country_names() -> dict[str, str]:
+    """English country name -> ISO 3166-1 alpha-2: pycountry's names, common and official names
+    (before any comma), and the short names of layers/data/country_names.yaml."""
+    names = {}
+    for country in pycountry.countries:
+        for name in (country.name, getattr(country, "common_name", None), getattr(country, "official_name", None)):
+            if name:
+                names.setdefault(name.split(",")[0].split(" (")[0], country.alpha_2)
+    extra = resources.files("warnews.layers").joinpath("data", "country_names.yaml").read_text(encoding="utf-8")
+    names.update(yaml.safe_load(extra))
+    return names
+
+
+def is_title_word(word: str) -> bool:
+    return word.lower().strip(".,") in TITLE_WORDS
+
+
+def is_org_word(word: str) -> bool:
+    """An organisation word, or an acronym of three letters or more (`OSCE`; `XI` is a name)."""
+    bare = word.strip(".,")
+    bare = bare[:-2] if bare.endswith(("’s", "'s")) else bare
+    return bare.lower() in ORG_WORDS or (len(bare) >= 3 and bare.isupper() and bare.isalpha())
+
+
+def split_title(run: str, demonyms: frozenset[str] = frozenset()) -> tuple[str, str]:
+    """(`Belgian Prime Minister`, `Alexander De Croo`) from `Belgian Prime Minister Alexander De
+    Croo`: the name is the tail of words that are no title, organisation, country, demonym or
+    `of`; after a title it keeps its last two words (with particles and initials before them),
+    since `Minister of Foreign Affairs Vladimir Makei` names `Vladimir Makei`."""
+    tokens = run.split()
+    countries = country_names()
+    cut = len(tokens)
+    while cut > 0:
+        bare = tokens[cut - 1].strip(".,")
+        if is_title_word(bare) or is_org_word(bare) or bare in demonyms or bare in countries or bare.lower() in (
+                "of", "the", "for", "and"):
+            break
+        cut -= 1
+    if 0 < cut < len(tokens) - 2:
+        keep = len(tokens) - 2
+        while keep > cut and (tokens[keep].lower() in NAME_PARTICLES or tokens[keep - 1].lower() in NAME_PARTICLES
+                              or re.fullmatch(r"[A-Z]\.?", tokens[keep - 1])):
+            keep -= 1
+        cut = keep
+    return " ".join(tokens[:cut]), " ".join(tokens[cut:])
+
+
+def strip_possessive(name: str) -> str:
+    return _POSSESSIVE.sub("", name) if re.search(r"\w[’']s?$", name) and not name.endswith("s’s") else name
+
+
+def capitalized_runs(text: str, start: int = 0, end: int | None = None):
+    """(start, end, run) for every run of capitalized words, joined by single particles (`de`,
+    `of`, `the`); a possessive `’s` and a final dot are left out."""
+    end = len(text) if end is None else end
+    for m in _RUN.finditer(text, start, end):
+        pos, run = m.start(), m.group()
+        while " " in run and run.split(" ", 1)[0].lower() in LEADING_WORDS:  # `With Putin`, `If Putin`
+            head = run.split(" ", 1)[0]
+            run, pos = run[len(head) + 1:].lstrip(), pos + len(head) + 1
+        for piece in _split_at_sentence_ends(run):
+            trimmed = piece.rstrip(".,’'")
+            if trimmed.endswith(("’s", "'s")):
+                trimmed = trimmed[:-2]
+            if trimmed:
+                yield pos, pos + len(trimmed), trimmed
+            pos += len(piece) + 1
+
+
+def _split_at_sentence_ends(run: str) -> list[str]:
+    """`Mother of God. Francis` -> `Mother of God.`, `Francis`: a dotted word that is neither an
+    initial nor a known abbreviation ends a sentence, and the run with it."""
+    pieces, current = [], []
+    for token in run.split(" "):
+        current.append(token)
+        word = token.rstrip(".")
+        if token.endswith(".") and len(word) > 1 and word.lower() not in _DOTTED and "." not in word:
+            pieces.append(" ".join(current))
+            current = []
+    if current:
+        pieces.append(" ".join(current))
+    return pieces
+
+
+@dataclass
+class Person:
+    name: str  # the fullest name the text gives
+    roles: set[str] = field(default_factory=set)  # lower-cased role words printed with the name
+    first: int = 0  # where the name first occurs
+    positions: list[int] = field(default_factory=list)  # where it, or its last word, occurs
+
+
+@dataclass
+class People:
+    """The people (and organisations) a document names, for resolving attributions."""
+
+    persons: list[Person]
+    orgs: list[tuple[int, str]]  # (position, name) of every organisation-like run
+    acronyms: dict[str, str] = field(default_factory=dict)  # `IMF` -> `International Monetary Fund`
+
+    @classmethod
+    def of(cls, text: str, demonyms: frozenset[str] = frozenset()) -> People:
+        persons: dict[str, Person] = {}
+        orgs = []
+        for s, e, run in capitalized_runs(text):
+            tokens = run.split()
+            if any(is_org_word(t) for t in tokens) and not _looks_like_person(tokens, demonyms):
+                orgs.append((s, run[4:] if run.startswith("The ") else run))
+                continue
+            title, name = split_title(run, demonyms)
+            name_tokens = name.split()
+            if not (2 <= len(name_tokens) <= 4) or s == _sentence_start(text, s) and not title and len(name_tokens) < 2:
+                continue
+            if any(is_org_word(t) for t in name_tokens) or any(t in demonyms for t in name_tokens) or any(
+                    c.isdigit() for c in name):
+                continue
+            person = persons.get(name)
+            if person is None:
+                person = persons[name] = Person(name, first=s)
+            person.roles |= set(w.lower() for w in title.split())
+            person.roles |= _role_before(text, s)
+            person.roles |= _role_after(text, e)
+        for person in persons.values():
+            last = re.escape(person.name.split()[-1])
+            person.positions = [m.start() for m in re.finditer(rf"(?<!\w){last}(?!\w)", text)]
+        acronyms = {m.group(2): m.group(1) for m in re.finditer(
+            r"((?:[A-Z][\w’'\-]*\s+)(?:(?:of|the|for|and)\s+)?(?:[A-Z][\w’'\-]*\s+(?:(?:of|the|for|and)\s+)?)+)\(([A-Z]{2,6})\)",
+            text) if _initials(m.group(1)) == m.group(2)}
+        acronyms = {k: re.sub(r"^The\s+", "", v.strip()) for k, v in acronyms.items()}
+        return cls(sorted(persons.values(), key=lambda p: p.first), orgs, acronyms)
+
+    def latest_person(self, before: int) -> str | None:
+        """The person named last before `before`."""
+        best = max(((max((p for p in person.positions if p < before), default=-1), person.name)
+                    for person in self.persons), default=(-1, None))
+        return best[1] if best[0] >= 0 else None
+
+    def fullest(self, name: str, before: int) -> str | None:
+        """The fullest person name that ends with (or is) `name`: `Borrell` -> `Josep Borrell`."""
+        tokens = name.split()
+        found = [p for p in self.persons if p.name.split()[-len(tokens):] == tokens]
+        if not found:
+            return None
+        earlier = [p for p in found if p.first < before]
+        return max(earlier or found, key=lambda p: (len(p.name.split()), -abs(p.first - before))).name
+
+    def by_role(self, description: str, before: int) -> str | None:
+        """The person whose printed roles hold every content word of `the Kremlin spokesman`."""
+        wanted = {w.lower().strip(".,") for w in description.split()} - {"the", "a", "an", "of", "his", "her", "its",
+                                                                         "their", "country's", "country’s"}
+        titles = {w for w in wanted if w in TITLE_WORDS}
+        if not wanted:
+            return None
+        found = [p for p in self.persons if p.first < before and (wanted <= p.roles or titles and len(titles) >= 2
+                                                                  and titles <= p.roles)]
+        return found[-1].name if found else None
+
+    def org_with(self, head: str, before: int) -> str | None:
+        """The latest organisation name before `before` holding the word `head` (`council`)."""
+        found = [name for s, name in self.orgs if s < before and head.lower() in name.lower().split()]
+        return found[-1] if found else None
+
+
+def _initials(name: str) -> str:
+    return "".join(w[0] for w in name.split() if w.lower() not in ("of", "the", "for", "and"))
+
+
+def _looks_like_person(tokens: list[str], demonyms) -> bool:
+    _, name = split_title(" ".join(tokens), demonyms)
+    return 2 <= len(name.split()) <= 4 and not any(is_org_word(t) for t in name.split())
+
+
+def _sentence_start(text: str, pos: int) -> int:
+    m = re.search(r"(?:[.!?]\s+|\n)(?=[^\n]*$)", text[max(0, pos - 300):pos])
+    return pos - (len(text[max(0, pos - 300):pos]) - m.end()) if m else max(0, pos - 300)
+
+
+def _role_before(text: str, start: int) -> set[str]:
+    """Lower-case role words just before a name: `Kremlin spokesman Dmitry Peskov`."""
+    before = text[max(0, start - 80):start]
+    m = re.search(r"((?:[\w’'\-]+ ){1,6})$", before)
+    if not m:
+        return set()
+    out = set()
+    for w in reversed(m.group(1).split()):
+        lw = w.lower().strip(",.")
+        if lw in STOP_WORDS or w.endswith((",", ".")) or lw in ("the", "a", "an"):
+            break
+        out.add(lw)
+    return out
+
+
+def _role_after(text: str, end: int) -> set[str]:
+    """An appositive after a name: `Naeem Aslam, chief market analyst with AvaTrade,`."""
+    m = re.match(r", ((?:the |a |an )?[a-z][\w’'\- ]{2,60}?)(?:,|\.|$)", text[end:end + 80])
+    if not m or any(w in STOP_WORDS for w in m.group(1).split()[:1]):
+        return set()
+    return {w.lower() for w in m.group(1).split()} - {"the", "a", "an"}

@@ -1,0 +1,492 @@
+"""quotes: quotations in any English news text, with their speakers as printed and as resolved.
+
+1. Quotation marks are paired within a paragraph: curly, straight (opening or closing by what
+   stands beside them), « », and single quotes used as quotation marks (an apostrophe inside a
+   word is none). A quotation left open at a line break ends there.
+2. Each quotation gets the attribution nearest to it: after it (`”, X said`, `” said X`, `” - he
+   added`), before it (`X said: “`, `According to X, “`), or the speech verb of its sentence
+   (`X described it as “…”`); a participle (`adding “…”`) and a quotation with no attribution
+   that continues a quoted paragraph take the speaker of the quotation before.
+3. The speaker as printed (`he`, `Blinken`, `the ministry`, `a senior US official`) is resolved
+   inside the document to the fullest name it gives: a surname to the full name, a pronoun to the
+   last speaker, a description to the person whose printed role it matches; an unnamed speaker
+   keeps its description.
+4. Titles, nicknames and scare quotes (short quoted words with no speaker and no speech verb) are
+   left out.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from warnews.layers.names import (PRONOUNS, STOP_WORDS, People, capitalized_runs, country_names, is_org_word,
+                                  split_title)
+
+# Speech verbs and phrases, as printed in attributions (past, present, participle).
+CUES = sorted("""
+said says say saying added adds adding told tells telling wrote writes writing noted notes noting stated states
+stating emphasized emphasised emphasizes emphasising emphasizing stressed stresses stressing warned warns warning
+urged urges urging announced announces announcing declared declares declaring explained explains explaining
+asked asks asking insisted insists insisting continued concluded concludes recalled recalls recalling
+joked jokes tweeted tweets tweeting posted posts argued argues arguing claimed claims claiming accused accuses
+accusing alleged alleges alleging described describes describing called calls calling termed terms terming
+dubbed dubs mentioned mentions mentioning commented comments commenting replied replies replying responded
+responds answered answers acknowledged acknowledges admitted admits suggested suggests promised promises vowed
+vows threatened threatens predicted predicts cautioned cautions complained complains lamented laments blasted
+criticized criticised condemned condemns welcomed welcomes hailed hails quipped added reiterated reiterates
+assured assures observed observes remarked remarks affirmed affirms confirmed confirms denied denies reported
+reports believes thinks thought spoke speaks expressed expresses demanded demands pledged pledges wondered
+shouted exclaimed summarized summarised summed pointed
+""".split(), key=len, reverse=True)
+_CUE = "|".join(CUES)
+# Phrases that may follow a cue before the quotation: `told reporters`, `said in a statement`.
+_CUE_TAIL = (r"(?: (?:up|out|on Twitter|on Telegram|on Facebook|in a statement|in an interview|in a report|"
+             r"in a (?:video|post|tweet|message|speech|briefing)(?: \w+)?|at a (?:press conference|briefing|news conference)|"
+             r"to (?:reporters|journalists|CNN|the BBC|Reuters|AP|AFP|him|her|them|us)|"
+             r"(?:reporters|journalists|CNN|Reuters|lawmakers|parliament|the \w+)|"
+             r"(?:on )?(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)(?: \w+)?|"
+             r"(?:earlier|later|today|yesterday|last \w+|this \w+)|that|of|as|it|them|him|her|"
+             r"terms such as|for|with))*")
+_ADVERB = r"(?:(?:also|later|then|previously|earlier|again|further|once again|repeatedly|recently|has|have|had|"\
+          r"would|will|was|is|had also|has also|on \w+day|last \w+|this \w+|on \w+ \d+|\w+day)\s+)*"
+DOUBLE_OPEN, DOUBLE_CLOSE = "“«„", "”»"
+SINGLE_OPEN, SINGLE_CLOSE = "‘", "’"
+# A partial quotation of this many words or fewer, with no speaker and no speech verb, is taken
+# for a scare quote or a name (the so-called “referendum”, the “Wagner” group).
+SCARE_QUOTE_WORDS = 3
+POSSESSIVES = ("its", "his", "her", "their", "our")
+
+
+@dataclass
+class Quotation:
+    start: int  # inside the marks
+    end: int
+    open: int  # the opening mark
+    close: int  # the closing mark, or the line end where none closes it
+    kind: str = "partial"
+    cue: str | None = None
+    speaker_text: str | None = None
+    speaker_start: int | None = None
+    speaker_end: int | None = None
+    speaker_name: str | None = None
+    speaker_type: str | None = None  # PERSON, ORG or GROUP, where known
+
+
+def quotation_spans(text: str) -> list[Quotation]:
+    """Every quotation in the text, in order, by its marks."""
+    found = []
+    pos = 0
+    for line in text.split("\n"):
+        found += _in_line(line, pos)
+        pos += len(line) + 1
+    return found
+
+
+def _in_line(line: str, offset: int) -> list[Quotation]:
+    found, opened, single, depth = [], None, None, 0
+    for i, ch in enumerate(line):
+        before = line[i - 1] if i else " "
+        after = line[i + 1] if i + 1 < len(line) else " "
+        if ch in DOUBLE_OPEN or ch in DOUBLE_CLOSE or ch == '"':
+            single = None  # single quotes inside a double quotation belong to it
+            opens = ch in DOUBLE_OPEN or (ch == '"' and opened is None and not after.isspace()) or (
+                ch in DOUBLE_CLOSE and opened is None and after.isalpha() and not before.isalnum())
+            if opened is None and opens:
+                opened, depth = i, 0
+            elif opened is not None and ch in DOUBLE_OPEN:
+                depth += 1  # “…“might makes right”…”: a quotation inside the quotation
+            elif opened is not None and depth and ch in DOUBLE_CLOSE:
+                depth -= 1
+            elif opened is not None:
+                found.append(_make(line, offset, opened, i))
+                opened = None
+        elif opened is None and ch in SINGLE_OPEN + "'" and not before.isalnum() and after.isalnum():
+            single = i if ch == SINGLE_OPEN or single is None else single
+        elif opened is None and single is not None and ch in SINGLE_CLOSE + "'" and not after.isalnum():
+            if before.isalnum() or before in ".,!?":
+                found.append(_make(line, offset, single, i))
+                single = None
+    if opened is not None and line[opened + 1:].strip():  # open at the line end: it ends there
+        found.append(_make(line, offset, opened, len(line.rstrip())))
+    return [q for q in found if q.start < q.end]
+
+
+def _make(line: str, offset: int, opened: int, closed: int) -> Quotation:
+    inner = line[opened + 1:closed]
+    start = opened + 1 + (len(inner) - len(inner.lstrip()))
+    end = closed - (len(inner) - len(inner.rstrip()))
+    return Quotation(offset + start, offset + end, offset + opened, offset + closed)
+
+
+# --- attribution ----------------------------------------------------------------------------
+
+_NP = r"(?P<np>[^\s“”\"«»]+(?: [^\s“”\"«»]+){0,9})"
+_AFTER_SUBJECT_CUE = re.compile(
+    rf"^[,.!?…]?[”\"»’']?\s*(?:[-–—]\s*)?(?P<who>[^,.;:!?“”\"«»\n]{{1,80}}?)(?P<appos>, [^,“”\"\n]{{3,80}},)? "
+    rf"{_ADVERB}(?P<cue>{_CUE})\b")
+_AFTER_CUE_SUBJECT = re.compile(
+    rf"^[,.!?…]?[”\"»’']?\s*(?:[-–—]\s*)?(?P<cue>{_CUE})(?: (?:on|in|at) [A-Z]?\w+)? "
+    r"(?P<who>(?:the |a |an )?[A-Z][^,.;:!?“”\"«»\n]{0,80}?)(?=[,.;:!?]|$| in | on | at | to | who )")
+_AFTER_ACCORDING = re.compile(r"^[,.]?[”\"»’']?\s*(?P<cue>according to) (?P<who>[^,.;:!?“”\"\n]{1,80}?)(?=[,.;:!?]|$)")
+_BEFORE = re.compile(
+    rf"(?P<who>[^,.;:!?“”\"«»\n]{{1,80}}?)(?P<appos>, [^,“”\"\n]{{3,80}},)? {_ADVERB}(?P<cue>{_CUE}){_CUE_TAIL}"
+    r"\s*[:,]?\s*$")
+_BEFORE_ACCORDING = re.compile(r"(?P<cue>[Aa]ccording to) (?P<who>[^,.;:!?“”\"\n]{1,80}?),?\s*$")
+_IN_SENTENCE = re.compile(rf"\b(?P<cue>{_CUE})\b")
+
+
+@dataclass(frozen=True)
+class _Said:
+    """Someone the text has shown speaking (or acting as a sentence's subject) at `pos`."""
+
+    pos: int
+    name: str
+    type: str | None
+
+
+def salient_speakers(text: str, people: People, demonyms: frozenset[str]) -> list[_Said]:
+    """Subjects of speech verbs, and people named at the start of a sentence, in text order:
+    what a later `he`, `it` or `the Belarusian leader` most likely points back to."""
+    found = []
+    for m in _IN_SENTENCE.finditer(text):
+        if text.startswith(" by ", m.end()):
+            continue
+        start = _sentence_start(text, m.start(), text.rfind("\n", 0, m.start()) + 1)
+        span = _np_span(text[start:m.start()])
+        if span is None:
+            continue
+        printed = text[start + span[0]:start + span[1]]
+        if printed.lower() in PRONOUNS or printed.split()[0].lower() in ("the", "a", "an", *POSSESSIVES):
+            continue
+        name, kind = _resolve_name(printed, people, m.start(), demonyms)
+        if name:
+            found.append(_Said(m.start(), name, kind))
+    for m in re.finditer(r"(?:^|(?<=[.!?]\s)|(?<=\n))([A-Z][\w’'\-]+(?: [A-Z][\w’'\-]+){1,3})(?= [a-z])", text):
+        name, kind = _resolve_name(m.group(1), people, m.start(), demonyms)
+        if kind == "PERSON":
+            found.append(_Said(m.start(), name, kind))
+    return sorted(found, key=lambda said: said.pos)
+
+
+def attribute(text: str, quotes: list[Quotation], people: People, demonyms: frozenset[str]) -> None:
+    """Fill in each quotation's cue, kind and speaker (as printed and resolved)."""
+    salient = salient_speakers(text, people, demonyms)
+    previous: Quotation | None = None
+    for q in quotes:
+        paragraph_start = text.rfind("\n", 0, q.open) + 1
+        paragraph_end = _line_end(text, q.close)
+        sentence_start = _sentence_start(text, q.open, paragraph_start)
+        after = text[q.close + 1:paragraph_end]
+        before = text[sentence_start:q.open]
+        ends_sentence = text[q.start:q.end].rstrip()[-1:] in ".!?…"
+        found = (_match_after(after, q.close + 1, ends_sentence) or _match_before(text, before, sentence_start)
+                 or _match_in_sentence(text, before, sentence_start)
+                 or (None if ends_sentence else _match_sentence_end(text, q.close + 1, paragraph_end)))
+        if found is not None:
+            q.cue, who = found
+            if who is not None:
+                q.speaker_start, q.speaker_end = _name_part(text, who, demonyms)
+                q.speaker_text = text[q.speaker_start:q.speaker_end]
+        q.kind = _kind(text, q, before)
+        same_sentence = previous is not None and previous.close >= sentence_start
+        nearby = previous is not None and text.count("\n\n", previous.close, q.open) <= 1
+        if q.speaker_text is None and previous is not None and previous.speaker_name and (
+                same_sentence or found is None and q.kind == "direct" and nearby):
+            q.speaker_name, q.speaker_type = previous.speaker_name, previous.speaker_type
+            if found is None and same_sentence:
+                q.cue = previous.cue
+        elif q.speaker_text is not None:
+            q.speaker_name, q.speaker_type = _resolve(q, people, salient, demonyms)
+        elif q.kind == "direct":  # no attribution: the person the text was just speaking of
+            recent = [said for said in salient if q.open - 600 < said.pos < q.open and said.type == "PERSON"]
+            if recent:
+                q.speaker_name, q.speaker_type = recent[-1].name, "PERSON"
+        if q.speaker_name:
+            salient = sorted(salient + [_Said(q.open, q.speaker_name, q.speaker_type)], key=lambda said: said.pos)
+            previous = q
+        elif previous is not None and q.open > previous.close and found is not None:
+            previous = q
+
+
+def _name_part(text: str, span: tuple[int, int], demonyms: frozenset[str]) -> tuple[int, int]:
+    """`Jens Stoltenberg` out of `NATO Secretary General Jens Stoltenberg`: the name nearest the
+    quotation, where a title stands before a full name."""
+    phrase = text[span[0]:span[1]]
+    runs = list(capitalized_runs(phrase))
+    if not runs:
+        return span
+    s, e, run = runs[-1]
+    title, name = split_title(run, demonyms)
+    if (title or s > 0) and len(name.split()) >= 2 and e == len(phrase.rstrip(".,")):
+        start = span[0] + s + run.rfind(name)
+        return start, start + len(name)
+    return span
+
+
+def _line_end(text: str, pos: int) -> int:
+    end = text.find("\n", pos)
+    return len(text) if end < 0 else end
+
+
+def _sentence_start(text: str, pos: int, floor: int) -> int:
+    """Where the sentence holding `pos` starts (not before `floor`): after . ! ? and space, or
+    glued (`edge.He`), outside quotation marks."""
+    best = floor
+    for m in re.finditer(r"[.!?…]+[”\"’']?(?:\s+|(?=[A-Z“\"]))", text[floor:pos]):
+        best = floor + m.end()
+    return best
+
+
+_CLAUSE_END = re.compile(rf"{_CUE_TAIL}\s*(?:[.,;:!?…]|$)")
+
+
+def _match_after(after: str, offset: int, ends_sentence: bool):
+    """`”, X said` or `” said X`. After a quotation that ends its sentence (`…edge.” He
+    emphasized that …`), only a clause that ends with its speech verb is an attribution."""
+    m = _AFTER_SUBJECT_CUE.match(after)
+    if m and ends_sentence and not _CLAUSE_END.match(after, m.end()):
+        m = None
+    if m and _np_span(m.group("who")) is not None and not m.group("who").strip().lower().startswith(("and ", "but ")):
+        span = _np_span(m.group("who"))
+        return m.group("cue"), (offset + m.start("who") + span[0], offset + m.start("who") + span[1])
+    m = _AFTER_CUE_SUBJECT.match(after) or _AFTER_ACCORDING.match(after)
+    if m and ends_sentence and m.group("cue") != "according to" and not re.match(r"^[”\"»’']?\s*[-–—]", after) and \
+            not re.match(r"^[”\"»’']?\s*[a-z]", after):
+        m = None  # `….” Said X` would be odd; `” said X` needs the quotation's own sentence to go on
+    if m:
+        span = _np_span(m.group("who"), leading=True)
+        if span is not None:
+            return m.group("cue"), (offset + m.start("who") + span[0], offset + m.start("who") + span[1])
+        return m.group("cue"), None
+    return None
+
+
+_SENTENCE_END_ATTRIBUTION = re.compile(
+    rf", (?P<who>(?:the |a |an )?[^,.;:!?“”\"«»\n]{{1,60}}?) {_ADVERB}(?P<cue>{_CUE}){_CUE_TAIL}\s*[.!?]")
+
+
+def _match_sentence_end(text: str, start: int, paragraph_end: int):
+    """`… have “held steady” and … “remained high”, the IMF said.`: an attribution that closes
+    the sentence the quotation stands in."""
+    end = re.search(r"[.!?](?:\s|$)", text[start:paragraph_end])
+    stop = start + end.end() if end else paragraph_end
+    if any(c in text[start:stop] for c in "“\"«"):
+        stop = min(stop, start + min(text[start:stop].find(c) for c in "“\"«" if c in text[start:stop]))
+    for m in _SENTENCE_END_ATTRIBUTION.finditer(text, start, stop):
+        if m.end() >= stop - 1:
+            span = _np_span(m.group("who"))
+            if span is not None:
+                return m.group("cue"), (m.start("who") + span[0], m.start("who") + span[1])
+    return None
+
+
+def _match_before(text: str, before: str, offset: int):
+    m = _BEFORE.search(before) or _BEFORE_ACCORDING.search(before)
+    if not m:
+        return None
+    span = _np_span(m.group("who"))
+    if span is None:
+        return None
+    return m.group("cue"), (offset + m.start("who") + span[0], offset + m.start("who") + span[1])
+
+
+def _match_in_sentence(text: str, before: str, offset: int):
+    """The nearest speech verb before the quotation in its sentence, with its subject; a
+    participle without one (`adding`, `calling`) has none here."""
+    cues = [m for m in _IN_SENTENCE.finditer(before) if not before.startswith(" by ", m.end())]  # not passive
+    participle = None
+    for m in reversed(cues):
+        cue = participle or m.group("cue")
+        head = before[:m.start()].rstrip()
+        head = re.sub(r"(?:,? (?:also|later|then|previously|earlier|again|further|repeatedly|recently|has|have|had|"
+                      r"on \w+day|last \w+|this \w+|\w+day|on \w+ \d+|in \w+ \d+))+$", "", head)
+        if m.group("cue").endswith("ing"):
+            participle = participle or m.group("cue")  # `adding “…”`: the subject of the verb before it
+            continue
+        appositive = re.search(r", ([^,]{3,200}),$", head)  # between subject and verb
+        if appositive:
+            named = _np_span(appositive.group(1))
+            head = head[:appositive.start()]
+            if named and _is_name(appositive.group(1)[named[0]:named[1]]) and not _is_name(head.split()[-1] if head.split() else ""):
+                return cue, (offset + appositive.start(1) + named[0], offset + appositive.start(1) + named[1])
+        elif head.endswith(","):  # `He gave comments on X, emphasized “…”`: the sentence's subject
+            subject = re.match(r"\s*(?:[A-Z][a-z]+ \w+, )?(He|She|They|It|We|I|[A-Z][\w’'\-]+(?: [A-Z][\w’'\-]+){0,3})\b",
+                               before)
+            if subject:
+                return cue, (offset + subject.start(1), offset + subject.end(1))
+        span = _np_span(head)
+        if span is not None:
+            return cue, (offset + span[0], offset + span[1])
+        return cue, None
+    return (participle, None) if participle else None
+
+
+def _np_span(chunk: str, leading: bool = False) -> tuple[int, int] | None:
+    """The noun phrase naming a speaker at the end of `chunk` (or at its start, `leading`):
+    a pronoun, a capitalized name, or a description opened by a determiner. Its span in chunk."""
+    stripped = chunk.rstrip(" ,")
+    if leading:
+        m = re.match(r"\s*((?:the |a |an )?[\w’'.\- ]+)", stripped)
+        if not m:
+            return None
+        phrase = m.group(1).strip()
+        start = chunk.find(phrase)
+        return (start, start + len(phrase)) if _is_np(phrase) else None
+    tokens = list(re.finditer(r"[^\s]+", stripped))
+    if not tokens:
+        return None
+    last = tokens[-1].group().strip(",")
+    if last.lower() in PRONOUNS:
+        return tokens[-1].start(), tokens[-1].start() + len(last)
+    # walk back over the phrase: stop at a stop word, a comma or a quotation mark
+    first = len(tokens)
+    for k in range(len(tokens) - 1, -1, -1):
+        word = tokens[k].group()
+        bare = word.strip(".,’'").lower()
+        if word.endswith(",") and k != len(tokens) - 1 or any(c in word for c in "“”\"«»") or (
+                bare in STOP_WORDS and bare not in POSSESSIVES):
+            break
+        first = k
+        if bare in ("the", "a", "an") and not (k > 0 and tokens[k - 1].group().lower() == "of") or \
+                bare in POSSESSIVES or re.search(r"\w[’']s$", word) or k < len(tokens) - 10:
+            break
+    phrase_tokens = tokens[first:]
+    # a lower-case start without a determiner: keep the capitalized tail (`minister Ben Wallace`)
+    while phrase_tokens and phrase_tokens[0].group()[0].islower() and phrase_tokens[0].group().lower() not in (
+            "the", "a", "an", *POSSESSIVES) and any(t.group()[0].isupper() for t in phrase_tokens[1:]):
+        phrase_tokens = phrase_tokens[1:]
+    if not phrase_tokens:
+        return None
+    start, end = phrase_tokens[0].start(), phrase_tokens[-1].end()
+    phrase = stripped[start:end].rstrip(",.")
+    return (start, start + len(phrase)) if _is_np(phrase) else None
+
+
+def _is_name(phrase: str) -> bool:
+    tokens = phrase.split()
+    return 2 <= len(tokens) <= 4 and all(t[0].isupper() or t.lower() in ("de", "van", "von", "der", "le", "al")
+                                         for t in tokens)
+
+
+def _is_np(phrase: str) -> bool:
+    tokens = phrase.split()
+    if not tokens or len(tokens) > 10:
+        return False
+    if tokens[0].lower() in PRONOUNS and len(tokens) == 1:
+        return True
+    if tokens[0].lower() in ("the", "a", "an", *POSSESSIVES) or re.search(r"\w[’']s$", tokens[0]):
+        return len(tokens) > 1
+    return tokens[0][0].isupper() and not tokens[0].lower() in STOP_WORDS
+
+
+def _kind(text: str, q: Quotation, before: str) -> str:
+    """direct when the quoted words make a sentence of their own, partial inside the outlet's."""
+    quoted = text[q.start:q.end]
+    if not quoted[:1].isupper() and not quoted[:1].isdigit() and quoted[:1] not in "[.…":
+        return "partial"
+    lead = before.rstrip()
+    opens_sentence = not lead or lead[-1] in ".!?:…\"”’" or re.search(
+        rf"\b(?:{_CUE})\b{_CUE_TAIL},?$", lead) is not None
+    return "direct" if opens_sentence and len(quoted.split()) >= 4 or (
+        len(quoted.split()) >= 6 and quoted.rstrip()[-1:] in ".!?,") else "partial"
+
+
+# Heads of descriptions that name a person (`the Belarusian leader`) or an organisation (`the ministry`).
+PERSON_HEADS = frozenset("leader head president minister spokesman spokeswoman spokesperson chief official diplomat "
+                         "envoy premier chancellor secretary general commander pontiff speaker ambassador governor "
+                         "mayor founder ceo director chairman chairwoman prosecutor negotiator adviser advisor "
+                         "analyst economist king queen pope".split())
+ORG_HEADS = frozenset("ministry council government agency office department committee service army administration "
+                      "embassy court commission company operator kremlin parliament military authorities statement "
+                      "bank fund union alliance presidency".split())
+
+
+def _latest(salient: list[_Said], before: int, kinds: tuple) -> _Said | None:
+    for said in reversed(salient):
+        if said.pos < before and said.type in kinds:
+            return said
+    return None
+
+
+def _resolve_name(printed: str, people: People, at: int, demonyms: frozenset[str]) -> tuple[str | None, str | None]:
+    """A printed name (with or without a title) -> the fullest name and PERSON or ORG."""
+    bare = printed[4:] if printed.lower().startswith("the ") else printed
+    runs = [r for _, _, r in capitalized_runs(printed)]
+    if not runs or runs[-1] != bare.rstrip(".,"):
+        return None, None
+    run = runs[-1]
+    title, name = split_title(run, demonyms)
+    if name and not any(is_org_word(t) for t in name.split()) and name not in country_names():
+        return people.fullest(name, at) or name, "PERSON"
+    if any(is_org_word(t) for t in run.split()) or not title:
+        return people.acronyms.get(run, run), "ORG"
+    role = people.by_role(run, at)
+    return (role, "PERSON") if role else (None, None)
+
+
+def _resolve(q: Quotation, people: People, salient: list[_Said],
+             demonyms: frozenset[str]) -> tuple[str | None, str | None]:
+    """The fullest name the document gives the printed speaker, and whether it is a person."""
+    printed = q.speaker_text.strip()
+    lower = printed.lower()
+    if lower in PRONOUNS:
+        wanted = {"PERSON": ("PERSON",), "ORG": ("ORG",), "GROUP": ("PERSON", "ORG", None)}[PRONOUNS[lower]]
+        said = _latest(salient, q.open, wanted)
+        if said is not None:
+            return said.name, said.type
+        if PRONOUNS[lower] == "PERSON":
+            latest = people.latest_person(q.open)
+            return (latest, "PERSON") if latest else (None, None)
+        return None, None
+    if lower.split()[0] in ("a", "an"):
+        return printed, None  # an unnamed speaker keeps its description
+    name, kind = _resolve_name(printed, people, q.open, demonyms)
+    if name:
+        return name, kind
+    bare = printed[4:] if lower.startswith("the ") else printed
+    # a description: a role printed with a name, an earlier speaker, an organisation, or itself
+    role = people.by_role(printed, q.open)
+    if role:
+        return role, "PERSON"
+    words = {w.strip(".,’'").lower() for w in printed.split()}
+    head = printed.split()[-1].strip(".,").lower()
+    if head in ORG_HEADS or words & ORG_HEADS and not words & PERSON_HEADS:
+        org = people.org_with(head, q.open)
+        if org:
+            return people.acronyms.get(org, org), "ORG"
+        said = _latest(salient, q.open, ("ORG",)) if lower.startswith("the ") and head in ("operator", "statement") \
+            else None
+        if said is not None:
+            return said.name, "ORG"
+        return (bare if bare[:1].isupper() else printed), "ORG"
+    if words & PERSON_HEADS and lower.startswith(("the ", *POSSESSIVES)) or re.match(r"\w+[’']s ", lower):
+        said = _latest(salient, q.open, ("PERSON",))
+        if said is not None:
+            return said.name, "PERSON"
+        latest = people.latest_person(q.open)
+        if latest:
+            return latest, "PERSON"
+    return (bare if bare[:1].isupper() else printed), None
+
+
+def keep(text: str, q: Quotation) -> bool:
+    """A quotation reports speech unless it has no speaker and no speech verb and looks like a
+    name, a title or a scare quote: a few words in title case (the “Red War” film, the “Wagner”
+    group), or a few words after `so-called`, `dubbed`, `named` or `known as`."""
+    if q.cue is not None or q.speaker_name is not None or q.kind == "direct":
+        return True
+    quoted = text[q.start:q.end]
+    tokens = quoted.split()
+    if len(tokens) > SCARE_QUOTE_WORDS:
+        return True
+    lead = text[max(0, q.open - 20):q.open].lower()
+    if re.search(r"(?:so-called|so called|dubbed|named|known as|titled|entitled|called)\s*$", lead):
+        return False
+    return not all(t[:1].isupper() or t.lower() in ("of", "the", "and", "in", "for") for t in tokens)
+
+
+def find_quotations(text: str, demonyms: frozenset[str] = frozenset()) -> list[Quotation]:
+    quotes = quotation_spans(text)
+    attribute(text, quotes, People.of(text, demonyms), demonyms)
+    return [q for q in quotes if keep(text, q)]
