@@ -66,7 +66,7 @@ def test_release_writes_a_complete_verifiable_folder(repo_copy, run):
     assert build["version"] == "1.2.0" and build["libraries"]["pyarrow"] == "26.0.1"
     assert build["tables"]["documents"] == {"file": "documents.parquet", "rows": 1}
     assert build["tables"]["edits"] == {"file": "edits.parquet", "rows": 11}
-    assert build["layers"]["quotes"] == {"gold": 12, "rule:quotes_v1": 12}
+    assert build["layers"]["quotes"] == {"gold": 12, "rule:quotes_v2": 12}
     evaluation = json.loads((folder / "evaluation.json").read_text())
     assert evaluation["version"] == "1.2.0" and evaluation["documents_with_gold"] == 1
     # eight glued sentence ends get their space; `News.az` (the outlet's name, lower-case after the
@@ -78,7 +78,7 @@ def test_release_writes_a_complete_verifiable_folder(repo_copy, run):
         "repair_mojibake", "normalize_nfc", "remove_zero_width", "replace_no_break_spaces",
         "strip_surrounding_whitespace", "strip_page_chrome", "strip_boilerplate_lines", "strip_outlet_trailer",
         "fix_missing_sentence_space"]
-    assert sorted(build["settings"]["automatic_layers"]) == ["rule:dates_v1", "rule:mentions_v1", "rule:quotes_v1"]
+    assert build["settings"]["automatic_layers"] == ["rule:dates_v1", "rule:mentions_v1", "rule:quotes_v2"]
     assert (build["settings"]["batch_documents"], build["settings"]["row_group_size"]) == (2000, 10000)
     assert build["unicode"] == unicodedata.unidata_version and build["python"] == "%d.%d" % sys.version_info[:2]
     assert {"pyyaml", "pandas", "numpy", "lxml", "pillow"} <= set(build["libraries"])

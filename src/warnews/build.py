@@ -25,7 +25,8 @@ import pyarrow.parquet as pq
 from tqdm import tqdm
 
 from warnews.annotate import check_language, count_sentences, count_words
-from warnews.auto import AUTOMATIC_LAYERS, Gazetteer, dates_v1, mentions_v1, quotes_v1
+from warnews import layers
+from warnews.layers.mentions import Gazetteer
 from warnews.clean import MAX_PASSES, RULE_NAMES, Cleaner
 from warnews.errors import WarnewsError
 from warnews.executors import Executor, LocalExecutor
@@ -89,7 +90,7 @@ def environment() -> dict:
 def settings(options: BuildOptions, row_group_size: int) -> dict:
     """The build's own settings, for build.json: rule order, layer versions, sizes, date."""
     return {"as_of": _as_of(options).isoformat(), "cleaning_rules": list(RULE_NAMES), "cleaning_passes_max": MAX_PASSES,
-            "automatic_layers": list(AUTOMATIC_LAYERS), "batch_documents": BATCH_DOCUMENTS,
+            "automatic_layers": list(layers.REGISTRY), "batch_documents": BATCH_DOCUMENTS,
             "row_group_size": row_group_size}
 
 
@@ -116,7 +117,7 @@ def _fingerprint(root: Path) -> str:
     digest = hashlib.sha256(_CODE)
     for path in sorted((root / "outlets").glob("*.yaml")) + sorted((root / "knowledge").glob("*.yaml")):
         digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
-    digest.update(repr((RULE_NAMES, MAX_PASSES, AUTOMATIC_LAYERS)).encode())
+    digest.update(repr((RULE_NAMES, MAX_PASSES, tuple(layers.REGISTRY))).encode())
     digest.update(repr(sorted(environment().items())).encode())  # a new ftfy or Unicode may clean otherwise
     return digest.hexdigest()
 
@@ -131,7 +132,8 @@ class Context:
         self.fingerprint = _fingerprint(root)
         self.cleaner = Cleaner(root)
         self.entities = load_entities(root)
-        self.gazetteer = Gazetteer.from_entities(self.entities)
+        self.knowledge = layers.Knowledge(self.entities, Gazetteer.from_entities(self.entities),
+                                          frozenset(d for e in self.entities.values() for d in e.demonyms))
         self.errata = load_errata(root, self.entities)
 
 
@@ -159,10 +161,8 @@ def process_document(ctx: Context, path: Path) -> DocResult:
     for table, table_rows in gold.items():
         rows[table] += table_rows
     rows["errata"] += errata_rows(ctx.errata, doc_id, text, gold)
-    rows["mentions"] += mentions_v1(doc_id, text, ctx.gazetteer)
-    dates = dates_v1(doc_id, text, meta.published)
-    rows["dates"] += dates
-    rows["quotes"] += quotes_v1(doc_id, text, ctx.gazetteer, ctx.entities, dates)
+    for name, layer_rows in layers.run(layers.Document(doc_id, text, meta.published), ctx.knowledge).items():
+        rows[layers.REGISTRY[name].table] += layer_rows
     for table, table_rows in rows.items():
         keys = KEYS[table]
         table_rows.sort(key=lambda r: tuple(r[k] for k in keys))

@@ -1,13 +1,15 @@
 """evaluate: score each automatic layer against gold, on the documents that have gold.
 
 Exact-span precision, recall and F1 (a span counts only if start and end both match), and the
-same with the layer's key attribute (entity, speakers, date value) required to match too. The
-numbers are what they are; they go into evaluation.json and the dataset card.
+same with the layer's key attribute (entity, speakers, speaker name, date value) required to
+match too. The numbers are what they are; they go into evaluation.json and the dataset card.
 """
 
 from __future__ import annotations
 
-from warnews.auto import DATES_V1, MENTIONS_V1, QUOTES_V1
+from warnews.layers.dates import DATES_V1
+from warnews.layers.mentions import MENTIONS_V1
+from warnews.layers.quotes import QUOTES_V2
 from warnews.gold import GOLD
 
 # layer -> (table, {score name: key of a row})
@@ -16,10 +18,11 @@ SCORED = {
         "span": lambda r: (r["doc_id"], r["start"], r["end"]),
         "span+entity": lambda r: (r["doc_id"], r["start"], r["end"], r["entity_id"]),
     }),
-    QUOTES_V1: ("quotes", {
+    QUOTES_V2: ("quotes", {
         "span": lambda r: (r["doc_id"], r["start"], r["end"]),
         "span+kind": lambda r: (r["doc_id"], r["start"], r["end"], r["kind"]),
         "span+speaker": lambda r: (r["doc_id"], r["start"], r["end"], tuple(sorted(r["speaker_entity_ids"]))),
+        "span+speaker_name": lambda r: (r["doc_id"], r["start"], r["end"], r["speaker_name"]),
     }),
     DATES_V1: ("dates", {
         "span": lambda r: (r["doc_id"], r["start"], r["end"]),

@@ -198,9 +198,13 @@ def _dates(doc: _Doc, item: dict, where: str, row: dict) -> dict:
 
 def _quotes(doc: _Doc, item: dict, where: str, row: dict) -> dict:
     reported_by = item.get("reported_by")
+    speakers = doc.entity_list(item["speakers"], where, "speakers")
     return {"quote_id": span_id(doc.doc_id, "quotes", GOLD, row["start"], row["end"]),
             "kind": doc.choice(item["kind"], QUOTE_KINDS, where, "kind"),
-            "speaker_entity_ids": doc.entity_list(item["speakers"], where, "speakers"),
+            "speaker_entity_ids": speakers,
+            # gold names its speakers by entity; their curated names stand for the names in the text
+            "speaker_text": None, "speaker_start": None, "speaker_end": None,
+            "speaker_name": " and ".join(doc.entities[e].name for e in speakers) or None,
             "speaker_role": item.get("speaker_role"), "cue": item["cue"],
             "reported_by_entity_id": doc.entity(reported_by, where, "reported_by", nullable=True),
             "source_id": doc.source(item["source"], where), **doc.statement_date(item["statement_date"], where)}

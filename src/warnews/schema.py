@@ -16,7 +16,7 @@ import pyarrow
 from pandera.typing import Series
 
 from warnews.annotate import count_sentences, count_words
-from warnews.auto import AUTOMATIC_LAYERS
+from warnews.layers import REGISTRY, RETIRED
 from warnews.clean import RULE_NAMES
 from warnews.gold import (CLAIM_KINDS, DATE_BASES, DATE_KINDS, EVENT_TYPES, GOLD, MENTION_LABELS, PRECISIONS,
                           QUOTE_KINDS, span_id)
@@ -25,7 +25,9 @@ from warnews.knowledge import CONFIDENCE, ENTITY_TYPES, ERRATUM_KINDS
 
 DOC_ID_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*-\d{8}-[0-9a-f]{10}$"
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
-LAYERS = (GOLD, *AUTOMATIC_LAYERS)
+# Layers a row may name: gold, the registered automatic layers, and retired ones older releases hold.
+AUTOMATIC_LAYERS = tuple(REGISTRY)
+LAYERS = (GOLD, *AUTOMATIC_LAYERS, *RETIRED)
 SEMVER_PATTERN = r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)$"
 # Russia's war on Ukraine began in February 2014; reports from before 2014 are out of scope.
 PUBLISHED_MIN = dt.date(2014, 1, 1)
@@ -151,8 +153,8 @@ class Edits(pa.DataFrameModel):
 # --- annotation tables ---------------------------------------------------------------------------
 # Span tables share their first columns: <table>_id, doc_id, start, end, text, … , layer.
 
-_ARROW_TYPES = {"string": pyarrow.string(), "int64": pyarrow.int64(), "date": pyarrow.date32(),
-                "float64": pyarrow.float64()}
+_ARROW_TYPES = {"string": pyarrow.string(), "int64": pyarrow.int64(), "Int64": pyarrow.int64(),
+                "date": pyarrow.date32(), "float64": pyarrow.float64()}
 _ARROW_NAMED = {
     "list<string>": pyarrow.list_(pyarrow.string()),
     "list<struct<scheme,id>>": pyarrow.list_(pyarrow.struct([("scheme", pyarrow.string()), ("id", pyarrow.string())])),
@@ -339,7 +341,19 @@ class Quotes(_Spans):
                                  "quotes the words inside the quotation marks, for indirect speech the reported clause.")
     kind: Series[str] = pa.Field(isin=list(QUOTE_KINDS), description="direct (a quoted sentence or more), partial "
                                  "(quoted words inside the outlet's sentence), indirect (reported speech).")
-    speaker_entity_ids: Series[object] = _entities("Speaker(s) as printed; empty when no speaker could be found")
+    speaker_entity_ids: Series[object] = _entities("Speaker(s), linked only where speaker_name is a curated entity's "
+                                                   "name or alias (never guessed); empty otherwise")
+    speaker_text: Series[str] = pa.Field(nullable=True, description="The attribution as printed nearest the quote "
+                                         "(he, Blinken, the ministry, a senior US official); null where none is "
+                                         "printed (a quotation continuing the one before) and in gold rows.")
+    speaker_start: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=0, description="Start of speaker_text in "
+                                                    "documents.text; null with it.")
+    speaker_end: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1, description="End (exclusive) of speaker_text "
+                                                  "in documents.text; null with it.")
+    speaker_name: Series[str] = pa.Field(nullable=True, description="Who said it, as the fullest name the document "
+                                         "gives (he -> Antony Blinken); an unnamed speaker keeps its description (a "
+                                         "senior US official); in gold rows the curated names of the speakers; null "
+                                         "where the text does not say.")
     speaker_role: Series[str] = pa.Field(nullable=True, description="The speaker's role as printed in the "
                                          "attribution, else at the speaker's first mention (e.g. President).")
     cue: Series[str] = pa.Field(nullable=True, description="The word that introduces the speech (said, urged, calls).")
@@ -358,6 +372,14 @@ class Quotes(_Spans):
     @pa.check("speaker_entity_ids", name="is_list_of_entity_ids")
     def speakers_are_ids(cls, values: Series) -> Series[bool]:
         return _is_id_list(values)
+
+    @pa.dataframe_check(name="speaker_span_is_whole")
+    def speaker_span_is_whole(cls, df: pd.DataFrame) -> Series[bool]:
+        """speaker_text, speaker_start and speaker_end are all given or all null, and the span
+        has the text's length."""
+        return _per_row(df, lambda r: (pd.isna(r.speaker_start) and pd.isna(r.speaker_end) and pd.isna(r.speaker_text))
+                        or (not pd.isna(r.speaker_start) and not pd.isna(r.speaker_end) and not pd.isna(r.speaker_text)
+                            and int(r.speaker_end) - int(r.speaker_start) == len(r.speaker_text)))
 
 
 class Claims(_Spans):

@@ -252,6 +252,10 @@ def _cross_table(docs: pd.DataFrame, edits: pd.DataFrame, root: Path,
     return list(results.values())
 
 
+def _present(value) -> bool:
+    return value is not None and not pd.isna(value)
+
+
 def _as_list(value) -> list:
     """A cell of an id column as a list: a string, a list (an array from pandas), or nothing (None/NaN)."""
     if isinstance(value, str):
@@ -280,6 +284,10 @@ def _annotation_checks(frames: dict[str, pd.DataFrame], entity_ids: set[str]) ->
             elif not (0 <= r.start < r.end <= len(text)) or text[r.start : r.end] != r.text:
                 fail("spans_match_document_text", r.doc_id,
                      f"{row_id}: text {_short(r.text)} is not documents.text[{r.start}:{r.end}]")
+            elif table == "quotes" and _present(r.speaker_start) and (
+                    text[int(r.speaker_start):int(r.speaker_end)] != r.speaker_text):
+                fail("spans_match_document_text", r.doc_id, f"{row_id}: speaker_text {_short(r.speaker_text)} is not "
+                     f"documents.text[{r.speaker_start}:{r.speaker_end}]")
             for column in ENTITY_COLUMNS.get(table, ()):
                 value = getattr(r, column)
                 for entity_id in _as_list(value):

@@ -28,6 +28,12 @@ archbishop cardinal speaker premier leader justice judge attorney prosecutor min
 coordinator commissioner undersecretary under assistant state national security council adviser advisor
 analyst economist strategist founder chair-designate first lady sir lord baroness dame
 """.split())
+# Words that make a capitalized run a place or a thing (never a person).
+PLACE_WORDS = frozenset("""
+square street avenue road boulevard sea river lake mountains mountain island islands oblast region province
+district county city town village bay gulf strait peninsula valley plain ocean bridge station airport port
+stream pipeline plant power canal desert forest park palace cathedral church hall tower gate
+""".split())
 # Words that make a capitalized run an organisation.
 ORG_WORDS = frozenset("""
 ministry house council bank agency office department government kremlin service services committee
@@ -76,6 +82,12 @@ def country_names() -> dict[str, str]:
     extra = resources.files("warnews.layers").joinpath("data", "country_names.yaml").read_text(encoding="utf-8")
     names.update(yaml.safe_load(extra))
     return names
+
+
+def bare_word(word: str) -> str:
+    """`Ukraine’s,` -> `ukraine`: lower case, without edge punctuation or a possessive."""
+    bare = word.strip(".,;:!?()[]“”\"").lower()
+    return bare[:-2] if bare.endswith(("’s", "'s")) else bare.rstrip("’'")
 
 
 def is_title_word(word: str) -> bool:
@@ -176,10 +188,10 @@ class People:
                 continue
             title, name = split_title(run, demonyms)
             name_tokens = name.split()
-            if not (2 <= len(name_tokens) <= 4) or s == _sentence_start(text, s) and not title and len(name_tokens) < 2:
-                continue
+            if not (1 <= len(name_tokens) <= 4) or len(name_tokens) == 1 and not (title and is_title_word(title.split()[-1])):
+                continue  # one word is a person's name only after a title (`Pope Francis`)
             if any(is_org_word(t) for t in name_tokens) or any(t in demonyms for t in name_tokens) or any(
-                    c.isdigit() for c in name):
+                    c.isdigit() for c in name) or any(bare_word(t) in PLACE_WORDS for t in tokens):
                 continue
             person = persons.get(name)
             if person is None:
@@ -234,7 +246,8 @@ def _initials(name: str) -> str:
 
 def _looks_like_person(tokens: list[str], demonyms) -> bool:
     _, name = split_title(" ".join(tokens), demonyms)
-    return 2 <= len(name.split()) <= 4 and not any(is_org_word(t) for t in name.split())
+    return 2 <= len(name.split()) <= 4 and not any(is_org_word(t) for t in name.split()) and not any(
+        bare_word(t) in PLACE_WORDS for t in tokens)
 
 
 def _sentence_start(text: str, pos: int) -> int:

@@ -20,8 +20,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from warnews.layers.names import (PRONOUNS, STOP_WORDS, People, capitalized_runs, country_names, is_org_word,
-                                  split_title)
+from warnews.annotate import sentence_spans
+from warnews.gold import span_id
+from warnews.layers import Document, Knowledge, Layer, register
+from warnews.layers.dates import MONTH_PATTERN
+from warnews.layers.names import (PLACE_WORDS, PRONOUNS, STOP_WORDS, TITLE_WORDS, People, bare_word,
+                                  capitalized_runs, country_names, is_org_word, split_title)
 
 # Speech verbs and phrases, as printed in attributions (past, present, participle).
 CUES = sorted("""
@@ -285,6 +289,13 @@ def _match_before(text: str, before: str, offset: int):
     m = _BEFORE.search(before) or _BEFORE_ACCORDING.search(before)
     if not m:
         return None
+    appos = m.groupdict().get("appos")
+    if appos:  # `Ukraine’s prosecutor general, Andriy Kostin, said`: the name
+        named = _np_span(appos.strip(", "))
+        inner = appos.strip(", ")
+        if named and _is_name(inner[named[0]:named[1]]):
+            start = offset + m.start("appos") + appos.find(inner) + named[0]
+            return m.group("cue"), (start, start + named[1] - named[0])
     span = _np_span(m.group("who"))
     if span is None:
         return None
@@ -388,8 +399,9 @@ def _kind(text: str, q: Quotation, before: str) -> str:
     lead = before.rstrip()
     opens_sentence = not lead or lead[-1] in ".!?:…\"”’" or re.search(
         rf"\b(?:{_CUE})\b{_CUE_TAIL},?$", lead) is not None
-    return "direct" if opens_sentence and len(quoted.split()) >= 4 or (
-        len(quoted.split()) >= 6 and quoted.rstrip()[-1:] in ".!?,") else "partial"
+    words = len(quoted.split())
+    return "direct" if opens_sentence and (words >= 2 or quoted.rstrip()[-1:] in ".!?") or (
+        words >= 6 and quoted.rstrip()[-1:] in ".!?,") else "partial"
 
 
 # Heads of descriptions that name a person (`the Belarusian leader`) or an organisation (`the ministry`).
@@ -417,12 +429,20 @@ def _resolve_name(printed: str, people: People, at: int, demonyms: frozenset[str
         return None, None
     run = runs[-1]
     title, name = split_title(run, demonyms)
-    if name and not any(is_org_word(t) for t in name.split()) and name not in country_names():
-        return people.fullest(name, at) or name, "PERSON"
+    if any(is_org_word(t) for t in run.split()) and len(name.split()) < 2:  # `Agency A`, `Foreign Ministry`
+        return people.acronyms.get(run, run), "ORG"
+    if name and not any(is_org_word(t) for t in name.split()) and name not in country_names() and not any(
+            bare_word(t) in PLACE_WORDS for t in run.split()):
+        fuller = people.fullest(name, at)
+        if fuller or len(name.split()) > 1 or title and any(w.lower().strip(".") in TITLE_WORDS for w in title.split()):
+            return fuller or name, "PERSON"
+        return name, None  # one word and no fuller name: a person or an organisation (`Gazprom`)
+    role = people.by_role(run, at) if title else None
+    if role:
+        return role, "PERSON"
     if any(is_org_word(t) for t in run.split()) or not title:
         return people.acronyms.get(run, run), "ORG"
-    role = people.by_role(run, at)
-    return (role, "PERSON") if role else (None, None)
+    return None, None
 
 
 def _resolve(q: Quotation, people: People, salient: list[_Said],
@@ -431,7 +451,7 @@ def _resolve(q: Quotation, people: People, salient: list[_Said],
     printed = q.speaker_text.strip()
     lower = printed.lower()
     if lower in PRONOUNS:
-        wanted = {"PERSON": ("PERSON",), "ORG": ("ORG",), "GROUP": ("PERSON", "ORG", None)}[PRONOUNS[lower]]
+        wanted = {"PERSON": ("PERSON",), "ORG": ("ORG", None), "GROUP": ("PERSON", "ORG", None)}[PRONOUNS[lower]]
         said = _latest(salient, q.open, wanted)
         if said is not None:
             return said.name, said.type
@@ -450,7 +470,9 @@ def _resolve(q: Quotation, people: People, salient: list[_Said],
     if role:
         return role, "PERSON"
     words = {w.strip(".,’'").lower() for w in printed.split()}
-    head = printed.split()[-1].strip(".,").lower()
+    head = re.split(r" of | for | at | in ", printed)[0].split()[-1].strip(".,").lower()  # `the head of the ministry`
+    if head in PERSON_HEADS:
+        words = {head}
     if head in ORG_HEADS or words & ORG_HEADS and not words & PERSON_HEADS:
         org = people.org_with(head, q.open)
         if org:
@@ -490,3 +512,101 @@ def find_quotations(text: str, demonyms: frozenset[str] = frozenset()) -> list[Q
     quotes = quotation_spans(text)
     attribute(text, quotes, People.of(text, demonyms), demonyms)
     return [q for q in quotes if keep(text, q)]
+
+
+# --- indirect speech ------------------------------------------------------------------------
+# `X confirmed that …`, `According to X, …`, `…, according to X.`: one row for the reported
+# clause of a sentence that no quotation mark opens.
+
+INDIRECT_CUES = ("said", "says", "stated", "noted", "emphasized", "stressed", "confirmed", "reported", "announced",
+                 "urged", "warned", "claimed", "argued", "added", "declared", "denied", "insisted", "explained")
+_SUBJECT = r"(?P<who>(?:[Tt]he )?[A-Z][\w’'.-]*(?: [A-Z][\w’'.-]*){0,5}|[Tt]he [a-z]+(?: [a-z]+)?|[Hh]e|[Ss]he|[Tt]hey)"
+_APPOSITIVE = r"(?P<appos>, [^,“”]{3,80},| \([^()]{3,80}\))?"
+_ACCORDING_AFTER = re.compile(rf"(?P<content>[^“”]+?), according to {_SUBJECT}{_APPOSITIVE}\s*[.!?]?$")
+_ACCORDING_BEFORE = re.compile(rf"According to {_SUBJECT}{_APPOSITIVE}, (?P<content>[^“\"].*?)\s*[.!?]?$")
+_INDIRECT = re.compile(
+    rf"(?:(?:On|In|At|By) [^,]{{3,40}}, |That same day, |Earlier, |Later, )?{_SUBJECT}{_APPOSITIVE} (?:also )?"
+    rf"(?P<cue>{'|'.join(INDIRECT_CUES)})(?: on {MONTH_PATTERN} \d{{1,2}})?(?: (?P<obj>[A-Z][a-z]+))?"
+    r"(?: that)?,?(?: according to [^,]{3,60},)? (?P<content>[^“\"].*?)"
+    r"(?:, [A-Z][\w.]* (?:reports|reported|said)\b[^.]*)?\s*[.!?]?$")
+
+
+def indirect_speech(text: str, quotes: list[Quotation], people: People,
+                    demonyms: frozenset[str]) -> list[Quotation]:
+    found = []
+    salient = salient_speakers(text, people, demonyms)
+    for q in quotes:
+        if q.speaker_name:
+            salient.append(_Said(q.open, q.speaker_name, q.speaker_type))
+    salient.sort(key=lambda said: said.pos)
+    for s, e in sentence_spans(text):
+        if any(q.open <= s <= q.close for q in quotes if q.kind != "indirect"):
+            continue  # a sentence inside a quotation is the speaker's, not reported speech
+        m = _INDIRECT.match(text, s, e) or _ACCORDING_BEFORE.match(text, s, e) or _ACCORDING_AFTER.match(text, s, e)
+        if m is None:
+            continue
+        body = text[m.start("content"):m.end("content")].rstrip(" ,")
+        if len(body.split()) < 3:
+            continue
+        start = m.start("content")
+        q = Quotation(start, start + len(body), start, start + len(body), kind="indirect",
+                      cue=m.groupdict().get("cue") or "according to")
+        who = text[m.start("who"):m.end("who")]
+        span = _np_span(re.sub(r"\s+(?:also|later|then|again)$", "", who)) or (0, len(who))
+        q.speaker_start, q.speaker_end = _name_part(text, (m.start("who") + span[0], m.start("who") + span[1]), demonyms)
+        q.speaker_text = text[q.speaker_start:q.speaker_end]
+        q.speaker_name, q.speaker_type = _resolve(q, people, salient, demonyms)
+        found.append(q)
+    return found
+
+
+# --- the layer ------------------------------------------------------------------------------
+
+QUOTES_V2 = "rule:quotes_v2"
+
+
+def _speaker_role(text: str, q: Quotation) -> str | None:
+    """The title printed before the speaker's name in the attribution (`Kremlin spokesman`)."""
+    if q.speaker_start is None:
+        return None
+    m = re.search(r"((?:[A-Z][\w’'\-]*|[a-z]+)(?: (?:[A-Z][\w’'\-]*|of|the|[a-z]+)){0,5}) $",
+                  text[max(0, q.speaker_start - 60):q.speaker_start])
+    if not m:
+        return None
+    words = m.group(1).split()
+    while words and (words[0].lower() in STOP_WORDS or words[0].lower() in ("the", "a", "an", *POSSESSIVES)):
+        words = words[1:]
+    role = " ".join(words)
+    return role if role and any(w.lower().strip(".,") in TITLE_WORDS for w in words) else None
+
+
+def quotes_v2(doc: Document, knowledge: Knowledge, upstream: dict[str, list[dict]]) -> list[dict]:
+    text = doc.text
+    people = People.of(text, knowledge.demonyms)
+    quotes = quotation_spans(text)
+    attribute(text, quotes, people, knowledge.demonyms)
+    quotes = [q for q in quotes if keep(text, q)]
+    quotes += indirect_speech(text, quotes, people, knowledge.demonyms)
+    sentences = sentence_spans(text)
+    dates = upstream.get("rule:dates_v1", [])
+    forms = knowledge.gazetteer.forms
+    rows = []
+    for q in sorted(quotes, key=lambda q: (q.start, q.end)):
+        sentence = next(((s, e) for s, e in sentences if s <= q.start < e), (q.start, q.end))
+        said = [d for d in dates if sentence[0] <= d["start"] < sentence[1] and not q.start <= d["start"] < q.end]
+        linked = forms.get(q.speaker_name or "")
+        rows.append({
+            "quote_id": span_id(doc.doc_id, "quotes", QUOTES_V2, q.start, q.end), "doc_id": doc.doc_id,
+            "start": q.start, "end": q.end, "text": text[q.start:q.end], "kind": q.kind,
+            "speaker_entity_ids": [linked[0]] if linked and linked[1] in ("PERSON", "ORG", "GPE") else [],
+            "speaker_text": q.speaker_text, "speaker_start": q.speaker_start, "speaker_end": q.speaker_end,
+            "speaker_name": q.speaker_name, "speaker_role": _speaker_role(text, q), "cue": q.cue,
+            "reported_by_entity_id": None, "source_id": None,
+            "statement_date": said[0]["value"] if said else None,
+            "statement_date_precision": said[0]["precision"] if said else "unknown",
+            "statement_date_basis": "explicit" if said else None, "layer": QUOTES_V2})
+    return rows
+
+
+register(Layer(QUOTES_V2, "quotes", quotes_v2, requires=("rule:dates_v1",),
+               modules=("warnews.layers.quotes", "warnews.layers.names", "warnews.annotate")))

@@ -1,17 +1,21 @@
-"""Automatic layers on small texts written for these tests (synthetic, not news), and the
-evaluation arithmetic."""
+"""Automatic layers on small texts written for these tests (synthetic, not news), the layer
+registry, and the evaluation arithmetic."""
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from warnews.auto import Gazetteer, dates_v1, mentions_v1, quotes_v1
+from warnews import layers
 from warnews.evaluate import evaluate, prf
 from warnews.knowledge import Entity
+from warnews.layers.dates import dates_v1
+from warnews.layers.mentions import Gazetteer, mentions_v1
+from warnews.layers.quotes import quotes_v2
 
 PUBLISHED = dt.date(2024, 12, 14)  # a Saturday
 
@@ -30,6 +34,12 @@ ENTITIES = {e.entity_id: e for e in [
     _entity("agency-b", "ORG", "Agency B", ["AA"]),  # "AA" names two entities: not sure, left out
 ]}
 GAZ = Gazetteer.from_entities(ENTITIES)
+KNOWLEDGE = layers.Knowledge(ENTITIES, GAZ, frozenset({"Examplestani"}))
+DOC_ID = "d-20240101-0000000000"
+
+
+def quotes_v1(doc_id, text, gazetteer, entities, dates):  # the quote layer as it runs in a build
+    return quotes_v2(layers.Document(doc_id, text, PUBLISHED), KNOWLEDGE, {"rule:dates_v1": dates})
 
 
 def test_mentions_are_whole_words_longest_first():
@@ -44,6 +54,8 @@ def test_direct_quote_after_and_before_the_quotation():
     quotes = quotes_v1("d-20240101-0000000000", text, GAZ, ENTITIES, [])
     assert [(q["text"], q["kind"], q["speaker_entity_ids"], q["cue"]) for q in quotes] == [
         ("We will win,", "direct", ["anna-petrenko"], "said"), ("We are ready.", "direct", ["ivan-sydorenko"], "said")]
+    assert [(q["speaker_text"], text[q["speaker_start"]:q["speaker_end"]], q["speaker_name"]) for q in quotes] == [
+        ("Petrenko", "Petrenko", "Petrenko"), ("Sydorenko", "Sydorenko", "Sydorenko")]
 
 
 def test_pronouns_and_the_president_skip_names_inside_quotations():
@@ -51,7 +63,8 @@ def test_pronouns_and_the_president_skip_names_inside_quotations():
             "“It is done,” she said. He later left.")
     quotes = quotes_v1("d-20240101-0000000000", text, GAZ, ENTITIES, [])
     assert [q["speaker_entity_ids"] for q in quotes] == [["anna-petrenko"], ["anna-petrenko"]]
-    assert quotes[0]["speaker_role"] == "the president" and quotes[1]["speaker_role"] == "President"
+    assert [(q["speaker_text"], q["speaker_name"]) for q in quotes] == [("the president", "Anna Petrenko"),
+                                                                         ("she", "Anna Petrenko")]
 
 
 def test_partial_and_indirect_speech():
@@ -68,7 +81,8 @@ def test_partial_and_indirect_speech():
 
 def test_a_quote_without_a_speaker_keeps_an_empty_speaker_list():
     quotes = quotes_v1("d-20240101-0000000000", "“Nobody knows.”", GAZ, ENTITIES, [])
-    assert [(q["kind"], q["speaker_entity_ids"]) for q in quotes] == [("direct", [])]
+    assert [(q["kind"], q["speaker_entity_ids"], q["speaker_text"], q["speaker_name"]) for q in quotes] == [
+        ("direct", [], None, None)]
 
 
 @pytest.mark.parametrize("text,value,precision,kind", [
@@ -138,3 +152,33 @@ def test_automatic_layers_run_on_any_text(text):
         assert 0 <= row["start"] < row["end"] <= len(text) and text[row["start"]:row["end"]] == row["text"]
     ids = [r.get("quote_id") or r.get("mention_id") or r.get("date_id") for r in rows]
     assert len(ids) == len(set(ids))
+
+
+def test_layers_are_registered_in_the_order_they_run_under_versioned_names():
+    assert layers.layer_names() == ("rule:dates_v1", "rule:mentions_v1", "rule:quotes_v2")
+    for name, layer in layers.REGISTRY.items():
+        assert re.fullmatch(r"rule:[a-z]+_v\d+", name) and layer.table in ("dates", "mentions", "quotes")
+        assert all(list(layers.REGISTRY).index(r) < list(layers.REGISTRY).index(name) for r in layer.requires)
+
+
+def test_a_layer_that_requires_an_unregistered_one_is_refused():
+    with pytest.raises(ValueError, match=r"layer rule:test_v1 requires \['rule:nothing_v1'\]"):
+        layers.register(layers.Layer("rule:test_v1", "quotes", lambda d, k, u: [], ("x",), ("rule:nothing_v1",)))
+    assert "rule:test_v1" not in layers.REGISTRY
+
+
+def test_run_gives_every_layer_its_rows_and_a_layer_sees_what_it_requires():
+    doc = layers.Document(DOC_ID, "On Dec. 14, Petrenko said: “We hold.”", PUBLISHED)
+    out = layers.run(doc, KNOWLEDGE)
+    assert list(out) == list(layers.REGISTRY)
+    (quote,) = out["rule:quotes_v2"]
+    assert quote["statement_date"] == dt.date(2024, 12, 14)  # from the dates layer's rows
+    assert all(row["layer"] == name for name, rows in out.items() for row in rows)
+
+
+def test_a_speaker_span_is_the_text_it_names():
+    text = "Later, NATO Secretary General Anna Petrenko told reporters: “The line holds.” Petrenko left."
+    (quote,) = quotes_v1(DOC_ID, text, GAZ, ENTITIES, [])
+    assert (quote["speaker_text"], quote["speaker_name"], quote["speaker_role"]) == (
+        "Anna Petrenko", "Anna Petrenko", "NATO Secretary General")
+    assert text[quote["speaker_start"]:quote["speaker_end"]] == "Anna Petrenko"
