@@ -19,7 +19,7 @@ from collections import Counter, defaultdict
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-TARGETS = {"quotes span F1": 0.90, "quotes speaker_name": 0.90}
+TARGETS = {"quotes span F1": 0.90, "quotes speaker_name": 0.90, "turns boundaries": 0.95, "turns speaker": 0.95}
 
 
 def _read(path: Path) -> str:
@@ -77,10 +77,44 @@ def score_quotes(shared: Path, show: bool) -> dict:
             "speaker_text": printed_right / matched if matched else 0.0, "words_per_second": words / seconds}
 
 
+def score_turns(shared: Path, show: bool) -> dict:
+    from warnews.layers.turns import find_turns
+
+    gold = defaultdict(list)
+    for line in (shared / "gold-dev" / "turns.jsonl").read_text(encoding="utf-8").splitlines():
+        row = json.loads(line)
+        gold[row["url"]].append(row)
+    texts = {}
+    for line in (shared / "corpora" / "primary-statements" / "kremlin-en.jsonl").read_text(encoding="utf-8").splitlines():
+        record = json.loads(line)
+        if record["url"] in gold:
+            texts[record["url"]] = record["text"]
+    exact = speaker = role = label = predicted_total = 0
+    for url, rows in sorted(gold.items()):
+        text = texts[url]
+        found = {(t.start, t.end): t for t in find_turns(text)}
+        predicted_total += len(found)
+        for r in rows:
+            t = found.get((r["start"], r["end"]))
+            if t is None:
+                if show:
+                    print(f"  missed {url} [{r['start']}, {r['end']}) {r['speaker']}: {text[r['start']:r['start'] + 40]!r}")
+                continue
+            exact += 1
+            label += (t.label_start, t.label_end) == (r["label_start"], r["label_end"])
+            speaker += t.speaker == r["speaker"]
+            role += t.role == r["role"]
+            if show and (t.speaker != r["speaker"] or t.role != r["role"]):
+                print(f"  speaker {url} {t.speaker!r} / {t.role!r}; gold {r['speaker']!r} / {r['role']!r}")
+    total = sum(len(rows) for rows in gold.values())
+    return {"documents": len(gold), "gold": total, "predicted": predicted_total, "exact": exact / total,
+            "speaker": speaker / total, "role": role / total, "label": label / total}
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--shared", type=Path, default=HERE.parent.parent / "shared")
-    parser.add_argument("--show-errors", choices=("quotes",), default=None)
+    parser.add_argument("--show-errors", choices=("quotes", "turns"), default=None)
     args = parser.parse_args()
     if not (args.shared / "gold-dev").is_dir():
         raise SystemExit(f"{args.shared / 'gold-dev'}: not found; give --shared")
@@ -89,8 +123,14 @@ def main() -> int:
           f"P {quotes['precision']:.3f} R {quotes['recall']:.3f} F1 {quotes['f1']:.3f}; on matched quotations "
           f"speaker_name right {quotes['speaker_name']:.3f}, speaker_text right {quotes['speaker_text']:.3f}; "
           f"{quotes['words_per_second']:,.0f} words/s")
+    turns = score_turns(args.shared, args.show_errors == "turns")
+    print(f"turns ({turns['documents']} transcripts, {turns['gold']} gold turns, {turns['predicted']} predicted): "
+          f"boundaries exact {turns['exact']:.3f}, label span exact {turns['label']:.3f}, speaker right "
+          f"{turns['speaker']:.3f}, role right {turns['role']:.3f}")
+    values = {"quotes span F1": quotes["f1"], "quotes speaker_name": quotes["speaker_name"],
+              "turns boundaries": turns["exact"], "turns speaker": turns["speaker"]}
     for target, threshold in TARGETS.items():
-        value = {"quotes span F1": quotes["f1"], "quotes speaker_name": quotes["speaker_name"]}[target]
+        value = values[target]
         print(f"  target {target} >= {threshold}: {value:.3f} {'met' if value >= threshold else 'NOT met'}")
     return 0
 

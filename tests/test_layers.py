@@ -155,9 +155,9 @@ def test_automatic_layers_run_on_any_text(text):
 
 
 def test_layers_are_registered_in_the_order_they_run_under_versioned_names():
-    assert layers.layer_names() == ("rule:dates_v1", "rule:mentions_v1", "rule:quotes_v2")
+    assert layers.layer_names() == ("rule:dates_v1", "rule:mentions_v1", "rule:quotes_v2", "rule:turns_v1")
     for name, layer in layers.REGISTRY.items():
-        assert re.fullmatch(r"rule:[a-z]+_v\d+", name) and layer.table in ("dates", "mentions", "quotes")
+        assert re.fullmatch(r"rule:[a-z]+_v\d+", name) and layer.table in ("dates", "mentions", "quotes", "turns")
         assert all(list(layers.REGISTRY).index(r) < list(layers.REGISTRY).index(name) for r in layer.requires)
 
 
@@ -182,3 +182,43 @@ def test_a_speaker_span_is_the_text_it_names():
     assert (quote["speaker_text"], quote["speaker_name"], quote["speaker_role"]) == (
         "Anna Petrenko", "Anna Petrenko", "NATO Secretary General")
     assert text[quote["speaker_start"]:quote["speaker_end"]] == "Anna Petrenko"
+
+
+# A synthetic transcript (labels mid-line, as when paragraph breaks are lost), written for this test.
+TRANSCRIPT = ("Anna Petrenko met Ivan Sydorenko. President of Examplestan Anna Petrenko: Good afternoon. We have two items: "
+              "roads and bridges. Minister of Examples Ivan Sydorenko Sydorenko IvanMinister of Examples : Thank you. "
+              "Petrenko: Go on. Question: When? Ivan Sydorenko: Soon.")
+
+
+def test_turns_follow_the_labels_and_resolve_short_ones():
+    from warnews.layers.turns import find_turns
+
+    turns = find_turns(TRANSCRIPT)
+    assert [(TRANSCRIPT[t.label_start:t.label_end], TRANSCRIPT[t.start:t.end], t.speaker, t.role) for t in turns] == [
+        ("President of Examplestan Anna Petrenko", "Good afternoon. We have two items: roads and bridges.",
+         "Anna Petrenko", "President of Examplestan"),
+        ("Minister of Examples Ivan Sydorenko Sydorenko IvanMinister of Examples ", "Thank you.", "Ivan Sydorenko",
+         "Minister of Examples"),
+        ("Petrenko", "Go on.", "Anna Petrenko", "President of Examplestan"),
+        ("Question", "When?", "Question", None),
+        ("Ivan Sydorenko", "Soon.", "Ivan Sydorenko", "Minister of Examples"),
+    ]
+
+
+@pytest.mark.parametrize("text,labels", [
+    ("Anna Petrenko: We start.", ["Anna Petrenko"]),  # one label that opens the text: a statement
+    ("The plan was clear. Anna Petrenko: We start.", []),  # one label inside a text: not a transcript
+    ("He listed them: Roads. Bridges: two. Anna Petrenko said so.", []),  # colons inside an utterance
+])
+def test_what_counts_as_a_transcript(text, labels):
+    from warnews.layers.turns import find_turns
+
+    assert [text[t.label_start:t.label_end] for t in find_turns(text)] == labels
+
+
+def test_turn_rows_link_speakers_only_through_curated_names():
+    (rows,) = [layers.REGISTRY["rule:turns_v1"].annotate(layers.Document(DOC_ID, TRANSCRIPT, PUBLISHED), KNOWLEDGE, {})]
+    assert [r["speaker_entity_ids"] for r in rows] == [["anna-petrenko"], ["ivan-sydorenko"], ["anna-petrenko"], [],
+                                                       ["ivan-sydorenko"]]
+    assert all(TRANSCRIPT[r["start"]:r["end"]] == r["text"] and TRANSCRIPT[r["label_start"]:r["label_end"]] == r["label"]
+               for r in rows)

@@ -35,8 +35,11 @@ def _failed(tables, root: Path = REPO) -> dict[str, list[str]]:
 
 # Checks that a build of all 10 tables runs: the 374 entries of corpus/v1.1.2/validation.json, plus 7
 # for the quotes' speaker columns: a dtype check for each of the 4, ge for speaker_start and
-# speaker_end, and speaker_span_is_whole.
-N_CHECKS = 374 + 7
+# speaker_end, and speaker_span_is_whole; plus 38 for the turns table: columns_match_schema, 12
+# dtypes, 11 not_nullable (all but speaker_role), turn_id's uniqueness, 10 column checks (doc_id's
+# pattern, 4 bounds, 3 lengths, the entity-id list, the layer list) and 3 dataframe checks
+# (span_is_not_empty, id_matches_span, label_comes_before_its_utterance).
+N_CHECKS = 374 + 7 + 38
 
 
 def test_the_build_passes_every_check(tables):
@@ -162,7 +165,7 @@ def test_validate_command_counts_one_failure_of_one_check(repo_copy, run):
     assert code == 1
     assert lines[0].startswith(f"{SEED_DOC_ID}: documents.language: isin: ")
     assert lines[1:] == [f"FAILED: 1 failure(s) in 1 of {N_CHECKS} checks (rows: documents 1, edits 11, entities 16, "
-                         "mentions 61, quotes 24, claims 17, events 3, dates 5, sources 2, errata 1)"]
+                         "mentions 61, quotes 24, claims 17, events 3, dates 5, sources 2, errata 1, turns 0)"]
 
 
 def test_validate_command_passes_on_the_release(run):

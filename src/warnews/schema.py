@@ -162,7 +162,7 @@ _ARROW_NAMED = {
 }
 # id column -> table, for the check that ids are derived from what they identify
 ID_COLUMNS = {"mention_id": "mentions", "date_id": "dates", "source_id": "sources", "quote_id": "quotes",
-              "claim_id": "claims", "event_id": "events", "erratum_id": "errata"}
+              "claim_id": "claims", "event_id": "events", "erratum_id": "errata", "turn_id": "turns"}
 
 
 def _id(table: str) -> pa.Field:
@@ -438,6 +438,41 @@ class Events(_Spans):
         return _is_id_list(values)
 
 
+class Turns(_Spans):
+    """One row per speaker turn in a transcript: who speaks, from where to where."""
+
+    turn_id: Series[str] = _id("turns")
+    doc_id: Series[str] = _doc_id()
+    start: Series[int] = pa.Field(ge=0, description="Start of the utterance in documents.text: the first character "
+                                  "after the label's colon (spaces skipped).")
+    end: Series[int] = pa.Field(ge=1, description="End (exclusive) of the utterance: before the next label (spaces "
+                                "left out) or at the end of the text.")
+    text: Series[str] = pa.Field(str_length={"min_value": 1}, description="documents.text[start:end], the utterance.")
+    label_start: Series[int] = pa.Field(ge=0, description="Start of the speaker label as printed.")
+    label_end: Series[int] = pa.Field(ge=1, description="End (exclusive) of the label, before its colon.")
+    label: Series[str] = pa.Field(str_length={"min_value": 1}, description="documents.text[label_start:label_end] "
+                                  "(e.g. President of Russia Vladimir Putin, Putin, Question).")
+    speaker_name: Series[str] = pa.Field(str_length={"min_value": 1}, description="The speaker's full name as the "
+                                         "transcript's labels give it (Putin -> Vladimir Putin); a generic label "
+                                         "(Question) as printed.")
+    speaker_role: Series[str] = pa.Field(nullable=True, description="The title a label of this speaker prints in "
+                                         "this document (President of Russia); null where none does.")
+    speaker_entity_ids: Series[object] = _entities("The speaker, where speaker_name is a curated entity's name or "
+                                                   "alias (never guessed); empty otherwise")
+    layer: Series[str] = _layer()
+
+    class Config:
+        description = "One row per speaker turn in a transcript: who speaks, from where to where."
+
+    @pa.check("speaker_entity_ids", name="is_list_of_entity_ids")
+    def speakers_are_ids(cls, values: Series) -> Series[bool]:
+        return _is_id_list(values)
+
+    @pa.dataframe_check(name="label_comes_before_its_utterance")
+    def label_comes_before_its_utterance(cls, df: pd.DataFrame) -> Series[bool]:
+        return (df["label_start"] < df["label_end"]) & (df["label_end"] < df["start"])
+
+
 class Errata(_Spans):
     """One row per curated finding that a source text is wrong; the text itself is never edited."""
 
@@ -466,9 +501,9 @@ class Errata(_Spans):
 
 MODELS: dict[str, type[pa.DataFrameModel]] = {
     "documents": Documents, "edits": Edits, "entities": Entities, "mentions": Mentions, "quotes": Quotes,
-    "claims": Claims, "events": Events, "dates": Dates, "sources": Sources, "errata": Errata,
+    "claims": Claims, "events": Events, "dates": Dates, "sources": Sources, "errata": Errata, "turns": Turns,
 }
-SPAN_TABLES = ("mentions", "quotes", "claims", "events", "dates", "sources", "errata")
+SPAN_TABLES = ("mentions", "quotes", "claims", "events", "dates", "sources", "errata", "turns")
 # Sort keys: rows are written in this order, so the same input gives the same bytes.
 KEYS: dict[str, tuple[str, ...]] = {
     "documents": ("doc_id",),

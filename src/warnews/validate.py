@@ -43,6 +43,7 @@ ENTITY_COLUMNS = {
     "events": ("actor_entity_ids", "location_entity_id", "reported_by_entity_ids"),
     "sources": ("source_entity_id", "relayed_by_entity_id"),
     "errata": ("speaker_as_printed_entity_id", "speaker_likely_entity_id"),
+    "turns": ("speaker_entity_ids",),
 }
 
 
@@ -284,6 +285,9 @@ def _annotation_checks(frames: dict[str, pd.DataFrame], entity_ids: set[str]) ->
             elif not (0 <= r.start < r.end <= len(text)) or text[r.start : r.end] != r.text:
                 fail("spans_match_document_text", r.doc_id,
                      f"{row_id}: text {_short(r.text)} is not documents.text[{r.start}:{r.end}]")
+            elif table == "turns" and text[r.label_start:r.label_end] != r.label:
+                fail("spans_match_document_text", r.doc_id,
+                     f"{row_id}: label {_short(r.label)} is not documents.text[{r.label_start}:{r.label_end}]")
             elif table == "quotes" and _present(r.speaker_start) and (
                     text[int(r.speaker_start):int(r.speaker_end)] != r.speaker_text):
                 fail("spans_match_document_text", r.doc_id, f"{row_id}: speaker_text {_short(r.speaker_text)} is not "

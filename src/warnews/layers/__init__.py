@@ -70,4 +70,4 @@ def layer_names() -> tuple[str, ...]:
 
 
 # the layers, in the order they run
-from warnews.layers import dates, mentions, quotes  # noqa: E402,F401
+from warnews.layers import dates, mentions, quotes, turns  # noqa: E402,F401
