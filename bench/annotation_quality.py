@@ -19,7 +19,8 @@ from collections import Counter, defaultdict
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-TARGETS = {"quotes span F1": 0.90, "quotes speaker_name": 0.90, "turns boundaries": 0.95, "turns speaker": 0.95}
+TARGETS = {"quotes span F1": 0.90, "quotes speaker_name": 0.90, "turns boundaries": 0.95, "turns speaker": 0.95,
+           "rule mentions precision": 0.90, "rule mentions F1": 0.70}
 
 
 def _read(path: Path) -> str:
@@ -77,6 +78,54 @@ def score_quotes(shared: Path, show: bool) -> dict:
             "speaker_text": printed_right / matched if matched else 0.0, "words_per_second": words / seconds}
 
 
+LABELS = ("PERSON", "GPE", "LOC", "ORG", "NORP")
+
+
+def score_mentions(shared: Path, layer_name: str, show: bool) -> dict:
+    """span+label P/R/F1 of one mention layer, overall and per label, and its words per second."""
+    from warnews import layers
+    from warnews.layers.mentions import Gazetteer
+
+    knowledge = layers.Knowledge({}, Gazetteer.from_entities({}))
+    layer = layers.REGISTRY[layer_name]
+    gold = defaultdict(list)
+    for line in (shared / "gold-dev" / "mentions.jsonl").read_text(encoding="utf-8").splitlines():
+        row = json.loads(line)
+        gold[row["file"]].append(row)
+    counts = {label: Counter() for label in LABELS}
+    words, seconds = 0, 0.0
+    for name, rows in sorted(gold.items()):
+        text = _read(shared / "corpora" / "gdelt-bodies" / name)
+        started = time.perf_counter()
+        found = layer.annotate(layers.Document("bench-20240101-0000000000", text, None), knowledge, {})
+        seconds += time.perf_counter() - started
+        words += len(text.split())
+        predicted = {(r["start"], r["end"], r["label"]) for r in found}
+        expected = {(r["start"], r["end"], r["label"]) for r in rows}
+        for key in predicted & expected:
+            counts[key[2]]["tp"] += 1
+        for key in predicted - expected:
+            counts[key[2]]["fp"] += 1
+            if show:
+                print(f"  extra {name}:{key}: {text[key[0]:key[1]]!r}")
+        for key in expected - predicted:
+            counts[key[2]]["fn"] += 1
+            if show:
+                print(f"  missed {name}:{key}: {text[key[0]:key[1]]!r}")
+    total = Counter()
+    for c in counts.values():
+        total.update(c)
+    result = {"all": _prf(total["tp"], total["fp"], total["fn"]), "words_per_second": words / seconds}
+    result.update({label: _prf(c["tp"], c["fp"], c["fn"]) for label, c in counts.items()})
+    return result
+
+
+def _print_mentions(name: str, m: dict) -> None:
+    per_label = ", ".join(f"{label} {m[label][2]:.3f}" for label in LABELS)
+    print(f"mentions {name}: P {m['all'][0]:.3f} R {m['all'][1]:.3f} F1 {m['all'][2]:.3f} (F1 per label: {per_label}); "
+          f"{m['words_per_second']:,.0f} words/s")
+
+
 def score_turns(shared: Path, show: bool) -> dict:
     from warnews.layers.turns import find_turns
 
@@ -114,7 +163,7 @@ def score_turns(shared: Path, show: bool) -> dict:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--shared", type=Path, default=HERE.parent.parent / "shared")
-    parser.add_argument("--show-errors", choices=("quotes", "turns"), default=None)
+    parser.add_argument("--show-errors", choices=("quotes", "turns", "mentions"), default=None)
     args = parser.parse_args()
     if not (args.shared / "gold-dev").is_dir():
         raise SystemExit(f"{args.shared / 'gold-dev'}: not found; give --shared")
@@ -127,8 +176,11 @@ def main() -> int:
     print(f"turns ({turns['documents']} transcripts, {turns['gold']} gold turns, {turns['predicted']} predicted): "
           f"boundaries exact {turns['exact']:.3f}, label span exact {turns['label']:.3f}, speaker right "
           f"{turns['speaker']:.3f}, role right {turns['role']:.3f}")
+    rule = score_mentions(args.shared, "rule:mentions_v2", args.show_errors == "mentions")
+    _print_mentions("rule:mentions_v2 (no model)", rule)
     values = {"quotes span F1": quotes["f1"], "quotes speaker_name": quotes["speaker_name"],
-              "turns boundaries": turns["exact"], "turns speaker": turns["speaker"]}
+              "turns boundaries": turns["exact"], "turns speaker": turns["speaker"],
+              "rule mentions precision": rule["all"][0], "rule mentions F1": rule["all"][2]}
     for target, threshold in TARGETS.items():
         value = values[target]
         print(f"  target {target} >= {threshold}: {value:.3f} {'met' if value >= threshold else 'NOT met'}")

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from warnews.gold import span_id
 from warnews.knowledge import Entity
 from warnews.layers import Document, Knowledge, Layer, register
+from warnews.layers.names import TITLE_WORDS
 
 MENTIONS_V1 = "rule:mentions_v1"
 @dataclass(frozen=True)
@@ -53,3 +54,119 @@ def mentions_v1(doc_id: str, text: str, gazetteer: Gazetteer) -> list[dict]:
 register(Layer(MENTIONS_V1, "mentions", lambda doc, knowledge, upstream: mentions_v1(doc.doc_id, doc.text,
                                                                                    knowledge.gazetteer),
                modules=("warnews.layers.mentions",)))
+
+
+# --- rule:mentions_v2: names of any kind, from gazetteers and the shape of names -----------------
+
+MENTIONS_V2 = "rule:mentions_v2"
+# A capitalized word before one of these names a region or a geographic feature with it.
+REGION_WORDS = frozenset("Oblast Region Krai Province Republic Governorate Raion District County".split())
+FEATURE_WORDS = frozenset("Sea Ocean River Mountains Peninsula Strait Bay Gulf Lake Desert Steppe".split())
+COMPASS = frozenset("North South East West Northern Southern Eastern Western Central".split())
+
+
+def _label_run(run: str, knowledge: Knowledge, people, countries, cities, nationality) -> list[tuple[int, int, str]]:
+    """(start, end, label) inside `run` (one capitalized run): the whole run, or its parts."""
+    from warnews.layers.names import PLACE_WORDS, bare_word, is_org_word, is_person_name, split_title
+    from warnews.layers.places import group_names
+
+    tokens = run.split()
+    forms = knowledge.gazetteer.forms
+    if run in forms:
+        return [(0, len(run), forms[run][1])]
+    if tokens[-1] in REGION_WORDS and len(tokens) > 1:
+        return [(0, len(run), "GPE")]
+    if tokens[-1] in FEATURE_WORDS and len(tokens) > 1:
+        return [(0, len(run), "LOC")]
+    groups = group_names()
+    if run in groups:
+        return [(0, len(run), groups[run])]
+    if run.isupper() and run.title() in countries | cities.keys():  # `MINSK, 16 February (BelTA)`
+        return [(0, len(run), "GPE")]
+    if run in countries or tokens[0] in COMPASS and " ".join(tokens[1:]) in countries:  # `West Germany`
+        return [(0, len(run), "GPE")]
+    if run in nationality:
+        return [(0, len(run), "NORP")]
+    if "-" in run and len(tokens) == 1:  # `Russia-Ukraine`: each place on its own
+        parts, pos = [], 0
+        for part in run.split("-"):
+            if part in countries or part in cities or part in nationality:
+                parts.append((pos, pos + len(part), "NORP" if part in nationality else "GPE"))
+            pos += len(part) + 1
+        if parts:
+            return parts
+    org = any(is_org_word(t) for t in tokens) and not any(bare_word(t) in PLACE_WORDS for t in tokens)
+    if run in cities and not org:
+        kinds = {p.kind for p in cities[run]}
+        return [(0, len(run), "LOC" if "continent" in kinds else "GPE")]
+    if org:
+        title, name = split_title(run, knowledge.demonyms | frozenset(nationality))
+        if len(name.split()) >= 2 and not any(is_org_word(t) for t in name.split()):
+            start = run.rfind(name)
+            return _label_run(title, knowledge, people, countries, cities, nationality) + [
+                (start, start + len(name), "PERSON")] if title else [(start, start + len(name), "PERSON")]
+        return [(0, len(run), "ORG")]
+    title, name = split_title(run, knowledge.demonyms | frozenset(nationality))
+    name_tokens = name.split()
+    out = []
+    if title:  # `Kyiv Mayor`, `Belgian Prime Minister`: places and nationality words in the title
+        pos = 0
+        for token in title.split():
+            at = run.index(token, pos)
+            pos = at + len(token)
+            bare = token.strip(".,")
+            if bare in countries or bare in cities:
+                out.append((at, at + len(bare), "GPE"))
+            elif bare in nationality:
+                out.append((at, at + len(bare), "NORP"))
+    if name_tokens and is_person_name(name, knowledge.demonyms | frozenset(nationality)):
+        start = run.rfind(name)
+        titled = title and any(w.lower().strip(".") in TITLE_WORDS for w in title.split())
+        if titled or people.is_known(name):
+            out.append((start, start + len(name), "PERSON"))
+    return out
+
+
+def mentions_v2(doc: Document, knowledge: Knowledge, upstream: dict[str, list[dict]]) -> list[dict]:
+    from warnews.layers.names import People, capitalized_runs, country_names
+    from warnews.layers.places import demonyms, places
+
+    text = doc.text
+    people = People.of(text, knowledge.demonyms)
+    countries, cities, nationality = country_names(), places(), demonyms()
+    spans = []
+    for start, _, run in capitalized_runs(text):
+        # a possessive splits a run: `Russia’s Defense Ministry` is `Russia` and `Defense Ministry`
+        for piece_start, piece in _pieces(run, start):
+            if piece.isupper() and len(piece.split()) > 2:
+                continue  # a headline in capitals
+            for s, e, label in _label_run(piece, knowledge, people, countries, cities, nationality):
+                spans.append((piece_start + s, piece_start + e, label))
+    for m in re.finditer(r"(?<![\w’'])western(?![\w’'])", text):  # the guidelines: the adjective is NORP
+        spans.append((m.start(), m.end(), "NORP"))
+    rows, last_end = [], -1
+    for s, e, label in sorted(set(spans), key=lambda x: (x[0], -(x[1] - x[0]))):
+        if s < last_end:
+            continue  # nested or overlapping: the longest, leftmost span counts
+        linked = knowledge.gazetteer.forms.get(text[s:e])
+        rows.append({"mention_id": span_id(doc.doc_id, "mentions", MENTIONS_V2, s, e), "doc_id": doc.doc_id,
+                     "start": s, "end": e, "text": text[s:e], "label": label,
+                     "entity_id": linked[0] if linked and linked[1] == label else None, "layer": MENTIONS_V2})
+        last_end = e
+    return rows
+
+
+def _pieces(run: str, start: int):
+    pos = 0
+    for m in re.finditer(r"[’']s?(?= |$)", run):
+        if m.start() > pos and run[m.start() - 1].isalpha():
+            yield start + pos, run[pos:m.start()].strip()
+            pos = m.end() + 1
+    if pos < len(run):
+        piece = run[pos:].strip()
+        if piece:
+            yield start + pos, piece
+
+
+register(Layer(MENTIONS_V2, "mentions", mentions_v2,
+               modules=("warnews.layers.mentions", "warnews.layers.names", "warnews.layers.places")))

@@ -26,13 +26,21 @@ chair commander lt col maj gen capt sgt adm deputy press high senior acting form
 colonel major lieutenant admiral marshal general-lieutenant sheikh emir patriarch metropolitan bishop
 archbishop cardinal speaker premier leader justice judge attorney prosecutor minister-counsellor envoy
 coordinator commissioner undersecretary under assistant state national security council adviser advisor
-analyst economist strategist founder chair-designate first lady sir lord baroness dame
+analyst economist strategist founder chair-designate first lady sir lord baroness dame pm mp
 """.split())
 # Words that make a capitalized run a place or a thing (never a person).
 PLACE_WORDS = frozenset("""
 square street avenue road boulevard sea river lake mountains mountain island islands oblast region province
 district county city town village bay gulf strait peninsula valley plain ocean bridge station airport port
 stream pipeline plant power canal desert forest park palace cathedral church hall tower gate
+""".split())
+# Capitalized words that occur in the names of events, works, things and media, never of a person.
+THING_WORDS = frozenset("""
+war day policy notice terms service center centre olympics conference foundation foundations times post
+news radio digital training gas tribunal agreement agreements treaty accords summit act law initiative plan
+program programme project games cup league party church catholicism orthodoxy islam shadow star stars
+class index fund shopping mall festival prize award award movement revolution operation exercise
+exercises resolve network channel television tv magazine journal daily weekly gazette herald review
 """.split())
 # Words that make a capitalized run an organisation.
 ORG_WORDS = frozenset("""
@@ -57,10 +65,13 @@ until unless once following during amid among across against over under about fo
 this these those that there here what why how where who which yesterday today tomorrow last next
 both either neither each every all some many most several other another such even only just still also
 """.split())
+# A speech verb right after a name (or after its appositive) marks a person.
+_SPEECH_AFTER = re.compile(r"(?:,[^,.]{1,80},)? (?:has |had |also )?(?:said|says|told|tells|added|wrote|writes|"
+                           r"noted|stressed|warned|explained|argued|claimed|announced|insisted|asked|tweeted)\b")
 PRONOUNS = {"he": "PERSON", "she": "PERSON", "i": "PERSON", "we": "GROUP", "they": "GROUP", "it": "ORG"}
 NAME_PARTICLES = frozenset("de da di del van von der den le la al el bin ibn du dos".split())
 _RUN = re.compile(r"(?<![\w’'.\-])[A-Z][\w’'.\-]*"
-                  r"(?:[ \t]+(?:(?:de|da|di|del|van|von|der|den|le|la|al|el|bin|ibn|du|dos|of|the|for|and)[ \t]+)?"
+                  r"(?:[ \t]+(?:(?:de|da|di|del|van|von|der|den|le|la|al|el|bin|ibn|du|dos|of|the|for)[ \t]+)?"
                   r"[A-Z][\w’'.\-]*)*")
 _POSSESSIVE = re.compile(r"[’']s?$")
 
@@ -95,10 +106,11 @@ def is_title_word(word: str) -> bool:
 
 
 def is_org_word(word: str) -> bool:
-    """An organisation word, or an acronym of three letters or more (`OSCE`; `XI` is a name)."""
+    """An organisation word, or an acronym of three to five capitals (`OSCE`; `XI` is a name,
+    `ADVERTISEMENT` a headline word)."""
     bare = word.strip(".,")
     bare = bare[:-2] if bare.endswith(("’s", "'s")) else bare
-    return bare.lower() in ORG_WORDS or (len(bare) >= 3 and bare.isupper() and bare.isalpha())
+    return bare.lower() in ORG_WORDS or (3 <= len(bare) <= 5 and bare.isupper() and bare.isalpha())
 
 
 def split_title(run: str, demonyms: frozenset[str] = frozenset()) -> tuple[str, str]:
@@ -130,35 +142,40 @@ def strip_possessive(name: str) -> str:
 
 def capitalized_runs(text: str, start: int = 0, end: int | None = None):
     """(start, end, run) for every run of capitalized words, joined by single particles (`de`,
-    `of`, `the`); a possessive `’s` and a final dot are left out."""
+    `of`, `the`); a possessive `’s` and a final dot are left out, a leading `With` or `If` too."""
     end = len(text) if end is None else end
     for m in _RUN.finditer(text, start, end):
-        pos, run = m.start(), m.group()
-        while " " in run and run.split(" ", 1)[0].lower() in LEADING_WORDS:  # `With Putin`, `If Putin`
-            head = run.split(" ", 1)[0]
-            run, pos = run[len(head) + 1:].lstrip(), pos + len(head) + 1
-        for piece in _split_at_sentence_ends(run):
-            trimmed = piece.rstrip(".,’'")
+        for offset, piece in _split_at_sentence_ends(m.group()):
+            tokens = list(re.finditer(r"\S+", piece))
+            while len(tokens) > 1 and tokens[0].group().lower() in LEADING_WORDS:  # `With Putin`
+                tokens = tokens[1:]
+            begin = tokens[0].start()
+            trimmed = piece[begin:].rstrip(".,’'")
             if trimmed.endswith(("’s", "'s")):
                 trimmed = trimmed[:-2]
-            if trimmed:
-                yield pos, pos + len(trimmed), trimmed
-            pos += len(piece) + 1
+            if trimmed and trimmed.lower() not in LEADING_WORDS and trimmed.lower() not in PRONOUNS:
+                at = m.start() + offset + begin
+                yield at, at + len(trimmed), trimmed
 
 
-def _split_at_sentence_ends(run: str) -> list[str]:
-    """`Mother of God. Francis` -> `Mother of God.`, `Francis`: a dotted word that is neither an
-    initial nor a known abbreviation ends a sentence, and the run with it."""
-    pieces, current = [], []
-    for token in run.split(" "):
-        current.append(token)
-        word = token.rstrip(".")
-        if token.endswith(".") and len(word) > 1 and word.lower() not in _DOTTED and "." not in word:
-            pieces.append(" ".join(current))
-            current = []
-    if current:
-        pieces.append(" ".join(current))
-    return pieces
+def _split_at_sentence_ends(run: str) -> list[tuple[int, str]]:
+    """`Mother of God. Francis` -> (0, `Mother of God.`), (15, `Francis`): a dotted word that is
+    neither an initial nor a known abbreviation ends a sentence, and the run with it; so does a
+    dot glued between two words (`Ukraine.He`)."""
+    pieces, start = [], 0
+    for token in re.finditer(r"\S+", run):
+        glued = re.search(r"(?<=[a-z])\.(?=[A-Z][a-z])", token.group())
+        if glued:
+            cut = token.start() + glued.end()
+            pieces.append((start, run[start:cut]))
+            start = cut
+        word = token.group().rstrip(".")
+        if token.group().endswith(".") and len(word) > 1 and word.lower() not in _DOTTED and "." not in word:
+            pieces.append((start, run[start:token.end()]))
+            start = token.end() + 1
+    if start < len(run):
+        pieces.append((start, run[start:]))
+    return [(offset, piece) for offset, piece in pieces if piece.strip()]
 
 
 @dataclass
@@ -167,6 +184,7 @@ class Person:
     roles: set[str] = field(default_factory=set)  # lower-cased role words printed with the name
     first: int = 0  # where the name first occurs
     positions: list[int] = field(default_factory=list)  # where it, or its last word, occurs
+    said: bool = False  # a speech verb follows the name somewhere
 
 
 @dataclass
@@ -175,6 +193,7 @@ class People:
 
     persons: list[Person]
     orgs: list[tuple[int, str]]  # (position, name) of every organisation-like run
+    _full_count: dict[str, int] = field(default_factory=dict)  # occurrences of each full name
     acronyms: dict[str, str] = field(default_factory=dict)  # `IMF` -> `International Monetary Fund`
 
     @classmethod
@@ -190,8 +209,7 @@ class People:
             name_tokens = name.split()
             if not (1 <= len(name_tokens) <= 4) or len(name_tokens) == 1 and not (title and is_title_word(title.split()[-1])):
                 continue  # one word is a person's name only after a title (`Pope Francis`)
-            if any(is_org_word(t) for t in name_tokens) or any(t in demonyms for t in name_tokens) or any(
-                    c.isdigit() for c in name) or any(bare_word(t) in PLACE_WORDS for t in tokens):
+            if not is_person_name(name, demonyms) or any(bare_word(t) in PLACE_WORDS for t in tokens):
                 continue
             person = persons.get(name)
             if person is None:
@@ -199,14 +217,32 @@ class People:
             person.roles |= set(w.lower() for w in title.split())
             person.roles |= _role_before(text, s)
             person.roles |= _role_after(text, e)
+        full_count = {}
         for person in persons.values():
             last = re.escape(person.name.split()[-1])
             person.positions = [m.start() for m in re.finditer(rf"(?<!\w){last}(?!\w)", text)]
+            full = list(re.finditer(rf"(?<!\w){re.escape(person.name)}(?!\w)", text))
+            full_count[person.name] = len(full)
+            person.said = any(_SPEECH_AFTER.match(text, m.end()) for m in full)
         acronyms = {m.group(2): m.group(1) for m in re.finditer(
             r"((?:[A-Z][\w’'\-]*\s+)(?:(?:of|the|for|and)\s+)?(?:[A-Z][\w’'\-]*\s+(?:(?:of|the|for|and)\s+)?)+)\(([A-Z]{2,6})\)",
             text) if _initials(m.group(1)) == m.group(2)}
         acronyms = {k: re.sub(r"^The\s+", "", v.strip()) for k, v in acronyms.items()}
-        return cls(sorted(persons.values(), key=lambda p: p.first), orgs, acronyms)
+        return cls(sorted(persons.values(), key=lambda p: p.first), orgs, _full_count=full_count, acronyms=acronyms)
+
+    def is_known(self, name: str) -> bool:
+        """Whether the document shows `name` to be a person's: a title or role printed with it, its
+        last word standing alone elsewhere (`Borrell` after `Josep Borrell`), or a speech verb
+        after it."""
+        tokens = name.split()
+        for person in self.persons:
+            if person.name.split()[-len(tokens):] != tokens:
+                continue
+            if person.roles or len(tokens) == 1 or len(person.positions) > self._full_count.get(person.name, 0):
+                return True
+            if person.said:
+                return True
+        return False
 
     def latest_person(self, before: int) -> str | None:
         """The person named last before `before`."""
@@ -242,6 +278,33 @@ class People:
 
 def _initials(name: str) -> str:
     return "".join(w[0] for w in name.split() if w.lower() not in ("of", "the", "for", "and"))
+
+
+def is_person_name(name: str, demonyms: frozenset[str] = frozenset()) -> bool:
+    """Whether words could be a person's name: 1 to 4 capitalized words of letters (initials and
+    particles allowed), none a title, organisation, place, thing, country or nationality word, no
+    numeral."""
+    tokens = name.split()
+    if not 1 <= len(tokens) <= 4 or not (tokens[0][0].isupper() and tokens[-1][0].isupper()):
+        return False
+    countries = country_names()
+    for token in tokens:
+        bare = token.strip(",")
+        low = bare.lower()
+        if low in NAME_PARTICLES:
+            continue
+        if re.fullmatch(r"[^\W\d_]\.?", bare):  # an initial
+            continue
+        if not bare[0].isupper() or not all(c.isalpha() or c in "’'-" for c in bare) or bare in _NUMERALS or (
+                bare.isupper() and len(bare) > 3):
+            return False
+        if low in TITLE_WORDS or low in ORG_WORDS or low in PLACE_WORDS or low in THING_WORDS or bare in countries \
+                or bare in demonyms:
+            return False
+    return True
+
+
+_NUMERALS = frozenset("II III IV VI VII VIII IX".split())
 
 
 def _looks_like_person(tokens: list[str], demonyms) -> bool:
