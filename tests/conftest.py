@@ -39,7 +39,7 @@ def repo_copy(tmp_path: Path) -> Path:
     for name in ("raw", "outlets", "knowledge", "annotations", "corpus"):
         if (REPO / name).exists():
             shutil.copytree(REPO / name, root / name)
-    for name in ("README.md", "CHANGELOG.md", "CITATION.cff", "DATASHEET.md", "LICENSE"):
+    for name in ("README.md", "CHANGELOG.md", "CITATION.cff", "DATASHEET.md", "LICENSE", "warnews.yaml"):
         shutil.copy(REPO / name, root / name)
     return root
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import subprocess
 import sys
 import unicodedata
@@ -16,7 +17,8 @@ import pytest
 from conftest import REPO, SEED_DOC_ID, SEED_RAW, snapshot
 from warnews import build as build_module
 from warnews import release as rel
-from warnews.build import BuildOptions, Context, process_task
+from warnews import layers
+from warnews.build import BuildOptions, Context, process_document, process_task
 from warnews.errors import WarnewsError
 from warnews.executors import Executor, ProcessExecutor, make_executor
 from warnews.validate import Validator
@@ -35,7 +37,7 @@ def _messages_of(root, folder, **options) -> list[str]:
 def test_a_worker_asked_for_another_fingerprint_is_refused():
     with pytest.raises(WarnewsError, match=r"this worker sees other code, profiles, knowledge or libraries than "
                                            r"the build \(fingerprints differ\); restart the workers"):
-        process_task(str(REPO), "0" * 64, str(REPO / SEED_RAW))
+        process_task(str(REPO), "0" * 64, str(REPO / SEED_RAW), False)
 
 
 class _StaleExecutor(Executor):
@@ -56,7 +58,9 @@ def test_a_result_made_under_another_fingerprint_is_never_cached_or_written(repo
                                            r"build's is [0-9a-f]{12}; nothing was written: build again"):
         rel.build(repo_copy, options=BuildOptions(_StaleExecutor()))
     assert not staging.exists()
-    assert [p for p in (repo_copy / build_module.CACHE_DIR).rglob("*.pickle") if p.name != "doc_ids.pickle"] == []
+    cache = repo_copy / build_module.CACHE_DIR
+    # no document result is cached (stages/ holds results keyed by what they depend on, checked by their keys)
+    assert [p for p in cache.rglob("*.pickle") if p.name != "doc_ids.pickle" and "stages" not in p.parts] == []
 
 
 class _EditingExecutor(Executor):
@@ -225,3 +229,49 @@ def test_importing_warnews_leaves_global_state_alone():
             "print(matplotlib.get_backend(), 'matplotlib.pyplot' in sys.modules)")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.split() == ["svg", "False"]
+
+
+def test_a_changed_layer_recomputes_that_layer_only(repo_copy, monkeypatch):
+    from warnews import build as b
+
+    calls = []
+    real_clean = b._read_and_clean
+    monkeypatch.setattr(b, "_read_and_clean", lambda ctx, path: calls.append("clean") or real_clean(ctx, path))
+    ctx = Context(repo_copy, use_cache=True)
+    for layer in ctx.layers:
+        object.__setattr__(layer, "annotate", _counting(layer.annotate, layer.name, calls))
+    path = repo_copy / SEED_RAW
+    first = process_document(ctx, path)
+    assert calls == ["clean"] + [layer.name for layer in ctx.layers]
+    calls.clear()
+    assert process_document(ctx, path).rows == first.rows and calls == []  # every stage from the cache
+    ctx.layer_digests["rule:quotes_v2"] = "0" * 64  # as if the quote rules had changed
+    assert process_document(ctx, path).rows == first.rows and calls == ["rule:quotes_v2"]
+
+
+def _counting(annotate, name, calls):
+    def counted(*args):
+        calls.append(name)
+        return annotate(*args)
+    return counted
+
+
+@pytest.mark.parametrize("content,message", [
+    ("layers: [rule:dates_v1, rule:nothing_v9]\n", r"layer 'rule:nothing_v9' is not available; available: rule:dates_v1"),
+    ("layers: [rule:quotes_v2]\n", r"layer rule:quotes_v2 reads rule:dates_v1, which must be listed before it"),
+    ("layers: [spacy:en_core_web_sm-3.8.0-000000000000]\n", r"is not available; .*pip install 'warnews\[ner\]'"),
+    ("layer: [rule:dates_v1]\n", r"expected a mapping with one key, `layers`"),
+])
+def test_a_bad_layer_list_stops_the_build(content, message, repo_copy, run):
+    (repo_copy / "warnews.yaml").write_text(content)
+    code, _, err = run(repo_copy, "build")
+    assert code == 1 and re.search(message, err), err
+    assert not (repo_copy / rel.STAGING_DIR).exists()
+
+
+def test_without_a_layer_list_the_rule_layers_run(repo_copy, run):
+    (repo_copy / "warnews.yaml").unlink(missing_ok=True)
+    assert run(repo_copy, "build")[0] == 0
+    build = json.loads((repo_copy / rel.STAGING_DIR / "build.json").read_text())
+    assert build["settings"]["automatic_layers"] == list(layers.DEFAULT_LAYERS)
+    assert build["settings"]["model_libraries"] == {}

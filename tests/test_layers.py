@@ -14,7 +14,7 @@ from warnews import layers
 from warnews.evaluate import evaluate, prf
 from warnews.knowledge import Entity
 from warnews.layers.dates import dates_v1
-from warnews.layers.mentions import Gazetteer, mentions_v1
+from warnews.layers.mentions import Gazetteer, mentions_v2
 from warnews.layers.quotes import quotes_v2
 
 PUBLISHED = dt.date(2024, 12, 14)  # a Saturday
@@ -42,11 +42,34 @@ def quotes_v1(doc_id, text, gazetteer, entities, dates):  # the quote layer as i
     return quotes_v2(layers.Document(doc_id, text, PUBLISHED), KNOWLEDGE, {"rule:dates_v1": dates})
 
 
-def test_mentions_are_whole_words_longest_first():
+def _mentions(text):
+    return [(r["text"], r["label"], r["entity_id"]) for r in
+            mentions_v2(layers.Document(DOC_ID, text, PUBLISHED), KNOWLEDGE, {})]
+
+
+def test_curated_names_are_whole_words_longest_first_and_linked():
     text = "North Examplestan and Examplestan; Examplestani troops; Examplestanis; AA said."
-    found = [(r["text"], r["entity_id"], r["label"]) for r in mentions_v1("d-20240101-0000000000", text, GAZ)]
-    assert found == [("North Examplestan", "north-examplestan", "GPE"), ("Examplestan", "examplestan", "GPE"),
-                     ("Examplestani", "examplestan", "NORP")]
+    assert _mentions(text) == [("North Examplestan", "GPE", "north-examplestan"), ("Examplestan", "GPE", "examplestan"),
+                               ("Examplestani", "NORP", "examplestan")]  # `AA` names two entities: left out
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("Troops left Ukraine and Poland for Kyiv.", [("Ukraine", "GPE", None), ("Poland", "GPE", None),
+                                                  ("Kyiv", "GPE", None)]),
+    ("Ukrainian and Russian officials met in Europe.", [("Ukrainian", "NORP", None), ("Russian", "NORP", None),
+                                                        ("Europe", "LOC", None)]),
+    ("Russia’s Defense Ministry said so.", [("Russia", "GPE", None), ("Defense Ministry", "ORG", None)]),
+    ("The Ukrainian Foreign Ministry and the OSCE agreed.", [("Ukrainian Foreign Ministry", "ORG", None),
+                                                            ("OSCE", "ORG", None)]),
+    ("Belgian Prime Minister Jan Dries said it. Dries left.", [("Belgian", "NORP", None), ("Jan Dries", "PERSON", None),
+                                                              ("Dries", "PERSON", None)]),
+    ("NATO Secretary General Jan Dries spoke.", [("NATO", "ORG", None), ("Jan Dries", "PERSON", None)]),
+    ("The Black Sea and Kursk Oblast, the West and western allies.",
+     [("Black Sea", "LOC", None), ("Kursk Oblast", "GPE", None), ("West", "LOC", None), ("western", "NORP", None)]),
+    ("Fox News Digital and World War II.", [("Fox News Digital", "ORG", None)]),  # no person in either
+])
+def test_names_of_any_kind_are_found_and_labelled(text, expected):
+    assert _mentions(text) == expected
 
 
 def test_direct_quote_after_and_before_the_quotation():
@@ -117,10 +140,10 @@ def test_prf():
 
 def test_evaluation_counts_only_documents_with_gold():
     row = {"doc_id": "a", "start": 0, "end": 3, "entity_id": "x"}
-    tables = {"mentions": [dict(row, layer="gold"), dict(row, layer="rule:mentions_v1"),
-                           dict(row, doc_id="b", layer="rule:mentions_v1")], "quotes": [], "dates": []}
+    tables = {"mentions": [dict(row, layer="gold", label="GPE"), dict(row, layer="rule:mentions_v2", label="GPE"),
+                           dict(row, doc_id="b", layer="rule:mentions_v2", label="GPE")], "quotes": [], "dates": []}
     result = evaluate(tables, {"a"})
-    scores = result["layers"]["rule:mentions_v1"]["scores"]["span+entity"]
+    scores = result["layers"]["rule:mentions_v2"]["scores"]["span+entity"]
     assert (scores["tp"], scores["fp"], scores["fn"]) == (1, 0, 0)
 
 
@@ -146,18 +169,20 @@ _PIECES = st.lists(st.sampled_from(["“", "”", "‘", "’", ". ", ", ", " sa
 @given(st.one_of(st.text(), _PIECES))
 def test_automatic_layers_run_on_any_text(text):
     dates = dates_v1("d-20240101-0000000000", text, PUBLISHED)
-    rows = dates + mentions_v1("d-20240101-0000000000", text, GAZ) + quotes_v1(
-        "d-20240101-0000000000", text, GAZ, ENTITIES, dates)
+    rows = [row for layer_rows in layers.run(layers.Document(DOC_ID, text, PUBLISHED), KNOWLEDGE,
+                                             [layers.REGISTRY[name] for name in layers.DEFAULT_LAYERS]).values()
+            for row in layer_rows]
     for row in rows:
         assert 0 <= row["start"] < row["end"] <= len(text) and text[row["start"]:row["end"]] == row["text"]
-    ids = [r.get("quote_id") or r.get("mention_id") or r.get("date_id") for r in rows]
+    ids = [r.get("quote_id") or r.get("mention_id") or r.get("date_id") or r.get("turn_id") for r in rows]
     assert len(ids) == len(set(ids))
 
 
 def test_layers_are_registered_in_the_order_they_run_under_versioned_names():
-    assert layers.layer_names() == ("rule:dates_v1", "rule:mentions_v1", "rule:quotes_v2", "rule:turns_v1")
+    assert layers.layer_names()[:4] == ("rule:dates_v1", "rule:mentions_v2", "rule:quotes_v2", "rule:turns_v1")
     for name, layer in layers.REGISTRY.items():
-        assert re.fullmatch(r"rule:[a-z]+_v\d+", name) and layer.table in ("dates", "mentions", "quotes", "turns")
+        assert re.fullmatch(r"rule:[a-z]+_v\d+|spacy:en_core_web_sm-3\.8\.0-[0-9a-f]{12}", name)
+        assert layer.table in ("dates", "mentions", "quotes", "turns")
         assert all(list(layers.REGISTRY).index(r) < list(layers.REGISTRY).index(name) for r in layer.requires)
 
 
@@ -169,8 +194,8 @@ def test_a_layer_that_requires_an_unregistered_one_is_refused():
 
 def test_run_gives_every_layer_its_rows_and_a_layer_sees_what_it_requires():
     doc = layers.Document(DOC_ID, "On Dec. 14, Petrenko said: “We hold.”", PUBLISHED)
-    out = layers.run(doc, KNOWLEDGE)
-    assert list(out) == list(layers.REGISTRY)
+    out = layers.run(doc, KNOWLEDGE, [layers.REGISTRY[name] for name in layers.DEFAULT_LAYERS])
+    assert list(out) == list(layers.DEFAULT_LAYERS)
     (quote,) = out["rule:quotes_v2"]
     assert quote["statement_date"] == dt.date(2024, 12, 14)  # from the dates layer's rows
     assert all(row["layer"] == name for name, rows in out.items() for row in rows)

@@ -78,8 +78,9 @@ def test_release_writes_a_complete_verifiable_folder(repo_copy, run):
         "repair_mojibake", "normalize_nfc", "remove_zero_width", "replace_no_break_spaces",
         "strip_surrounding_whitespace", "strip_page_chrome", "strip_boilerplate_lines", "strip_outlet_trailer",
         "fix_missing_sentence_space"]
-    assert build["settings"]["automatic_layers"] == ["rule:dates_v1", "rule:mentions_v1", "rule:quotes_v2",
-                                                     "rule:turns_v1"]
+    assert build["settings"]["automatic_layers"] == ["rule:dates_v1", "rule:mentions_v2", "rule:quotes_v2",
+                                                     "rule:turns_v1", "spacy:en_core_web_sm-3.8.0-3dbe85d3cfb6"]
+    assert build["settings"]["model_libraries"] == {"spacy": "3.8.16"}
     assert (build["settings"]["batch_documents"], build["settings"]["row_group_size"]) == (2000, 10000)
     assert build["unicode"] == unicodedata.unidata_version and build["python"] == "%d.%d" % sys.version_info[:2]
     assert {"pyyaml", "pandas", "numpy", "lxml", "pillow"} <= set(build["libraries"])

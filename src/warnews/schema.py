@@ -16,7 +16,7 @@ import pyarrow
 from pandera.typing import Series
 
 from warnews.annotate import count_sentences, count_words
-from warnews.layers import REGISTRY, RETIRED
+from warnews.layers import REGISTRY
 from warnews.clean import RULE_NAMES
 from warnews.gold import (CLAIM_KINDS, DATE_BASES, DATE_KINDS, EVENT_TYPES, GOLD, MENTION_LABELS, PRECISIONS,
                           QUOTE_KINDS, span_id)
@@ -25,9 +25,10 @@ from warnews.knowledge import CONFIDENCE, ENTITY_TYPES, ERRATUM_KINDS
 
 DOC_ID_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*-\d{8}-[0-9a-f]{10}$"
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
-# Layers a row may name: gold, the registered automatic layers, and retired ones older releases hold.
+# Layers a row may name: gold, a rule layer with its version, or a model layer with its model's
+# name, version and weights' digest.
 AUTOMATIC_LAYERS = tuple(REGISTRY)
-LAYERS = (GOLD, *AUTOMATIC_LAYERS, *RETIRED)
+LAYER_PATTERN = r"^(?:gold|rule:[a-z]+_v\d+|spacy:[a-z_]+-\d+\.\d+\.\d+-[0-9a-f]{12})$"
 SEMVER_PATTERN = r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)$"
 # Russia's war on Ukraine began in February 2014; reports from before 2014 are out of scope.
 PUBLISHED_MIN = dt.date(2014, 1, 1)
@@ -186,8 +187,10 @@ def _text() -> pa.Field:
 
 
 def _layer() -> pa.Field:
-    return pa.Field(isin=list(LAYERS), description="Who says so: 'gold' (written by people, see the annotation "
-                    "guidelines) or an automatic layer with its version (" + ", ".join(AUTOMATIC_LAYERS) + ").")
+    return pa.Field(str_matches=LAYER_PATTERN, description="Who says so: 'gold' (written by people, see the "
+                    "annotation guidelines) or an automatic layer with its version: rule layers ("
+                    + ", ".join(AUTOMATIC_LAYERS) + "), or a model layer named after its model, version and a "
+                    "digest of its weights (spacy:en_core_web_sm-3.8.0-<digest>).")
 
 
 def _entity(description: str, nullable: bool = False) -> pa.Field:
@@ -283,7 +286,9 @@ class Mentions(_Spans):
     text: Series[str] = _text()
     label: Series[str] = pa.Field(isin=list(MENTION_LABELS), description="PERSON, GPE, LOC, ORG, or NORP for a "
                                   "nationality or group word (North Korean, Ukrainians).")
-    entity_id: Series[str] = _entity("Entity mentioned")
+    entity_id: Series[str] = _entity("Entity mentioned, where the mention names a curated entity (its name, alias or "
+                                     "demonym) with the same label; null where none is linked (never guessed)",
+                                     nullable=True)
     layer: Series[str] = _layer()
 
     class Config:

@@ -23,6 +23,7 @@ TOP = 15  # longest lists are cut to this many rows, most frequent first
 
 def _sorted(labels, counts) -> list[tuple[str, int]]:
     """Most frequent first, then by label, so that the same counts give the same report."""
+    labels = ["(none)" if label is None else label for label in labels]  # an unlinked mention, say
     return sorted(zip(labels, counts), key=lambda kv: (-kv[1], kv[0]))
 
 

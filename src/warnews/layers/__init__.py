@@ -46,7 +46,10 @@ class Layer:
 
 REGISTRY: dict[str, Layer] = {}
 # Layers that earlier releases hold rows of and that no longer run: their names stay valid there.
-RETIRED = ("rule:quotes_v1",)
+RETIRED = ("rule:quotes_v1", "rule:mentions_v1")
+# The layers a build runs unless the repository's warnews.yaml names others: every rule layer.
+DEFAULT_LAYERS = ("rule:dates_v1", "rule:mentions_v2", "rule:quotes_v2", "rule:turns_v1")
+CONFIG = "warnews.yaml"
 
 
 def register(layer: Layer) -> Layer:
@@ -67,6 +70,40 @@ def run(doc: Document, knowledge: Knowledge, layers=None) -> dict[str, list[dict
 
 def layer_names() -> tuple[str, ...]:
     return tuple(REGISTRY)
+
+
+def configured(root) -> tuple[Layer, ...]:
+    """The layers a build of the repository at `root` runs, in order: warnews.yaml's `layers`
+    list, else DEFAULT_LAYERS. A model layer is loaded when named; one that is not installed, or
+    whose weights differ from the ones named, stops the build with what to do."""
+    from pathlib import Path
+
+    from warnews.errors import WarnewsError
+    from warnews.ingest import read_yaml
+
+    path = Path(root) / CONFIG
+    wanted = DEFAULT_LAYERS
+    if path.is_file():
+        data = read_yaml(path)
+        if not isinstance(data, dict) or not isinstance(data.get("layers"), list) or set(data) - {"layers"}:
+            raise WarnewsError(f"{path}: expected a mapping with one key, `layers`, a list of layer names")
+        wanted = tuple(data["layers"])
+    if any(name.startswith("spacy:") for name in wanted):
+        from warnews.layers.spacy_mentions import register_if_installed
+
+        register_if_installed()
+    chosen = []
+    for name in wanted:
+        layer = REGISTRY.get(name)
+        if layer is None:
+            hint = (" (install the model layer: pip install 'warnews[ner]'; the name ends with the digest of the "
+                    "model's weights)" if name.startswith("spacy:") else "")
+            raise WarnewsError(f"{path}: layer {name!r} is not available; available: {', '.join(REGISTRY)}{hint}")
+        missing = [r for r in layer.requires if r not in wanted[:wanted.index(name)]]
+        if missing:
+            raise WarnewsError(f"{path}: layer {name} reads {', '.join(missing)}, which must be listed before it")
+        chosen.append(layer)
+    return tuple(chosen)
 
 
 # the layers, in the order they run

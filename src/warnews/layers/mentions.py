@@ -1,7 +1,13 @@
-"""mentions: names of curated entities in a text (rule:mentions_v1).
+"""mentions: names in a text, labelled PERSON, GPE, LOC, ORG or NORP (rule:mentions_v2).
 
-A gazetteer of the curated entities' names, aliases and demonyms, matched as whole words,
-leftmost-longest; a form that names two entities is left out (not sure).
+Names are found as runs of capitalized words and labelled by the gazetteers of packages made
+for them (countries, cities, continents, nationality words), by the curated entities in
+knowledge/ (which also link a mention to its entity), by the words an organisation's name holds
+(`Ministry`, `Council`, acronyms), and by what the text shows of a person (a title, a speech verb,
+the surname used alone). A run is split where a possessive or an office splits it
+(`Russia’s Defense Ministry`, `NATO Secretary General Jens Stoltenberg`). Spans follow the
+annotation guidelines: no leading `the`, no possessive, no title; nested names count once, as
+the longest.
 """
 
 from __future__ import annotations
@@ -14,7 +20,6 @@ from warnews.knowledge import Entity
 from warnews.layers import Document, Knowledge, Layer, register
 from warnews.layers.names import TITLE_WORDS
 
-MENTIONS_V1 = "rule:mentions_v1"
 @dataclass(frozen=True)
 class Gazetteer:
     """Surface form -> (entity id, label); a form that names two entities is left out (not sure)."""
@@ -42,18 +47,6 @@ class Gazetteer:
         for m in self.pattern.finditer(text):
             entity_id, label = self.forms[m.group()]
             yield m.start(), m.end(), entity_id, label
-
-
-def mentions_v1(doc_id: str, text: str, gazetteer: Gazetteer) -> list[dict]:
-    return [{"mention_id": span_id(doc_id, "mentions", MENTIONS_V1, s, e), "doc_id": doc_id, "start": s, "end": e,
-             "text": text[s:e], "label": label, "entity_id": entity_id, "layer": MENTIONS_V1}
-            for s, e, entity_id, label in gazetteer.find(text)]
-
-
-
-register(Layer(MENTIONS_V1, "mentions", lambda doc, knowledge, upstream: mentions_v1(doc.doc_id, doc.text,
-                                                                                   knowledge.gazetteer),
-               modules=("warnews.layers.mentions",)))
 
 
 # --- rule:mentions_v2: names of any kind, from gazetteers and the shape of names -----------------
@@ -122,6 +115,12 @@ def _label_run(run: str, knowledge: Knowledge, people, countries, cities, nation
             return [(0, len(part), "ORG")] if any(is_org_word(t) for t in head) or len(head) == 1 else _label_run(
                 part, knowledge, people, countries, cities, nationality)
         return [(0, len(run), "ORG")]
+    joined = re.search(r" (?:for|of|the) ", run)
+    if joined and not org:  # `Poland for Kyiv`: names joined by a small word that is not one name
+        head, tail = run[:joined.start()], run[joined.end():]
+        return _label_run(head, knowledge, people, countries, cities, nationality) + [
+            (joined.end() + s, joined.end() + e, label)
+            for s, e, label in _label_run(tail, knowledge, people, countries, cities, nationality)]
     title, name = split_title(run, knowledge.demonyms | frozenset(nationality))
     name_tokens = name.split()
     out = []

@@ -36,11 +36,11 @@ stream pipeline plant power canal desert forest park palace cathedral church hal
 """.split())
 # Capitalized words that occur in the names of events, works, things and media, never of a person.
 THING_WORDS = frozenset("""
-war day policy notice terms service center centre olympics conference foundation foundations times post
-news radio digital training gas tribunal agreement agreements treaty accords summit act law initiative plan
+war day policy notice terms service center centre olympics conference foundation foundations
+training gas tribunal agreement agreements treaty accords summit act law initiative plan
 program programme project games cup league party church catholicism orthodoxy islam shadow star stars
 class index fund shopping mall festival prize award award movement revolution operation exercise
-exercises resolve network channel television tv magazine journal daily weekly gazette herald review
+exercises resolve magazine weekly review
 """.split())
 # Words that make a capitalized run an organisation.
 ORG_WORDS = frozenset("""
@@ -49,7 +49,8 @@ commission union parliament army forces force fund organization organisation nat
 assembly duma rada senate congress cabinet administration staff command guard police company corp inc
 ltd group institute university party front navy airforce brigade battalion regiment division corps
 reuters cnn bbc tass ria interfax ukrinform belta afp ap xinhua pentagon embassy mission federation
-economics research analysts authorities
+economics research analysts authorities news times post radio television tv media press gazette herald
+journal daily telegraph tribune network channel digital broadcasting
 """.split())
 # Lower-case words that cannot belong to a noun phrase naming a speaker.
 STOP_WORDS = frozenset("""
