@@ -162,14 +162,20 @@ def mentions_v2(doc: Document, knowledge: Knowledge, upstream: dict[str, list[di
                 spans.append((piece_start + s, piece_start + e, label))
     for m in re.finditer(r"(?<![\w’'])western(?![\w’'])", text):  # the guidelines: the adjective is NORP
         spans.append((m.start(), m.end(), "NORP"))
+    return mention_rows(doc, spans, knowledge, MENTIONS_V2)
+
+
+def mention_rows(doc: Document, spans, knowledge: Knowledge, layer: str) -> list[dict]:
+    """Rows of (start, end, label) spans: nested or overlapping ones count once, as the longest
+    leftmost; a mention links to a curated entity whose name or alias it is, with the same label."""
     rows, last_end = [], -1
     for s, e, label in sorted(set(spans), key=lambda x: (x[0], -(x[1] - x[0]))):
         if s < last_end:
-            continue  # nested or overlapping: the longest, leftmost span counts
-        linked = knowledge.gazetteer.forms.get(text[s:e])
-        rows.append({"mention_id": span_id(doc.doc_id, "mentions", MENTIONS_V2, s, e), "doc_id": doc.doc_id,
-                     "start": s, "end": e, "text": text[s:e], "label": label,
-                     "entity_id": linked[0] if linked and linked[1] == label else None, "layer": MENTIONS_V2})
+            continue
+        linked = knowledge.gazetteer.forms.get(doc.text[s:e])
+        rows.append({"mention_id": span_id(doc.doc_id, "mentions", layer, s, e), "doc_id": doc.doc_id,
+                     "start": s, "end": e, "text": doc.text[s:e], "label": label,
+                     "entity_id": linked[0] if linked and linked[1] == label else None, "layer": layer})
         last_end = e
     return rows
 

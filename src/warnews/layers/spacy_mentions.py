@@ -19,9 +19,8 @@ import hashlib
 from functools import lru_cache
 from pathlib import Path
 
-from warnews.gold import span_id
 from warnews.layers import Document, Knowledge, Layer, register
-from warnews.layers.mentions import MENTIONS_V2
+from warnews.layers.mentions import MENTIONS_V2, mention_rows
 from warnews.layers.names import country_names, is_person_name, is_title_word, split_title
 from warnews.layers.places import demonyms, group_names, places
 
@@ -107,16 +106,7 @@ def spacy_mentions(nlp, layer_name: str):
             if label == "PERSON" and not is_person_name(text[start:end], demonym_words):
                 continue
             spans[(start, end)] = label
-        rows, last_end = [], -1
-        for (start, end), label in sorted(spans.items(), key=lambda kv: (kv[0][0], -(kv[0][1] - kv[0][0]))):
-            if start < last_end:
-                continue
-            linked = knowledge.gazetteer.forms.get(text[start:end])
-            rows.append({"mention_id": span_id(doc.doc_id, "mentions", layer_name, start, end), "doc_id": doc.doc_id,
-                         "start": start, "end": end, "text": text[start:end], "label": label,
-                         "entity_id": linked[0] if linked and linked[1] == label else None, "layer": layer_name})
-            last_end = end
-        return rows
+        return mention_rows(doc, [(start, end, label) for (start, end), label in spans.items()], knowledge, layer_name)
 
     return annotate
 
