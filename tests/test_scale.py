@@ -131,3 +131,15 @@ def test_a_dask_cluster_that_outlives_builds_cleans_with_the_new_profiles(corpus
     assert f"documents: 0 from the cache, 60 processed on a dask cluster ({cluster.scheduler_address})" in messages
     assert after == _build(corpus, tmp_path / "fresh", use_cache=False)
     assert after["edits.parquet"] != before["edits.parquet"]
+
+
+def test_the_model_layer_gives_the_same_files_on_processes_and_from_the_cache(corpus, tmp_path):
+    pytest.importorskip("spacy", reason="spaCy is not installed (pip install -e '.[test]')")
+    (corpus / "warnews.yaml").write_text((REPO / "warnews.yaml").read_text())
+    one = _build(corpus, tmp_path / "one", use_cache=False)
+    two = _build(corpus, tmp_path / "two", ProcessExecutor(2), use_cache=False)
+    assert one == two
+    _build(corpus, tmp_path / "fill")
+    assert _build(corpus, tmp_path / "cached") == one
+    layers = {row["layer"] for row in pq.read_table(tmp_path / "one" / "mentions.parquet").to_pylist()}
+    assert layers == {"rule:mentions_v2", "spacy:en_core_web_sm-3.8.0-3dbe85d3cfb6"}
