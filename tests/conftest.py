@@ -15,6 +15,15 @@ REPO = Path(__file__).resolve().parents[1]
 SEED_RAW = "raw/news-az/2024-12-14-zelenskyy-north-korean-soldiers-kursk.txt"
 SEED_SHA256 = "3517843f41a508523277037880e29ca7bd2e155bccbe162b50f3fe45778b8351"
 SEED_DOC_ID = "news-az-20241214-3517843f41"
+
+
+def _next_minor() -> str:
+    newest = max(tuple(int(x) for x in p.name[1:].split(".")) for p in (REPO / "corpus").glob("v*.*.*"))
+    return f"{newest[0]}.{newest[1] + 1}.0"
+
+
+# A version no release has yet: what tests that write a release into a copy of the repository use.
+NEXT = _next_minor()
 # Data the repository may not hold (no license to republish it), kept beside it by whoever runs the tests.
 SHARED = REPO.parent / "shared"
 

@@ -14,7 +14,7 @@ import unicodedata
 
 import pytest
 
-from conftest import REPO, SEED_DOC_ID, SEED_RAW, snapshot
+from conftest import NEXT, REPO, SEED_DOC_ID, SEED_RAW, snapshot
 from warnews import build as build_module
 from warnews import release as rel
 from warnews import layers
@@ -189,11 +189,11 @@ def test_a_bad_as_of_date_is_refused(repo_copy, run):
 
 
 def test_release_takes_the_options_build_takes(repo_copy, run):
-    code, out, err = run(repo_copy, "release", "1.2.0", "--no-git", "--jobs", "2", "--no-cache", "--as-of",
+    code, out, err = run(repo_copy, "release", NEXT, "--no-git", "--jobs", "2", "--no-cache", "--as-of",
                          "2025-01-01")
     assert code == 0, err
     assert "documents: 0 from the cache, 1 processed on 2 processes" in out
-    build = json.loads((repo_copy / "corpus" / "v1.2.0" / "build.json").read_text())
+    build = json.loads((repo_copy / "corpus" / f"v{NEXT}" / "build.json").read_text())
     assert build["settings"]["as_of"] == "2025-01-01"
 
 

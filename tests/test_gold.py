@@ -10,7 +10,7 @@ import pyarrow.parquet as pq
 import pytest
 import yaml
 
-from conftest import REPO, SEED_DOC_ID, shared, snapshot
+from conftest import NEXT, REPO, SEED_DOC_ID, shared, snapshot
 from warnews.errors import WarnewsError
 from warnews.gold import find_anchor, load_gold
 from warnews.knowledge import load_entities
@@ -152,7 +152,7 @@ def test_bad_gold_stops_the_build_and_changes_nothing(case, repo_copy, run):
     old, new, message = GOLD_ERRORS[case]
     _break_gold(repo_copy, old, new)
     before = snapshot(repo_copy / "corpus")
-    code, _, err = run(repo_copy, "release", "1.2.0")
+    code, _, err = run(repo_copy, "release", NEXT)
     assert code == 1 and re.search(message, err), err
     assert snapshot(repo_copy / "corpus") == before
 

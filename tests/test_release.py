@@ -12,7 +12,7 @@ import unicodedata
 import pyarrow.parquet as pq
 import pytest
 
-from conftest import REPO, SEED_DOC_ID, snapshot
+from conftest import NEXT, REPO, SEED_DOC_ID, snapshot
 from warnews import release as rel
 from warnews.errors import WarnewsError
 from warnews.schema import MODELS, arrow_schema, column_descriptions
@@ -57,18 +57,18 @@ def test_rows_are_sorted_by_key():
 
 
 def test_release_writes_a_complete_verifiable_folder(repo_copy, run):
-    code, out, err = run(repo_copy, "release", "1.2.0")
+    code, out, err = run(repo_copy, "release", NEXT)
     assert code == 0, err
-    folder = repo_copy / "corpus" / "v1.2.0"
+    folder = repo_copy / "corpus" / f"v{NEXT}"
     check = subprocess.run(["sha256sum", "-c", "MANIFEST.sha256"], cwd=folder, capture_output=True, text=True)
     assert check.returncode == 0 and check.stdout.count(": OK") == len(MODELS) + 5
     build = json.loads((folder / "build.json").read_text())
-    assert build["version"] == "1.2.0" and build["libraries"]["pyarrow"] == "26.0.1"
+    assert build["version"] == NEXT and build["libraries"]["pyarrow"] == "26.0.1"
     assert build["tables"]["documents"] == {"file": "documents.parquet", "rows": 1}
     assert build["tables"]["edits"] == {"file": "edits.parquet", "rows": 11}
     assert build["layers"]["quotes"] == {"gold": 12, "rule:quotes_v2": 12}
     evaluation = json.loads((folder / "evaluation.json").read_text())
-    assert evaluation["version"] == "1.2.0" and evaluation["documents_with_gold"] == 1
+    assert evaluation["version"] == NEXT and evaluation["documents_with_gold"] == 1
     # eight glued sentence ends get their space; `News.az` (the outlet's name, lower-case after the
     # dot) is the one place where the rule saw a candidate and was not sure
     assert build["rules"]["fix_missing_sentence_space"] == {"documents": 1, "edits": 8,
@@ -90,8 +90,8 @@ def test_release_writes_a_complete_verifiable_folder(repo_copy, run):
     assert docs[0]["doc_id"] == SEED_DOC_ID and docs[0]["first_version"] == "1.0.0"  # first released in 1.0.0
     readme = (repo_copy / "README.md").read_text()
     front = readme.split("---")[1]
-    assert "path: corpus/v1.2.0/quotes.parquet" in front
-    assert set(re.findall(r"corpus/v([\d.]+)/", front)) == {"1.2.0"}
+    assert f"path: corpus/v{NEXT}/quotes.parquet" in front
+    assert set(re.findall(r"corpus/v([\d.]+)/", front)) == {NEXT}
     assert [p.name for p in (repo_copy / "corpus").iterdir() if p.name.startswith(".")] == []
 
 
@@ -99,7 +99,7 @@ def test_release_writes_a_complete_verifiable_folder(repo_copy, run):
     ("1.0.0", r"corpus/v1.0.0 already exists; released versions are never overwritten"),
     ("1.0.5", r"version 1.0.5 is not newer than the released \d+\.\d+\.\d+"),
     ("1.0", r"version '1.0' is not a semantic version"),
-    ("v1.2.0", r"version 'v1.2.0' is not a semantic version"),
+    (f"v{NEXT}", rf"version 'v{NEXT}' is not a semantic version"),
 ])
 def test_release_refuses_a_bad_version_and_changes_nothing(version, message, repo_copy, run):
     before = snapshot(repo_copy / "corpus")
@@ -116,7 +116,7 @@ def test_a_release_interrupted_midway_leaves_nothing_behind(repo_copy, monkeypat
 
     monkeypatch.setattr(rel, "write_manifest", crash)
     with pytest.raises(KeyboardInterrupt):
-        rel.release(repo_copy, "1.2.0")
+        rel.release(repo_copy, NEXT)
     assert snapshot(repo_copy / "corpus") == before
     assert sorted(p.name for p in (repo_copy / "corpus").iterdir()) == sorted(f"v{v}" for v in rel.releases(REPO))
 
@@ -214,9 +214,9 @@ def test_an_html_page_goes_through_build_validate_release_and_verify(repo_copy, 
     assert run(repo_copy, "build")[0] == 0
     code, out, _ = run(repo_copy, "validate")
     assert code == 0 and out.strip().splitlines()[-1].startswith("PASSED: ")
-    code, _, err = run(repo_copy, "release", "1.2.0", "--no-git")
+    code, _, err = run(repo_copy, "release", NEXT, "--no-git")
     assert code == 0, err
-    docs = {d["outlet"]: d for d in pq.read_table(repo_copy / "corpus" / "v1.2.0" / "documents.parquet").to_pylist()}
+    docs = {d["outlet"]: d for d in pq.read_table(repo_copy / "corpus" / f"v{NEXT}" / "documents.parquet").to_pylist()}
     html = docs["example-outlet"]
     assert html["raw_path"] == "raw/example-outlet/2024-05-06-synthetic-bridge-vote.html"
     assert html["title"] == "Synthetic bridge vote"  # from the page, the sidecar had none
@@ -224,4 +224,12 @@ def test_an_html_page_goes_through_build_validate_release_and_verify(repo_copy, 
     assert "Home" not in html["text"] and "©" not in html["text"]
     code, out, err = run(repo_copy, "verify")
     assert code == 0, err
-    assert f"rebuilt 1.2.0 from raw/: {len(MODELS) + 6} of {len(MODELS) + 6} files byte-identical" in out
+    assert f"rebuilt {NEXT} from raw/: {len(MODELS) + 6} of {len(MODELS) + 6} files byte-identical" in out
+
+
+def test_verify_of_a_release_whose_layers_were_replaced_says_how_to_check_it(run):
+    code, out, err = run(REPO, "verify", "1.1.3")  # its quotes and mentions come from layers since replaced
+    assert code == 1
+    assert "corpus/v1.1.3/quotes.parquet: differs from a fresh build of raw/" in err
+    assert ("built by warnews 1.1.3; to rebuild it with that code, check out the commit that released it (tag "
+            "v1.1.3, message `Release data 1.1.3`) and run `warnews verify 1.1.3` there") in err

@@ -339,6 +339,10 @@ def verify(root: Path, version: str | None = None, progress: Progress = _quiet) 
         else:
             progress(f"rebuilt {version} from raw/: {same} of {len(names)} tables have the same columns and rows "
                      f"(built by warnews {built_by}: its reports and column descriptions are not compared)")
+            if same < len(names):  # later code may annotate otherwise (a layer replaced by a newer version)
+                problems.append(f"{folder}: built by warnews {built_by}; to rebuild it with that code, check out the "
+                                f"commit that released it (tag v{version}, message `Release data {version}`) and run "
+                                f"`warnews verify {version}` there")
     return problems
 
 
