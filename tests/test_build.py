@@ -12,9 +12,11 @@ import subprocess
 import sys
 import unicodedata
 
+import pyarrow.parquet as pq
 import pytest
 
 from conftest import NEXT, REPO, SEED_DOC_ID, SEED_RAW, snapshot
+from pathlib import Path
 from warnews import build as build_module
 from warnews import release as rel
 from warnews import layers
@@ -275,3 +277,34 @@ def test_without_a_layer_list_the_rule_layers_run(repo_copy, run):
     build = json.loads((repo_copy / rel.STAGING_DIR / "build.json").read_text())
     assert build["settings"]["automatic_layers"] == list(layers.DEFAULT_LAYERS)
     assert build["settings"]["model_libraries"] == {}
+
+
+@pytest.mark.parametrize("changed", ["layers/quotes.py", "layers/names.py", "layers/data/country_names.yaml"])
+def test_the_fingerprint_covers_the_layers_code_and_data(changed, monkeypatch):
+    from warnews import build as b
+
+    target = Path(b.__file__).parent / changed
+    real = Path.read_bytes
+    monkeypatch.setattr(Path, "read_bytes", lambda self: real(self) + b"# changed" if self == target else real(self))
+    assert b._code_digest() != b._CODE  # a cached result made with the old file is no longer a hit
+
+
+def test_places_a_build_links_become_entities_rows(repo_copy, run, tmp_path):
+    # a synthetic article (not news) naming a city no curated entity holds
+    article = tmp_path / "article.txt"
+    article.write_text("Synthetic test text. " + " ".join(
+        f"The council of Kharkiv met on day {i} and agreed on a new plan for the river bridge." for i in range(8)),
+        encoding="utf-8")
+    code, _, err = run(repo_copy, "add", str(article), "--outlet", "example-outlet", "--published", "2024-05-06",
+                       "--license", "CC-BY-4.0", "--outlet-name", "Example Outlet", "--domain", "example.org",
+                       "--country", "US")
+    assert code == 0, err
+    assert run(repo_copy, "build")[0] == 0 and run(repo_copy, "validate")[0] == 0
+    staging = repo_copy / rel.STAGING_DIR
+    entities = {e["entity_id"]: e for e in pq.read_table(staging / "entities.parquet").to_pylist()}
+    kharkiv = entities["geonames-706483"]
+    assert (kharkiv["name"], kharkiv["country"], kharkiv["other_ids"]) == (
+        "Kharkiv", "UA", [{"scheme": "geonames", "id": "706483"}])
+    mentions = pq.read_table(staging / "mentions.parquet").to_pylist()
+    assert {m["entity_id"] for m in mentions if m["text"] == "Kharkiv"} == {"geonames-706483"}
+    assert len(entities) == 16 + 1  # the curated ones and the one place linked

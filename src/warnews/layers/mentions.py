@@ -167,16 +167,31 @@ def mentions_v2(doc: Document, knowledge: Knowledge, upstream: dict[str, list[di
 
 def mention_rows(doc: Document, spans, knowledge: Knowledge, layer: str) -> list[dict]:
     """Rows of (start, end, label) spans: nested or overlapping ones count once, as the longest
-    leftmost; a mention links to a curated entity whose name or alias it is, with the same label."""
-    rows, last_end = [], -1
+    leftmost. A mention links to a curated entity whose name or alias it is, with the same label;
+    else a place name that is unambiguous in the document links to an entity made from the
+    package data it came from (a country's ISO code, a city's GeoNames id); else to nothing."""
+    from warnews.layers.names import country_names
+    from warnews.layers.places import demonyms, link
+
+    kept, last_end = [], -1
     for s, e, label in sorted(set(spans), key=lambda x: (x[0], -(x[1] - x[0]))):
-        if s < last_end:
-            continue
-        linked = knowledge.gazetteer.forms.get(doc.text[s:e])
+        if s >= last_end:
+            kept.append((s, e, label))
+            last_end = e
+    countries, nationality = country_names(), demonyms()
+    context = {countries.get(doc.text[s:e]) or nationality.get(doc.text[s:e]) for s, e, _ in kept} - {None}
+    rows = []
+    for s, e, label in kept:
+        curated = knowledge.gazetteer.forms.get(doc.text[s:e])
+        if curated and curated[1] == label:
+            entity_id = curated[0]
+        else:
+            entity_id = link(doc.text[s:e], context) if label == "GPE" else None
+            if entity_id is not None and entity_id in knowledge.place_ids:
+                entity_id = knowledge.place_ids[entity_id]  # the curated entity of that place
         rows.append({"mention_id": span_id(doc.doc_id, "mentions", layer, s, e), "doc_id": doc.doc_id,
-                     "start": s, "end": e, "text": doc.text[s:e], "label": label,
-                     "entity_id": linked[0] if linked and linked[1] == label else None, "layer": layer})
-        last_end = e
+                     "start": s, "end": e, "text": doc.text[s:e], "label": label, "entity_id": entity_id,
+                     "layer": layer})
     return rows
 
 

