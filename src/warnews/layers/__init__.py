@@ -40,12 +40,14 @@ class Knowledge:
         """Knowledge from curated entities: their gazetteer, demonyms, and which package place ids
         (ISO 3166-1 codes, GeoNames ids) they stand for."""
         from warnews.layers.mentions import Gazetteer
-        from warnews.layers.places import city_entity_id, country_entity_id
+        from warnews.layers.places import city_entity_id, country_entity_id, subdivision_entity_id
 
         place_ids = {}
         for e in entities.values():
             if e.iso_3166 and e.type == "GPE":
                 place_ids[country_entity_id(e.iso_3166)] = e.entity_id
+            if e.iso_3166_2:
+                place_ids[subdivision_entity_id(e.iso_3166_2)] = e.entity_id
             for other in e.other_ids:
                 if other.get("scheme") == "geonames":
                     place_ids[city_entity_id(int(other["id"]))] = e.entity_id

@@ -119,6 +119,8 @@ def link(name: str, context: set[str]) -> str | None:
     code = country_names().get(name)
     if code is not None:
         return country_entity_id(code)
+    if name.split()[-1] in REGION_SUFFIXES:
+        return link_subdivision(name)
     cities = [p for p in places().get(name, ()) if p.kind == "city"]
     if len({p.geonames_id for p in cities}) > 1:
         cities = [p for p in cities if p.country in context]
@@ -142,6 +144,8 @@ def entity_row(entity_id: str) -> dict | None:
         return {**row, "name": getattr(country, "common_name", country.name), "demonyms": words,
                 "iso_3166": country.alpha_2,
                 "checked": f"From pycountry {versions['pycountry']} (ISO 3166-1) and countryinfo's demonyms."}
+    if entity_id.startswith("iso-3166-2-"):
+        return subdivision_row(entity_id)
     if entity_id.startswith("geonames-"):
         city = _cities_by_id().get(int(entity_id.split("-", 1)[1]))
         if city is not None:
@@ -155,3 +159,54 @@ def entity_row(entity_id: str) -> dict | None:
 @lru_cache(maxsize=1)
 def _cities_by_id() -> dict[int, Place]:
     return {p.geonames_id: p for hits in places().values() for p in hits if p.kind == "city"}
+
+
+# --- subdivisions: `Kursk Oblast` -> RU-KRS ------------------------------------------------------
+# pycountry names subdivisions in the country's own romanization (`Kurskaya oblast'`,
+# `Kharkivska oblast`); English news writes the stem (`Kursk Oblast`, `Kharkiv Oblast`). The stem is
+# the adjective without its ending; a name links when exactly one subdivision's stem begins it.
+_ADJECTIVE_ENDINGS = ("skaya", "tskaya", "ckaja", "skaja", "ska", "tska", "aya", "ka", "ja")
+REGION_SUFFIXES = ("Oblast", "Region", "Krai", "Province", "Republic", "Governorate", "Voivodeship")
+
+
+@lru_cache(maxsize=1)
+def _subdivision_stems() -> list[tuple[str, str, str]]:
+    """(stem, ISO 3166-2 code, name) for the first-level subdivisions whose names are adjectives."""
+    import pycountry
+
+    stems = []
+    for sub in pycountry.subdivisions:
+        if sub.parent_code is not None:
+            continue
+        first = sub.name.split(",")[0].split()[0]
+        for ending in _ADJECTIVE_ENDINGS:
+            if first.lower().endswith(ending) and len(first) - len(ending) >= 4:
+                stems.append((first[:-len(ending)].lower(), sub.code, sub.name))
+                break
+    return stems
+
+
+def subdivision_entity_id(code: str) -> str:
+    return f"iso-3166-2-{code.lower()}"
+
+
+def link_subdivision(name: str) -> str | None:
+    """`Kursk Oblast` -> iso-3166-2-ru-krs where exactly one subdivision's stem begins `Kursk`."""
+    words = name.split()
+    if len(words) != 2 or words[1] not in REGION_SUFFIXES:
+        return None
+    head = words[0].lower()
+    found = {code for stem, code, _ in _subdivision_stems() if head.startswith(stem) and len(head) - len(stem) <= 3}
+    return subdivision_entity_id(found.pop()) if len(found) == 1 else None
+
+
+def subdivision_row(entity_id: str) -> dict | None:
+    import pycountry
+
+    sub = pycountry.subdivisions.get(code=entity_id.removeprefix("iso-3166-2-").upper())
+    if sub is None:
+        return None
+    return {"entity_id": entity_id, "type": "GPE", "name": sub.name, "aliases": [], "demonyms": [],
+            "description": sub.type, "wikidata": None, "iso_3166": None, "iso_3166_2": sub.code, "other_ids": [],
+            "latitude": None, "longitude": None, "country": sub.country_code,
+            "checked": f"From pycountry {_versions()['pycountry']} (ISO 3166-2)."}
