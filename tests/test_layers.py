@@ -296,3 +296,19 @@ def test_regions_link_to_iso_3166_2_where_one_subdivision_fits(name, entity_id):
         from warnews.layers.places import entity_row
 
         assert entity_row(entity_id)["iso_3166_2"] == entity_id.removeprefix("iso-3166-2-").upper()
+
+
+@pytest.mark.parametrize("text,quoted,speaker", [
+    # a relative clause between the name and the speech verb
+    ("Critics included Anna Petrenko who tweeted “this is absurd” on Friday.", "this is absurd", "Anna Petrenko"),
+    # the attribution closes the sentence, after a second quotation
+    ("Prices have “held steady” and wages have “risen fast”, Agency A said.", "held steady", "Agency A"),
+    ("Exports and “robust consumption” helped growth, according to Ivan Sydorenko, an economist.",
+     "robust consumption", "Ivan Sydorenko"),
+    # an inverted attribution whose description is followed by the name
+    ("“We expect support,” said Examplestan’s prosecutor general, Ivan Sydorenko. He left.", "We expect support,",
+     "Ivan Sydorenko"),
+])
+def test_speakers_found_beyond_the_quotation_marks(text, quoted, speaker):
+    rows = {q["text"]: q for q in quotes_v1(DOC_ID, text, GAZ, ENTITIES, [])}
+    assert rows[quoted]["speaker_name"] == speaker

@@ -131,7 +131,8 @@ _AFTER_SUBJECT_CUE = re.compile(
     rf"{_ADVERB}(?P<cue>{_CUE})\b")
 _AFTER_CUE_SUBJECT = re.compile(
     rf"^[,.!?…]?[”\"»’']?\s*(?:[-–—]\s*)?(?P<cue>{_CUE})(?: (?:on|in|at) [A-Z]?\w+)? "
-    r"(?P<who>(?:the |a |an )?[A-Z][^,.;:!?“”\"«»\n]{0,80}?)(?=[,.;:!?]|$| in | on | at | to | who )")
+    r"(?P<who>(?:the |a |an )?[A-Z][^,.;:!?“”\"«»\n]{0,80}?)(?=[,.;:!?]|$| in | on | at | to | who )"
+    r"(?:, (?P<appos>[A-Z][\w’'\-]+(?: [A-Z][\w’'\-]+){1,3})(?=[,.;]|$))?")
 _AFTER_ACCORDING = re.compile(r"^[,.]?[”\"»’']?\s*(?P<cue>according to) (?P<who>[^,.;:!?“”\"\n]{1,80}?)(?=[,.;:!?]|$)")
 _BEFORE = re.compile(
     rf"(?P<who>[^,.;:!?“”\"«»\n]{{1,80}}?)(?P<appos>, [^,“”\"\n]{{3,80}},)? {_ADVERB}(?P<cue>{_CUE}){_CUE_TAIL}"
@@ -186,7 +187,7 @@ def attribute(text: str, quotes: list[Quotation], people: People, demonyms: froz
         ends_sentence = text[q.start:q.end].rstrip()[-1:] in ".!?…"
         found = (_match_after(after, q.close + 1, ends_sentence) or _match_before(text, before, sentence_start)
                  or _match_in_sentence(text, before, sentence_start)
-                 or (None if ends_sentence else _match_sentence_end(text, q.close + 1, paragraph_end)))
+                 or (None if ends_sentence else _match_sentence_end(text, q.close + 1, paragraph_end, quotes)))
         if found is not None:
             q.cue, who = found
             if who is not None:
@@ -259,6 +260,9 @@ def _match_after(after: str, offset: int, ends_sentence: bool):
             not re.match(r"^[”\"»’']?\s*[a-z]", after):
         m = None  # `….” Said X` would be odd; `” said X` needs the quotation's own sentence to go on
     if m:
+        appos = m.groupdict().get("appos")
+        if appos and _is_name(appos):  # `” said Ukraine’s prosecutor general, Andriy Kostin.`
+            return m.group("cue"), (offset + m.start("appos"), offset + m.end("appos"))
         span = _np_span(m.group("who"), leading=True)
         if span is not None:
             return m.group("cue"), (offset + m.start("who") + span[0], offset + m.start("who") + span[1])
@@ -270,15 +274,24 @@ _SENTENCE_END_ATTRIBUTION = re.compile(
     rf", (?P<who>(?:the |a |an )?[^,.;:!?“”\"«»\n]{{1,60}}?) {_ADVERB}(?P<cue>{_CUE}){_CUE_TAIL}\s*[.!?]")
 
 
-def _match_sentence_end(text: str, start: int, paragraph_end: int):
-    """`… have “held steady” and … “remained high”, the IMF said.`: an attribution that closes
-    the sentence the quotation stands in."""
-    end = re.search(r"[.!?](?:\s|$)", text[start:paragraph_end])
+_ACCORDING_LATER = re.compile(r"\baccording to (?P<who>(?:the )?[A-Z][\w’'\-]*(?: (?:of |the |for )?[A-Z][\w’'\-]*){0,5})")
+
+
+def _match_sentence_end(text: str, start: int, paragraph_end: int, quotes: list[Quotation]):
+    """`… have “held steady” and … “remained high”, the IMF said.`, `… “robustness”… within
+    Russia, according to Petya Koeva Brooks.`: an attribution later in the quotation's sentence,
+    other quotations in it skipped."""
+    masked = list(text[start:paragraph_end])
+    for q in quotes:  # the sentence's end is outside quotation marks
+        for i in range(max(q.open, start), min(q.close + 1, paragraph_end)):
+            masked[i - start] = "_"
+    end = re.search(r"[.!?](?:\s|$)", "".join(masked))
     stop = start + end.end() if end else paragraph_end
-    if any(c in text[start:stop] for c in "“\"«"):
-        stop = min(stop, start + min(text[start:stop].find(c) for c in "“\"«" if c in text[start:stop]))
+    later = _ACCORDING_LATER.search(text, start, stop)
+    if later and "_" not in "".join(masked[later.start() - start:later.end() - start]):
+        return "according to", (later.start("who"), later.end("who"))
     for m in _SENTENCE_END_ATTRIBUTION.finditer(text, start, stop):
-        if m.end() >= stop - 1:
+        if m.end() >= stop - 1 and "_" not in "".join(masked[m.start() - start:m.end() - start]):
             span = _np_span(m.group("who"))
             if span is not None:
                 return m.group("cue"), (m.start("who") + span[0], m.start("who") + span[1])
@@ -315,6 +328,7 @@ def _match_in_sentence(text: str, before: str, offset: int):
         if m.group("cue").endswith("ing"):
             participle = participle or m.group("cue")  # `adding “…”`: the subject of the verb before it
             continue
+        head = re.sub(r",? (?:who|which|that)$", "", head)  # `Nikki Haley who tweeted “…”`
         appositive = re.search(r", ([^,]{3,200}),$", head)  # between subject and verb
         if appositive:
             named = _np_span(appositive.group(1))
@@ -359,7 +373,11 @@ def _np_span(chunk: str, leading: bool = False) -> tuple[int, int] | None:
                 bare in STOP_WORDS and bare not in POSSESSIVES):
             break
         first = k
-        if bare in ("the", "a", "an") and not (k > 0 and tokens[k - 1].group().lower() == "of") or \
+        # `A` is an article before a lower-case word (`A senior official`), an initial or a letter
+        # before a capitalized one or at the end (`A Wess Mitchell`, `Agency A`)
+        article = bare in ("the", "a", "an") and k != len(tokens) - 1 and (
+            word[0].islower() or bare == "the" or tokens[k + 1].group()[0].islower())
+        if article and not (k > 0 and tokens[k - 1].group().lower() == "of") or \
                 bare in POSSESSIVES or re.search(r"\w[’']s$", word) or k < len(tokens) - 10:
             break
     phrase_tokens = tokens[first:]
