@@ -312,3 +312,12 @@ def test_regions_link_to_iso_3166_2_where_one_subdivision_fits(name, entity_id):
 def test_speakers_found_beyond_the_quotation_marks(text, quoted, speaker):
     rows = {q["text"]: q for q in quotes_v1(DOC_ID, text, GAZ, ENTITIES, [])}
     assert rows[quoted]["speaker_name"] == speaker
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("The EU High Representative Josep Borrell spoke.", [("EU", "ORG"), ("Josep Borrell", "PERSON")]),
+    ("As the Secretary of the Ukrainian Security Council of Oleksy Danilov, he spoke.",
+     [("Ukrainian Security Council", "ORG"), ("Oleksy Danilov", "PERSON")]),
+])
+def test_offices_are_left_out_of_the_organisations_they_belong_to(text, expected):
+    assert [(t, label) for t, label, _ in _mentions(text)] == expected

@@ -66,7 +66,7 @@ prince leader founder deputy prosecutor commissioner adviser advisor coordinator
 
 def _label_run(run: str, knowledge: Knowledge, people, countries, cities, nationality) -> list[tuple[int, int, str]]:
     """(start, end, label) inside `run` (one capitalized run): the whole run, or its parts."""
-    from warnews.layers.names import PLACE_WORDS, bare_word, is_org_word, is_person_name, split_title
+    from warnews.layers.names import PLACE_WORDS, bare_word, is_org_word, is_person_name, is_title_word, split_title
     from warnews.layers.places import group_names
 
     tokens = run.split()
@@ -107,14 +107,14 @@ def _label_run(run: str, knowledge: Knowledge, people, countries, cities, nation
         first_title = next((i for i, t in enumerate(tokens) if t.lower().strip(".,") in OFFICE_WORDS), None)
         if first_title is not None:  # `NATO Secretary General`, `Naftogaz CEO`: the organisation before the office
             head = tokens[:first_title]
-            while head and head[-1].lower() in ("of", "the", "for"):
-                head = head[:-1]
+            while head and (head[-1].lower() in ("of", "the", "for") or is_title_word(head[-1])):
+                head = head[:-1]  # `EU High Representative`: `High` belongs to the office
             if not head:
                 return []
             part = " ".join(head)
             return [(0, len(part), "ORG")] if any(is_org_word(t) for t in head) or len(head) == 1 else _label_run(
                 part, knowledge, people, countries, cities, nationality)
-        return [(0, len(run), "ORG")]
+        return [(0, len(run.rsplit(" of", 1)[0]) if run.endswith(" of") else len(run), "ORG")]
     joined = re.search(r" (?:for|of|the) ", run)
     if joined and not org:  # `Poland for Kyiv`: names joined by a small word that is not one name
         head, tail = run[:joined.start()], run[joined.end():]

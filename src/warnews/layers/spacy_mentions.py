@@ -100,7 +100,9 @@ def spacy_mentions(nlp, layer_name: str):
             if ent.label_ not in LABELS:
                 continue
             start, end = _trim(text, ent.start_char, ent.end_char, LABELS[ent.label_], demonym_words)
-            label = _label(text[start:end], LABELS[ent.label_], knowledge) if start < end else None
+            if start >= end or text[start].islower() and LABELS[ent.label_] != "NORP":
+                continue  # a lower-case description (`the defence ministry`) is not a name
+            label = _label(text[start:end], LABELS[ent.label_], knowledge)
             if label is None or any(s < end and start < e for s, e in taken):
                 continue
             if label == "PERSON" and not is_person_name(text[start:end], demonym_words):
