@@ -155,13 +155,16 @@ def salient_speakers(text: str, people: People, demonyms: frozenset[str]) -> lis
     what a later `he`, `it` or `the Belarusian leader` most likely points back to."""
     found = []
     for m in _IN_SENTENCE.finditer(text):
-        if text.startswith(" by ", m.end()):
-            continue
+        if text.startswith(" by ", m.end()) or m.group("cue").endswith("ing"):
+            continue  # passive, or a participle whose subject is the sentence's
         start = _sentence_start(text, m.start(), text.rfind("\n", 0, m.start()) + 1)
         span = _np_span(text[start:m.start()])
         if span is None:
             continue
         printed = text[start + span[0]:start + span[1]]
+        runs = list(capitalized_runs(printed))
+        if runs and runs[-1][1] == len(printed) and runs[-1][0] > 0:  # `Ukraine’s nuclear operator Energoatom`
+            printed = runs[-1][2]
         if printed.lower() in PRONOUNS or printed.split()[0].lower() in ("the", "a", "an", *POSSESSIVES):
             continue
         name, kind = _resolve_name(printed, people, m.start(), demonyms)
@@ -495,8 +498,8 @@ def _resolve(q: Quotation, people: People, salient: list[_Said],
         org = people.org_with(head, q.open)
         if org:
             return people.acronyms.get(org, org), "ORG"
-        said = _latest(salient, q.open, ("ORG",)) if lower.startswith("the ") and head in ("operator", "statement") \
-            else None
+        said = _latest(salient, q.open, ("ORG", None)) if lower.startswith("the ") and head in (
+            "operator", "statement", "company", "agency") else None
         if said is not None:
             return said.name, "ORG"
         return (bare if bare[:1].isupper() else printed), "ORG"
