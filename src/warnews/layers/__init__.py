@@ -65,8 +65,6 @@ class Layer:
 
 
 REGISTRY: dict[str, Layer] = {}
-# Layers that earlier releases hold rows of and that no longer run: their names stay valid there.
-RETIRED = ("rule:quotes_v1", "rule:mentions_v1")
 # The layers a build runs unless the repository's warnews.yaml names others: every rule layer.
 DEFAULT_LAYERS = ("rule:dates_v1", "rule:mentions_v2", "rule:quotes_v2", "rule:turns_v1")
 CONFIG = "warnews.yaml"

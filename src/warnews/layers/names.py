@@ -74,7 +74,6 @@ NAME_PARTICLES = frozenset("de da di del van von der den le la al el bin ibn du 
 _RUN = re.compile(r"(?<![\w’'.\-])[A-Z][\w’'.\-]*"
                   r"(?:[ \t]+(?:(?:de|da|di|del|van|von|der|den|le|la|al|el|bin|ibn|du|dos|of|the|for)[ \t]+)?"
                   r"[A-Z][\w’'.\-]*)*")
-_POSSESSIVE = re.compile(r"[’']s?$")
 
 
 # Words that end a name when they end with a dot (`God. Francis` is two runs); initials and
@@ -135,10 +134,6 @@ def split_title(run: str, demonyms: frozenset[str] = frozenset()) -> tuple[str, 
             keep -= 1
         cut = keep
     return " ".join(tokens[:cut]), " ".join(tokens[cut:])
-
-
-def strip_possessive(name: str) -> str:
-    return _POSSESSIVE.sub("", name) if re.search(r"\w[’']s?$", name) and not name.endswith("s’s") else name
 
 
 def capitalized_runs(text: str, start: int = 0, end: int | None = None):

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import hashlib
 from functools import lru_cache
-from pathlib import Path
 
 from warnews.layers import Document, Knowledge, Layer, register
 from warnews.layers.mentions import MENTIONS_V2, mention_rows
@@ -121,8 +120,3 @@ def register_if_installed() -> Layer | None:
     return register(Layer(name, "mentions", spacy_mentions(nlp, name), requires=(MENTIONS_V2,),
                           modules=("warnews.layers.spacy_mentions", "warnews.layers.mentions", "warnews.layers.names",
                                    "warnews.layers.places")))
-
-
-def model_path() -> Path | None:
-    nlp, _ = load_model()
-    return Path(nlp.path) if nlp is not None and nlp.path else None
