@@ -143,3 +143,11 @@ def test_the_model_layer_gives_the_same_files_on_processes_and_from_the_cache(co
     assert _build(corpus, tmp_path / "cached") == one
     layers = {row["layer"] for row in pq.read_table(tmp_path / "one" / "mentions.parquet").to_pylist()}
     assert layers == {"rule:mentions_v2", "spacy:en_core_web_sm-3.8.0-3dbe85d3cfb6"}
+
+
+def test_the_model_layer_runs_on_a_dask_cluster(corpus, tmp_path):
+    pytest.importorskip("spacy", reason="spaCy is not installed (pip install -e '.[test]')")
+    pytest.importorskip("distributed", reason="dask.distributed is not installed (pip install -e '.[test]')")
+    (corpus / "warnews.yaml").write_text((REPO / "warnews.yaml").read_text())
+    local = _build(corpus, tmp_path / "local", use_cache=False)
+    assert _build(corpus, tmp_path / "dask", DaskExecutor(jobs=2), use_cache=False) == local
