@@ -321,3 +321,10 @@ def test_speakers_found_beyond_the_quotation_marks(text, quoted, speaker):
 ])
 def test_offices_are_left_out_of_the_organisations_they_belong_to(text, expected):
     assert [(t, label) for t, label, _ in _mentions(text)] == expected
+
+
+def test_a_statement_speaks_for_the_organisation_that_issued_it():
+    text = ("The Examplestani Foreign Ministry has called for talks. It said so in a statement.\n\n"
+            "“We are ready to talk,” the statement says.")
+    (quote,) = quotes_v1(DOC_ID, text, GAZ, ENTITIES, [])
+    assert (quote["speaker_text"], quote["speaker_name"]) == ("the statement", "Examplestani Foreign Ministry")

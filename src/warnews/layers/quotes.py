@@ -141,6 +141,11 @@ _BEFORE_ACCORDING = re.compile(r"(?P<cue>[Aa]ccording to) (?P<who>[^,.;:!?“”
 _IN_SENTENCE = re.compile(rf"\b(?P<cue>{_CUE})\b")
 
 
+# Words between a subject and its speech verb: `The ministry has also called`, `X on Monday said`.
+_AUXILIARIES = re.compile(r"(?:,? (?:also|later|then|previously|earlier|again|further|repeatedly|recently|has|have|"
+                          r"had|on \w+day|last \w+|this \w+|\w+day|on \w+ \d+|in \w+ \d+))+$")
+
+
 @dataclass(frozen=True)
 class _Said:
     """Someone the text has shown speaking (or acting as a sentence's subject) at `pos`."""
@@ -158,15 +163,17 @@ def salient_speakers(text: str, people: People, demonyms: frozenset[str]) -> lis
         if text.startswith(" by ", m.end()) or m.group("cue").endswith("ing"):
             continue  # passive, or a participle whose subject is the sentence's
         start = _sentence_start(text, m.start(), text.rfind("\n", 0, m.start()) + 1)
-        span = _np_span(text[start:m.start()])
+        span = _np_span(_AUXILIARIES.sub("", text[start:m.start()].rstrip()))
         if span is None:
             continue
         printed = text[start + span[0]:start + span[1]]
         runs = list(capitalized_runs(printed))
         if runs and runs[-1][1] == len(printed) and runs[-1][0] > 0:  # `Ukraine’s nuclear operator Energoatom`
             printed = runs[-1][2]
-        if printed.lower() in PRONOUNS or printed.split()[0].lower() in ("the", "a", "an", *POSSESSIVES):
-            continue
+        first, _, rest = printed.partition(" ")
+        if printed.lower() in PRONOUNS or first.lower() in ("a", "an", *POSSESSIVES) or (
+                first.lower() == "the" and not rest[:1].isupper()):
+            continue  # a pronoun or a description; `The Ukrainian Foreign Ministry` is a name
         name, kind = _resolve_name(printed, people, m.start(), demonyms)
         if name:
             found.append(_Said(m.start(), name, kind))
@@ -326,8 +333,7 @@ def _match_in_sentence(text: str, before: str, offset: int):
     for m in reversed(cues):
         cue = participle or m.group("cue")
         head = before[:m.start()].rstrip()
-        head = re.sub(r"(?:,? (?:also|later|then|previously|earlier|again|further|repeatedly|recently|has|have|had|"
-                      r"on \w+day|last \w+|this \w+|\w+day|on \w+ \d+|in \w+ \d+))+$", "", head)
+        head = _AUXILIARIES.sub("", head)
         if m.group("cue").endswith("ing"):
             participle = participle or m.group("cue")  # `adding “…”`: the subject of the verb before it
             continue
@@ -567,8 +573,8 @@ def indirect_speech(text: str, quotes: list[Quotation], people: People,
         if m is None:
             continue
         body = text[m.start("content"):m.end("content")].rstrip(" ,")
-        if len(body.split()) < 3:
-            continue
+        if len(body.split()) < 3 or body.split()[0] in ("so", "this", "it", "in", "on", "at", "nothing", "something"):
+            continue  # `It said so in a statement`: no clause is reported
         start = m.start("content")
         q = Quotation(start, start + len(body), start, start + len(body), kind="indirect",
                       cue=m.groupdict().get("cue") or "according to")
