@@ -328,3 +328,10 @@ def test_a_statement_speaks_for_the_organisation_that_issued_it():
             "“We are ready to talk,” the statement says.")
     (quote,) = quotes_v1(DOC_ID, text, GAZ, ENTITIES, [])
     assert (quote["speaker_text"], quote["speaker_name"]) == ("the statement", "Examplestani Foreign Ministry")
+
+
+def test_an_office_as_speaker_is_the_person_holding_it():
+    text = ("Naftogaz CEO Ivan Sydorenko spoke in Kyiv. Sydorenko said prices rise.\n\n"
+            "“Prices will be high,” the Naftogaz CEO said.")
+    (quote,) = [q for q in quotes_v1(DOC_ID, text, GAZ, ENTITIES, []) if q["kind"] == "direct"]
+    assert (quote["speaker_text"], quote["speaker_name"]) == ("the Naftogaz CEO", "Ivan Sydorenko")

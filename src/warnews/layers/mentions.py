@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from warnews.gold import span_id
 from warnews.knowledge import Entity
 from warnews.layers import Document, Knowledge, Layer, register
-from warnews.layers.names import TITLE_WORDS
+from warnews.layers.names import OFFICE_WORDS, TITLE_WORDS
 
 @dataclass(frozen=True)
 class Gazetteer:
@@ -56,12 +56,6 @@ MENTIONS_V2 = "rule:mentions_v2"
 REGION_WORDS = frozenset("Oblast Region Krai Province Republic Governorate Raion District County".split())
 FEATURE_WORDS = frozenset("Sea Ocean River Mountains Peninsula Strait Bay Gulf Lake Desert Steppe".split())
 COMPASS = frozenset("North South East West Northern Southern Eastern Western Central".split())
-# Offices: a run naming one names a person's post, not an organisation (`Naftogaz CEO`).
-OFFICE_WORDS = frozenset("""
-president minister secretary general spokesman spokeswoman spokesperson chancellor ceo chief head chairman
-chairwoman director commander ambassador envoy governor mayor representative speaker premier pope king queen
-prince leader founder deputy prosecutor commissioner adviser advisor coordinator
-""".split())
 
 
 def _label_run(run: str, knowledge: Knowledge, people, countries, cities, nationality) -> list[tuple[int, int, str]]:

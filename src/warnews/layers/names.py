@@ -28,6 +28,12 @@ archbishop cardinal speaker premier leader justice judge attorney prosecutor min
 coordinator commissioner undersecretary under assistant state national security council adviser advisor
 analyst economist strategist founder chair-designate first lady sir lord baroness dame pm mp
 """.split())
+# Offices: a run naming one names a person's post, not an organisation (`Naftogaz CEO`).
+OFFICE_WORDS = frozenset("""
+president minister secretary general spokesman spokeswoman spokesperson chancellor ceo chief head chairman
+chairwoman director commander ambassador envoy governor mayor representative speaker premier pope king queen
+prince leader founder deputy prosecutor commissioner adviser advisor coordinator
+""".split())
 # Words that make a capitalized run a place or a thing (never a person).
 PLACE_WORDS = frozenset("""
 square street avenue road boulevard sea river lake mountains mountain island islands oblast region province

@@ -24,7 +24,7 @@ from warnews.annotate import sentence_spans
 from warnews.gold import span_id
 from warnews.layers import Document, Knowledge, Layer, register
 from warnews.layers.dates import MONTH_PATTERN
-from warnews.layers.names import (PLACE_WORDS, PRONOUNS, STOP_WORDS, TITLE_WORDS, People, bare_word,
+from warnews.layers.names import (OFFICE_WORDS, PLACE_WORDS, PRONOUNS, STOP_WORDS, TITLE_WORDS, People, bare_word,
                                   capitalized_runs, country_names, is_org_word, split_title)
 
 # Speech verbs and phrases, as printed in attributions (past, present, participle).
@@ -433,6 +433,7 @@ def _kind(text: str, q: Quotation, before: str) -> str:
 
 # Heads of descriptions that name a person (`the Belarusian leader`) or an organisation (`the ministry`).
 PERSON_HEADS = frozenset("leader head president minister spokesman spokeswoman spokesperson chief official diplomat "
+                         "representative mp "
                          "envoy premier chancellor secretary general commander pontiff speaker ambassador governor "
                          "mayor founder ceo director chairman chairwoman prosecutor negotiator adviser advisor "
                          "analyst economist king queen pope".split())
@@ -456,6 +457,9 @@ def _resolve_name(printed: str, people: People, at: int, demonyms: frozenset[str
         return None, None
     run = runs[-1]
     title, name = split_title(run, demonyms)
+    if not name and run.split()[-1].lower().strip(".,") in OFFICE_WORDS:  # `Naftogaz CEO`: an office, not its organisation
+        role = people.by_role(run, at)
+        return (role, "PERSON") if role else (None, None)
     if any(is_org_word(t) for t in run.split()) and len(name.split()) < 2:  # `Agency A`, `Foreign Ministry`
         return people.acronyms.get(run, run), "ORG"
     if name and not any(is_org_word(t) for t in name.split()) and name not in country_names() and not any(
