@@ -169,7 +169,6 @@ _PIECES = st.lists(st.sampled_from(["“", "”", "‘", "’", ". ", ", ", " sa
 @settings(max_examples=200, deadline=None)
 @given(st.one_of(st.text(), _PIECES))
 def test_automatic_layers_run_on_any_text(text):
-    dates = dates_v1("d-20240101-0000000000", text, PUBLISHED)
     rows = [row for layer_rows in layers.run(layers.Document(DOC_ID, text, PUBLISHED), KNOWLEDGE,
                                              [layers.REGISTRY[name] for name in layers.DEFAULT_LAYERS]).values()
             for row in layer_rows]

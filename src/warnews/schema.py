@@ -18,7 +18,7 @@ from pandera.typing import Series
 from warnews.annotate import count_sentences, count_words
 from warnews.layers import REGISTRY
 from warnews.clean import RULE_NAMES
-from warnews.gold import (CLAIM_KINDS, DATE_BASES, DATE_KINDS, EVENT_TYPES, GOLD, MENTION_LABELS, PRECISIONS,
+from warnews.gold import (CLAIM_KINDS, DATE_BASES, DATE_KINDS, EVENT_TYPES, MENTION_LABELS, PRECISIONS,
                           QUOTE_KINDS, span_id)
 from warnews.ingest import LANGUAGES, LICENSES
 from warnews.knowledge import CONFIDENCE, ENTITY_TYPES, ERRATUM_KINDS
