@@ -150,6 +150,9 @@ def capitalized_runs(text: str, start: int = 0, end: int | None = None):
         for offset, piece in _split_at_sentence_ends(m.group()):
             tokens = list(re.finditer(r"\S+", piece))
             while len(tokens) > 1 and tokens[0].group().lower() in LEADING_WORDS:  # `With Putin`
+                at = m.start() + offset + tokens[0].start()
+                if tokens[0].group() == "A" and re.search(r"[a-z\d,]\s+$", text[max(0, at - 3):at]):
+                    break  # `by A Wess Mitchell`: a capital A inside a sentence is an initial
                 tokens = tokens[1:]
             begin = tokens[0].start()
             trimmed = piece[begin:].rstrip(".,’'")

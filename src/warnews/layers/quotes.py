@@ -21,6 +21,7 @@ import re
 from dataclasses import dataclass
 
 from warnews.annotate import sentence_spans
+from warnews.clean import is_abbreviation
 from warnews.gold import span_id
 from warnews.layers import Document, Knowledge, Layer, register
 from warnews.layers.dates import MONTH_PATTERN
@@ -41,7 +42,7 @@ vows threatened threatens predicted predicts cautioned cautions complained compl
 criticized criticised condemned condemns welcomed welcomes hailed hails quipped added reiterated reiterates
 assured assures observed observes remarked remarks affirmed affirms confirmed confirms denied denies reported
 reports believes thinks thought spoke speaks expressed expresses demanded demands pledged pledges wondered
-shouted exclaimed summarized summarised summed pointed
+shouted exclaimed summarized summarised summed pointed cried cries maintained maintains
 """.split(), key=len, reverse=True)
 _CUE = "|".join(CUES)
 # Phrases that may follow a cue before the quotation: `told reporters`, `said in a statement`.
@@ -156,32 +157,46 @@ class _Said:
 
 
 def salient_speakers(text: str, people: People, demonyms: frozenset[str]) -> list[_Said]:
-    """Subjects of speech verbs, and people named at the start of a sentence, in text order:
-    what a later `he`, `it` or `the Belarusian leader` most likely points back to."""
+    """Subjects of speech verbs (`X said`, `said X`, `was summarised by X`), and people named at
+    the start of a sentence, in text order: what a later `he`, `it` or `the Belarusian leader`
+    most likely points back to."""
     found = []
     for m in _IN_SENTENCE.finditer(text):
-        if text.startswith(" by ", m.end()) or m.group("cue").endswith("ing"):
-            continue  # passive, or a participle whose subject is the sentence's
+        if m.group("cue").endswith("ing"):
+            continue  # a participle, whose subject is the sentence's
+        if text.startswith(" by ", m.end()) or _INVERTED.match(text, m.end()):  # the agent, after the verb
+            agent = _INVERTED.match(text, m.end() + 3 if text.startswith(" by ", m.end()) else m.end())
+            span = _np_span(agent.group(1)) if agent else None
+            if span is not None:
+                found += _said(agent.group(1)[span[0]:span[1]], m.start(), people, demonyms)
+            continue
         start = _sentence_start(text, m.start(), text.rfind("\n", 0, m.start()) + 1)
         span = _np_span(_AUXILIARIES.sub("", text[start:m.start()].rstrip()))
-        if span is None:
-            continue
-        printed = text[start + span[0]:start + span[1]]
-        runs = list(capitalized_runs(printed))
-        if runs and runs[-1][1] == len(printed) and runs[-1][0] > 0:  # `Ukraine’s nuclear operator Energoatom`
-            printed = runs[-1][2]
-        first, _, rest = printed.partition(" ")
-        if printed.lower() in PRONOUNS or first.lower() in ("a", "an", *POSSESSIVES) or (
-                first.lower() == "the" and not rest[:1].isupper()):
-            continue  # a pronoun or a description; `The Ukrainian Foreign Ministry` is a name
-        name, kind = _resolve_name(printed, people, m.start(), demonyms)
-        if name:
-            found.append(_Said(m.start(), name, kind))
+        if span is not None:
+            found += _said(text[start + span[0]:start + span[1]], m.start(), people, demonyms)
     for m in re.finditer(r"(?:^|(?<=[.!?]\s)|(?<=\n))([A-Z][\w’'\-]+(?: [A-Z][\w’'\-]+){1,3})(?= [a-z])", text):
         name, kind = _resolve_name(m.group(1), people, m.start(), demonyms)
         if kind == "PERSON":
             found.append(_Said(m.start(), name, kind))
     return sorted(found, key=lambda said: said.pos)
+
+
+# A name right after a speech verb (`- said Lijian.`) or its `by` (`was summarised by the former
+# ambassador Ivo Daalder.`), up to the clause's end.
+_INVERTED = re.compile(r" ((?:the [\w’'.\- ]{0,60}?|[A-Z][\w’'.\- ]{0,60}?)[A-Z][\w’'\-]+)(?=[,.;:!?]|$)", re.M)
+
+
+def _said(printed: str, at: int, people: People, demonyms: frozenset[str]) -> list[_Said]:
+    """The speaker `printed` at `at` if it names someone (not a pronoun or a description)."""
+    runs = list(capitalized_runs(printed))
+    if runs and runs[-1][1] == len(printed) and runs[-1][0] > 0:  # `Ukraine’s nuclear operator Energoatom`
+        printed = runs[-1][2]
+    first, _, rest = printed.partition(" ")
+    if printed.lower() in PRONOUNS or first.lower() in ("a", "an", *POSSESSIVES) or (
+            first.lower() == "the" and not rest[:1].isupper()):
+        return []  # a pronoun or a description; `The Ukrainian Foreign Ministry` is a name
+    name, kind = _resolve_name(printed, people, at, demonyms)
+    return [_Said(at, name, kind)] if name else []
 
 
 def attribute(text: str, quotes: list[Quotation], people: People, demonyms: frozenset[str]) -> None:
@@ -206,8 +221,8 @@ def attribute(text: str, quotes: list[Quotation], people: People, demonyms: froz
         q.kind = _kind(text, q, before)
         same_sentence = previous is not None and previous.close >= sentence_start
         nearby = previous is not None and text.count("\n\n", previous.close, q.open) <= 1
-        if q.speaker_text is None and previous is not None and previous.speaker_name and (
-                same_sentence or found is None and q.kind == "direct" and nearby):
+        continues = found is None and nearby and (q.kind == "direct" or len(text[q.start:q.end].split()) > SCARE_QUOTE_WORDS)
+        if q.speaker_text is None and previous is not None and previous.speaker_name and (same_sentence or continues):
             q.speaker_name, q.speaker_type = previous.speaker_name, previous.speaker_type
             if found is None and same_sentence:
                 q.cue = previous.cue
@@ -222,6 +237,41 @@ def attribute(text: str, quotes: list[Quotation], people: People, demonyms: froz
             previous = q
         elif previous is not None and q.open > previous.close and found is not None:
             previous = q
+    _continued_paragraphs(text, quotes)
+    _same_words_same_speaker(text, quotes)
+
+
+def _continued_paragraphs(text: str, quotes: list[Quotation]) -> None:
+    """A quotation left open at its paragraph's end, with no attribution of its own, goes on in
+    the next paragraph's opening quotation and has its speaker (the attribution of a quotation
+    running over several paragraphs comes in the last one)."""
+    for q, r in reversed(list(zip(quotes, quotes[1:]))):
+        unclosed = q.close >= len(text) or text[q.close] not in DOUBLE_CLOSE + SINGLE_CLOSE + "\"'"
+        between = text[q.close:r.open]
+        if unclosed and q.speaker_text is None and r.speaker_name and "\n" in between and not between.strip():
+            q.speaker_name, q.speaker_type = r.speaker_name, r.speaker_type
+
+
+def _words(quoted: str) -> str:
+    return " ".join(re.findall(r"\w+", quoted.lower()))
+
+
+def _same_words_same_speaker(text: str, quotes: list[Quotation]) -> None:
+    """A quotation with no attribution whose words another quotation of the text repeats with a
+    speaker (a headline's ‘this week’ and the body's “this week”, “Disaster for the region” and
+    “it would be a disaster for the region”) has that speaker: the nearest such quotation. Words
+    repeated inside a longer quotation count from three words up."""
+    for q in quotes:
+        if q.speaker_name is not None or q.cue is not None:
+            continue
+        words = _words(text[q.start:q.end])
+        if not words:
+            continue
+        same = [r for r in quotes if r is not q and r.speaker_name and (
+            _words(text[r.start:r.end]) == words or len(words.split()) >= 3 and f" {words} " in f" {_words(text[r.start:r.end])} ")]
+        if same:
+            nearest = min(same, key=lambda r: abs(r.open - q.open))
+            q.speaker_name, q.speaker_type = nearest.speaker_name, nearest.speaker_type
 
 
 def _name_part(text: str, span: tuple[int, int], demonyms: frozenset[str]) -> tuple[int, int]:
@@ -246,9 +296,12 @@ def _line_end(text: str, pos: int) -> int:
 
 def _sentence_start(text: str, pos: int, floor: int) -> int:
     """Where the sentence holding `pos` starts (not before `floor`): after . ! ? and space, or
-    glued (`edge.He`), outside quotation marks."""
+    glued (`edge.He`), outside quotation marks; not after an abbreviation (`Feb. 24`) or an initial."""
     best = floor
     for m in re.finditer(r"[.!?…]+[”\"’']?(?:\s+|(?=[A-Z“\"]))", text[floor:pos]):
+        word = re.search(r"(\w+)$", text[floor:floor + m.start()])
+        if m.group().startswith(".") and word and (is_abbreviation(word.group(1)) or len(word.group(1)) == 1):
+            continue
         best = floor + m.end()
     return best
 
@@ -258,10 +311,17 @@ _CLAUSE_END = re.compile(rf"{_CUE_TAIL}\s*(?:[.,;:!?…]|$)")
 
 def _match_after(after: str, offset: int, ends_sentence: bool):
     """`”, X said` or `” said X`. After a quotation that ends its sentence (`…edge.” He
-    emphasized that …`), only a clause that ends with its speech verb is an attribution."""
+    emphasized that …`), or whose sentence ends right after it (`“…”. Sunak says that …`), only a
+    clause that ends with its speech verb is an attribution."""
+    ends_sentence = ends_sentence or re.match(r"[”\"»’']?[.!?]", after) is not None
     m = _AFTER_SUBJECT_CUE.match(after)
     if m and ends_sentence and not _CLAUSE_END.match(after, m.end()):
         m = None
+    if m and m.group("appos") and _is_name(m.group("appos").strip(", ")) and \
+            not m.group("who").strip().lower().startswith(("and ", "but ")):  # `”, Lithuania’s president, Gitanas Nauseda, said`
+        inner = m.group("appos").strip(", ")
+        start = offset + m.start("appos") + m.group("appos").find(inner)
+        return m.group("cue"), (start, start + len(inner))
     if m and _np_span(m.group("who")) is not None and not m.group("who").strip().lower().startswith(("and ", "but ")):
         span = _np_span(m.group("who"))
         return m.group("cue"), (offset + m.start("who") + span[0], offset + m.start("who") + span[1])
@@ -325,19 +385,38 @@ def _match_before(text: str, before: str, offset: int):
     return m.group("cue"), (offset + m.start("who") + span[0], offset + m.start("who") + span[1])
 
 
+_NOUN_BEFORE = re.compile(r"\b(?:[Tt]he|[Aa]n?|[Tt]hese|[Tt]hose|[Tt]his|[Hh]is|[Hh]er|[Ii]ts|[Tt]heir|[Oo]ur|[Ss]uch|of|using)\s+$")
+
+
 def _match_in_sentence(text: str, before: str, offset: int):
     """The nearest speech verb before the quotation in its sentence, with its subject; a
-    participle without one (`adding`, `calling`) has none here."""
-    cues = [m for m in _IN_SENTENCE.finditer(before) if not before.startswith(" by ", m.end())]  # not passive
+    participle (`adding`, `calling them`) takes the subject of the verb before it, or of its
+    sentence (`Russia responded, calling them “hysteria”`), unless it has its own (`with a
+    commander telling CNN “…”`); `is urging` is no participle."""
+    cues = [m for m in _IN_SENTENCE.finditer(before) if not before.startswith(" by ", m.end())  # not passive
+            and not _NOUN_BEFORE.search(before, 0, m.start())]  # `these reports`: a noun
     participle = None
     for m in reversed(cues):
         cue = participle or m.group("cue")
         head = before[:m.start()].rstrip()
         head = _AUXILIARIES.sub("", head)
         if m.group("cue").endswith("ing"):
-            participle = participle or m.group("cue")  # `adding “…”`: the subject of the verb before it
-            continue
-        head = re.sub(r",? (?:who|which|that)$", "", head)  # `Nikki Haley who tweeted “…”`
+            progressive = re.search(r"\b(?:is|are|was|were|been|be)$", head)
+            own = re.search(r"\bwith ([^,]{2,80})$", head)
+            if progressive:
+                head = _AUXILIARIES.sub("", head[:progressive.start()].rstrip())
+            elif own and _np_span(own.group(1)) == (0, len(own.group(1))):
+                return cue, (offset + own.start(1), offset + own.end(1))
+            else:
+                participle = participle or m.group("cue")
+                continue
+        relative = re.search(r",? (?:who|which|that)$", head)  # `Nikki Haley who tweeted “…”`
+        if relative:
+            head = head[:relative.start()]
+            described = re.search(r", [^,]{3,200}$", head)  # `A Wess Mitchell, a former official, who maintains`
+            named = _np_span(head[:described.start()]) if described else None
+            if named and _is_name(head[named[0]:named[1]]):
+                return cue, (offset + named[0], offset + named[1])
         appositive = re.search(r", ([^,]{3,200}),$", head)  # between subject and verb
         if appositive:
             named = _np_span(appositive.group(1))
@@ -345,15 +424,22 @@ def _match_in_sentence(text: str, before: str, offset: int):
             if named and _is_name(appositive.group(1)[named[0]:named[1]]) and not _is_name(head.split()[-1] if head.split() else ""):
                 return cue, (offset + appositive.start(1) + named[0], offset + appositive.start(1) + named[1])
         elif head.endswith(","):  # `He gave comments on X, emphasized “…”`: the sentence's subject
-            subject = re.match(r"\s*(?:[A-Z][a-z]+ \w+, )?(He|She|They|It|We|I|[A-Z][\w’'\-]+(?: [A-Z][\w’'\-]+){0,3})\b",
-                               before)
-            if subject:
-                return cue, (offset + subject.start(1), offset + subject.end(1))
+            return cue, _sentence_subject(before, offset)
         span = _np_span(head)
         if span is not None:
             return cue, (offset + span[0], offset + span[1])
         return cue, None
-    return (participle, None) if participle else None
+    return (participle, _sentence_subject(before, offset)) if participle else None
+
+
+_SUBJECT_AT_START = re.compile(
+    r"\s*(?:[A-Z][a-z]+ \w+, )?(He|She|They|It|We|I|[A-Z][\w’'\-]+(?: [A-Z][\w’'\-]+){0,3})\b")
+
+
+def _sentence_subject(before: str, offset: int) -> tuple[int, int] | None:
+    """A pronoun or capitalized name opening the sentence (after a short adverbial)."""
+    subject = _SUBJECT_AT_START.match(before)
+    return (offset + subject.start(1), offset + subject.end(1)) if subject else None
 
 
 def _np_span(chunk: str, leading: bool = False) -> tuple[int, int] | None:
@@ -378,7 +464,8 @@ def _np_span(chunk: str, leading: bool = False) -> tuple[int, int] | None:
     for k in range(len(tokens) - 1, -1, -1):
         word = tokens[k].group()
         bare = word.strip(".,’'").lower()
-        if word.endswith(",") and k != len(tokens) - 1 or any(c in word for c in "“”\"«»") or (
+        if word.endswith(",") and k != len(tokens) - 1 or any(c in word for c in "“”\"«»") or not any(
+                c.isalnum() for c in word) or (
                 bare in STOP_WORDS and bare not in POSSESSIVES):
             break
         first = k
