@@ -334,3 +334,73 @@ def test_an_office_as_speaker_is_the_person_holding_it():
             "“Prices will be high,” the Naftogaz CEO said.")
     (quote,) = [q for q in quotes_v1(DOC_ID, text, GAZ, ENTITIES, []) if q["kind"] == "direct"]
     assert (quote["speaker_text"], quote["speaker_name"]) == ("the Naftogaz CEO", "Ivan Sydorenko")
+
+
+@pytest.mark.parametrize("text,quoted,speaker", [
+    # a participle takes the subject of its sentence; `these reports` is a noun, not a speech verb
+    ("Examplestan responded to these reports, calling them “hysteria”.", "hysteria", "Examplestan"),
+    # a participle with its own subject after `with`
+    ("The siege goes on, with a local commander telling reporters they have “only days left.”",
+     "only days left.", "a local commander"),
+    # `is urging` is a finite verb; its subject is a description resolved to the person just named
+    ("Anna Petrenko knows the answer. But Examplestan’s leader is urging allies to take “concrete steps”.",
+     "concrete steps", "Anna Petrenko"),
+    # `using terms such as`: `terms` is no speech verb here; the clause's own subject spoke
+    ("Ivan Sydorenko, 60, has not named anyone since Feb. 24, but he has criticized them, using terms such as "
+     "“unjustified aggression”.", "unjustified aggression", "Ivan Sydorenko"),
+    # a sentence ending after the quotation: the next sentence's subject did not say it
+    ("Yet Anna Petrenko refuses “security guarantees”. Ivan Sydorenko says that talks go on.",
+     "security guarantees", None),
+    # an appositive name between a description and the verb after the quotation
+    ("“We should act now,” Examplestan’s president and summit host, Anna Petrenko, said.", "We should act now,",
+     "Anna Petrenko"),
+    # a relative clause after an appositive: the name before it spoke
+    ("The view is endorsed by Mark Ostrov, a former envoy, who maintains that allies fear “old taboos”.",
+     "old taboos", "Mark Ostrov"),
+    # a capital A inside a sentence is an initial, part of the name
+    ("The plan was backed by A Mark Ostrov, who said it was “long overdue and welcome”.",
+     "long overdue and welcome", "A Mark Ostrov"),
+])
+def test_speakers_of_partial_quotations_and_participles(text, quoted, speaker):
+    rows = {q["text"]: q for q in quotes_v1(DOC_ID, text, GAZ, ENTITIES, [])}
+    assert rows[quoted]["speaker_name"] == speaker
+
+
+def test_the_agent_of_a_passive_or_inverted_speech_verb_is_who_he_points_back_to():
+    passive = ("Anna Petrenko spoke first. The objection was summarised by the former envoy Mark Ostrov. "
+               "“Joining now means joining the war,” he warned.")
+    inverted = ("Anna Petrenko spoke first.\n\n- The facts are clear - said Mark Ostrov.\n\n"
+                "He added that “the alliance is stuck in the past.”")
+    for text in (passive, inverted):
+        (quote,) = [q for q in quotes_v1(DOC_ID, text, GAZ, ENTITIES, []) if q["kind"] != "indirect"]
+        assert quote["speaker_name"].endswith("Ostrov"), text
+
+
+def test_a_headline_quotation_takes_the_speaker_of_the_same_words_in_the_body():
+    text = ("Grain to move ‘this week’\n\n"
+            "Ivan Sydorenko says shipments will leave “this week”, despite the strikes.\n\n"
+            "“Disaster for the region”\n\n"
+            "If that happens, “it would be a disaster for the region,” Anna Petrenko said.")
+    rows = [(q["text"], q["speaker_name"]) for q in quotes_v1(DOC_ID, text, GAZ, ENTITIES, [])
+            if q["kind"] != "indirect"]
+    assert rows == [("this week", "Ivan Sydorenko"), ("this week", "Ivan Sydorenko"),
+                    ("Disaster for the region", "Anna Petrenko"),
+                    ("it would be a disaster for the region,", "Anna Petrenko")]
+
+
+def test_a_quotation_running_over_paragraphs_has_the_speaker_named_at_its_end():
+    text = ("Agency A says the summer will be hard.\n\n"
+            "“Defending the border is vital for all of us.\n\n"
+            "“If the attack succeeds, it will not stop there,” Anna Petrenko said.")
+    rows = [(q["text"], q["speaker_name"]) for q in quotes_v1(DOC_ID, text, GAZ, ENTITIES, [])
+            if q["kind"] != "indirect"]
+    assert rows == [("Defending the border is vital for all of us.", "Anna Petrenko"),
+                    ("If the attack succeeds, it will not stop there,", "Anna Petrenko")]
+
+
+def test_a_longer_partial_quotation_continuing_a_speaker_keeps_the_speaker_a_short_one_is_not_given_one():
+    text = ("Promises “remain largely unfulfilled”, Mark Ostrov wrote. Since then, troops have risen “from 300 to "
+            "969 and from 350 to 385”. The “Red Line” plan was dropped.")
+    rows = {q["text"]: q["speaker_name"] for q in quotes_v1(DOC_ID, text, GAZ, ENTITIES, [])}
+    assert rows["from 300 to 969 and from 350 to 385"] == "Mark Ostrov"
+    assert "Red Line" not in rows

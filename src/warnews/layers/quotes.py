@@ -257,12 +257,12 @@ def _words(quoted: str) -> str:
 
 
 def _same_words_same_speaker(text: str, quotes: list[Quotation]) -> None:
-    """A quotation with no attribution whose words another quotation of the text repeats with a
+    """A quotation with no attribution of its own whose words another quotation of the text repeats with a
     speaker (a headline's ‘this week’ and the body's “this week”, “Disaster for the region” and
     “it would be a disaster for the region”) has that speaker: the nearest such quotation. Words
     repeated inside a longer quotation count from three words up."""
     for q in quotes:
-        if q.speaker_name is not None or q.cue is not None:
+        if q.speaker_text is not None or q.cue is not None:
             continue
         words = _words(text[q.start:q.end])
         if not words:
