@@ -404,3 +404,32 @@ def test_a_longer_partial_quotation_continuing_a_speaker_keeps_the_speaker_a_sho
     rows = {q["text"]: q["speaker_name"] for q in quotes_v1(DOC_ID, text, GAZ, ENTITIES, [])}
     assert rows["from 300 to 969 and from 350 to 385"] == "Mark Ostrov"
     assert "Red Line" not in rows
+
+
+def test_he_and_she_skip_a_speaker_whose_first_name_is_of_the_other_gender():
+    # first names from the pinned nomquamgender data: Maria (female), Ivan (male)
+    she = ("Ivan Sydorenko said prices would rise. Meanwhile, Commission President Maria von der Brook has "
+           "rolled out a plan. “Europe needs to be ready,” she said.")
+    he = ("Maria Kowalska said talks had failed. When asked again, Mr Ostrov laughed, as if it were a joke. "
+          "“Not all of them,” he said.")
+    rows = [q for q in quotes_v1(DOC_ID, she, GAZ, ENTITIES, []) if q["speaker_text"] == "she"]
+    assert [q["speaker_name"] for q in rows] == ["Maria von der Brook"]
+    rows = [q for q in quotes_v1(DOC_ID, he, GAZ, ENTITIES, []) if q["speaker_text"] == "he"]
+    assert [q["speaker_name"] for q in rows] == ["Ostrov"]
+
+
+def test_first_names_give_a_gender_only_where_the_data_is_clear():
+    from warnews.layers.names import name_gender
+
+    assert [name_gender(n) for n in ("Maria Kowalska", "Ivan Sydorenko", "A Mark Ostrov", "Mr Ostrov", "Zhao Min")] \
+        == ["female", "male", "male", None, None]
+
+
+def test_a_surname_opening_a_sentence_is_a_speaker_a_later_description_points_back_to():
+    text = ("Maria Kowalska met Naftogaz chief Ivan Sydorenko in June. “We are ready,” she said.\n\n"
+            "Sydorenko is convinced supplies will stop. “They will use gas as leverage.”\n\n"
+            "“Prices will be high,” says the Naftogaz chief.")
+    rows = [(q["text"], q["speaker_name"]) for q in quotes_v1(DOC_ID, text, GAZ, ENTITIES, [])
+            if q["kind"] == "direct"]
+    assert rows == [("We are ready,", "Maria Kowalska"), ("They will use gas as leverage.", "Ivan Sydorenko"),
+                    ("Prices will be high,", "Ivan Sydorenko")]

@@ -9,10 +9,13 @@ article gives. Word lists here are about English, not about any one article.
 
 from __future__ import annotations
 
+import importlib.util
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
+from pathlib import Path
 
 import pycountry
 import yaml
@@ -77,9 +80,10 @@ _SPEECH_AFTER = re.compile(r"(?:,[^,.]{1,80},)? (?:has |had |also )?(?:said|says
                            r"noted|stressed|warned|explained|argued|claimed|announced|insisted|asked|tweeted)\b")
 PRONOUNS = {"he": "PERSON", "she": "PERSON", "i": "PERSON", "we": "GROUP", "they": "GROUP", "it": "ORG"}
 NAME_PARTICLES = frozenset("de da di del van von der den le la al el bin ibn du dos".split())
+_PARTICLE = r"(?:de|da|di|del|van|von|der|den|le|la|al|el|bin|ibn|du|dos)"
 _RUN = re.compile(r"(?<![\w’'.\-])[A-Z][\w’'.\-]*"
-                  r"(?:[ \t]+(?:(?:de|da|di|del|van|von|der|den|le|la|al|el|bin|ibn|du|dos|of|the|for)[ \t]+)?"
-                  r"[A-Z][\w’'.\-]*)*")
+                  rf"(?:[ \t]+(?:{_PARTICLE}[ \t]+{_PARTICLE}[ \t]+|(?:{_PARTICLE}|of|the|for)[ \t]+)?"
+                  r"[A-Z][\w’'.\-]*)*")  # `Ursula von der Leyen`, `Ministry of Defence`
 
 
 # Words that end a name when they end with a dot (`God. Francis` is two runs); initials and
@@ -249,10 +253,11 @@ class People:
                 return True
         return False
 
-    def latest_person(self, before: int) -> str | None:
-        """The person named last before `before`."""
+    def latest_person(self, before: int, not_gender: str | None = None) -> str | None:
+        """The person named last before `before` (whose first name is not of `not_gender`)."""
         best = max(((max((p for p in person.positions if p < before), default=-1), person.name)
-                    for person in self.persons), default=(-1, None))
+                    for person in self.persons if not_gender is None or name_gender(person.name) != not_gender),
+                   default=(-1, None))
         return best[1] if best[0] >= 0 else None
 
     def fullest(self, name: str, before: int) -> str | None:
@@ -279,6 +284,41 @@ class People:
         """The latest organisation name before `before` holding the word `head` (`council`)."""
         found = [name for s, name in self.orgs if s < before and head.lower() in name.lower().split()]
         return found[-1] if found else None
+
+
+# A first name tells `he` from `she` where nomquamgender's name data (names from 36 sources of
+# people's gender, with the share of women among the name's bearers) gives a share of at most
+# 0.1 or at least 0.9 (the package's own default threshold) in at least three sources.
+GENDER_SHARE_THRESHOLD = 0.1
+GENDER_MIN_SOURCES = 3
+_NAME_DATA_ENTRY = re.compile(r'"([^"\\]+)": \[(\d+), \d+, ([\d.]+)')
+
+
+@lru_cache(maxsize=1)
+def _first_name_genders() -> dict[str, str]:
+    """first name -> `female` or `male`. The package's data file is read directly: importing the
+    package builds a table of 700,000 names (over 300 MB) when a few thousand are needed."""
+    spec = importlib.util.find_spec("nomquamgender")
+    path = Path(spec.origin).with_name("name_data.json")
+    genders = {}
+    for m in _NAME_DATA_ENTRY.finditer(path.read_text(encoding="utf-8")):
+        share, sources = float(m.group(3)), int(m.group(2))
+        if sources >= GENDER_MIN_SOURCES and " " not in m.group(1) and abs(share - 0.5) >= 0.5 - GENDER_SHARE_THRESHOLD:
+            genders[m.group(1)] = "female" if share > 0.5 else "male"
+    if len(genders) < 10_000:  # the data file's format has changed: fail loudly, not silently
+        raise RuntimeError(f"{path}: read {len(genders)} first names; nomquamgender's data format is not the one "
+                           "warnews expects (pinned nomquamgender==0.1.4)")
+    return genders
+
+
+def name_gender(name: str) -> str | None:
+    """`female`, `male` or None (unknown, ambiguous, or no first name) for a person's name, by its
+    first word that is not an initial (`Ursula von der Leyen` -> female)."""
+    for word in name.split():
+        if len(word.strip(".")) > 1:
+            bare = "".join(c for c in unicodedata.normalize("NFKD", word.lower()) if not unicodedata.combining(c))
+            return _first_name_genders().get(bare)
+    return None
 
 
 def _initials(name: str) -> str:

@@ -26,7 +26,7 @@ from warnews.gold import span_id
 from warnews.layers import Document, Knowledge, Layer, register
 from warnews.layers.dates import MONTH_PATTERN
 from warnews.layers.names import (OFFICE_WORDS, PLACE_WORDS, PRONOUNS, STOP_WORDS, TITLE_WORDS, People, bare_word,
-                                  capitalized_runs, country_names, is_org_word, split_title)
+                                  capitalized_runs, country_names, is_org_word, name_gender, split_title)
 
 # Speech verbs and phrases, as printed in attributions (past, present, participle).
 CUES = sorted("""
@@ -174,7 +174,7 @@ def salient_speakers(text: str, people: People, demonyms: frozenset[str]) -> lis
         span = _np_span(_AUXILIARIES.sub("", text[start:m.start()].rstrip()))
         if span is not None:
             found += _said(text[start + span[0]:start + span[1]], m.start(), people, demonyms)
-    for m in re.finditer(r"(?:^|(?<=[.!?]\s)|(?<=\n))([A-Z][\w’'\-]+(?: [A-Z][\w’'\-]+){1,3})(?= [a-z])", text):
+    for m in re.finditer(r"(?:^|(?<=[.!?]\s)|(?<=\n))([A-Z][\w’'\-]+(?: [A-Z][\w’'\-]+){0,3})(?= [a-z])", text):
         name, kind = _resolve_name(m.group(1), people, m.start(), demonyms)
         if kind == "PERSON":
             found.append(_Said(m.start(), name, kind))
@@ -221,7 +221,12 @@ def attribute(text: str, quotes: list[Quotation], people: People, demonyms: froz
         q.kind = _kind(text, q, before)
         same_sentence = previous is not None and previous.close >= sentence_start
         nearby = previous is not None and text.count("\n\n", previous.close, q.open) <= 1
-        continues = found is None and nearby and (q.kind == "direct" or len(text[q.start:q.end].split()) > SCARE_QUOTE_WORDS)
+        # a quotation with no attribution goes on with the previous speaker, unless someone else
+        # was shown speaking (or opened a sentence) since (`Sydorenko is convinced … “…”`)
+        other = previous is not None and any(previous.close < said.pos < q.open and said.type == "PERSON" and
+                                             said.name != previous.speaker_name for said in salient)
+        continues = found is None and nearby and not (other and not same_sentence) and (
+            q.kind == "direct" or len(text[q.start:q.end].split()) > SCARE_QUOTE_WORDS)
         if q.speaker_text is None and previous is not None and previous.speaker_name and (same_sentence or continues):
             q.speaker_name, q.speaker_type = previous.speaker_name, previous.speaker_type
             if found is None and same_sentence:
@@ -529,9 +534,15 @@ ORG_HEADS = frozenset("ministry council government agency office department comm
                       "bank fund union alliance presidency".split())
 
 
-def _latest(salient: list[_Said], before: int, kinds: tuple) -> _Said | None:
+_OTHER_GENDER = {"he": "female", "she": "male"}
+
+
+def _latest(salient: list[_Said], before: int, kinds: tuple, pronoun: str = "") -> _Said | None:
+    """The last salient speaker before `before` of one of `kinds`; for `he` or `she`, not one whose
+    first name is the other gender's."""
     for said in reversed(salient):
-        if said.pos < before and said.type in kinds:
+        if said.pos < before and said.type in kinds and not (
+                pronoun in _OTHER_GENDER and said.type == "PERSON" and name_gender(said.name) == _OTHER_GENDER[pronoun]):
             return said
     return None
 
@@ -565,16 +576,22 @@ def _resolve_name(printed: str, people: People, at: int, demonyms: frozenset[str
 
 def _resolve(q: Quotation, people: People, salient: list[_Said],
              demonyms: frozenset[str]) -> tuple[str | None, str | None]:
-    """The fullest name the document gives the printed speaker, and whether it is a person."""
+    """The fullest name the document gives the printed speaker, and whether it is a person. A
+    pronoun is the last speaker before it; where that speaker's first name is of the other gender
+    than `he` or `she`, the person of its gender named last."""
     printed = q.speaker_text.strip()
     lower = printed.lower()
     if lower in PRONOUNS:
         wanted = {"PERSON": ("PERSON",), "ORG": ("ORG", None), "GROUP": ("PERSON", "ORG", None)}[PRONOUNS[lower]]
         said = _latest(salient, q.open, wanted)
+        if said is not None and lower in _OTHER_GENDER and name_gender(said.name) == _OTHER_GENDER[lower]:
+            named = people.latest_person(q.open, _OTHER_GENDER[lower])
+            said = _Said(q.open, people.fullest(named, q.open) or named, "PERSON") if named else _latest(
+                salient, q.open, wanted, lower)
         if said is not None:
             return said.name, said.type
         if PRONOUNS[lower] == "PERSON":
-            latest = people.latest_person(q.open)
+            latest = people.latest_person(q.open, _OTHER_GENDER.get(lower))
             return (latest, "PERSON") if latest else (None, None)
         return None, None
     if lower.split()[0] in ("a", "an"):
