@@ -433,3 +433,36 @@ def test_a_surname_opening_a_sentence_is_a_speaker_a_later_description_points_ba
             if q["kind"] == "direct"]
     assert rows == [("We are ready,", "Maria Kowalska"), ("They will use gas as leverage.", "Ivan Sydorenko"),
                     ("Prices will be high,", "Ivan Sydorenko")]
+
+
+@pytest.mark.parametrize("text,expected", [
+    # a one-word name the text describes as an organisation, before or after it
+    ("Russian energy giant Kovalgaz cut supplies.", [("Russian", "NORP", None), ("Kovalgaz", "ORG", None)]),
+    ("It was reported by the Zorya information portal.", [("Zorya", "ORG", None)]),
+    ("Civilians hid in the Zavodsk iron and steel plant.", [("Zavodsk", "ORG", None)]),
+    # ... but not a capitalized common word opening a sentence
+    ("Steel plant workers left.", []),
+    # platforms named bare, also in a line of capitals
+    ("JOIN US ON TELEGRAM! He wrote on Twitter.", [("TELEGRAM", "ORG", None), ("Twitter", "ORG", None)]),
+    # a place before an organisation's own name is a place of its own
+    ("The former US Nato ambassador spoke.", [("US", "GPE", "iso-3166-1-us"), ("Nato", "ORG", None)]),
+    ("New York CNN Business reported it.", [("New York", "GPE", "geonames-5128581"), ("CNN Business", "ORG", None)]),
+    # a hyphenated pair of a place and an organisation
+    ("He fears a Russia-Nato conflict.", [("Russia", "GPE", "iso-3166-1-ru"),
+                                           ("Nato", "ORG", None)]),
+    # `Affairs` ends an office's organisation; a nationality word before an office is NORP
+    ("Belarusian Minister of Foreign Affairs Jan Dries spoke.", [("Belarusian", "NORP", None),
+                                                                 ("Jan Dries", "PERSON", None)]),
+])
+def test_organisations_by_what_the_text_says_of_them(text, expected):
+    assert _mentions(text) == expected
+
+
+def test_a_name_is_a_person_by_the_rules_or_by_its_first_name_whatever_the_models_label():
+    from warnews.layers.spacy_mentions import _is_person
+
+    assert _is_person("Volodymyr Zelenskiy", set(), frozenset())  # Volodymyr: a first name, clearly male
+    assert _is_person("Biden", {"Joe Biden", "Biden"}, frozenset())  # a surname the rules found a person's
+    assert not _is_person("Biden", set(), frozenset())  # one word and nothing known of it
+    assert not _is_person("Tinkoff Bank", set(), frozenset())  # an organisation's word
+    assert not _is_person("Xoplat Kovalgaz", set(), frozenset())  # no first name the data knows

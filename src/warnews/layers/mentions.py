@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from warnews.gold import span_id
 from warnews.knowledge import Entity
 from warnews.layers import Document, Knowledge, Layer, register
-from warnews.layers.names import OFFICE_WORDS, TITLE_WORDS
+from warnews.layers.names import OFFICE_WORDS, ORG_NAME_WORDS, ORG_NAMES, STOP_WORDS, TITLE_WORDS
 
 @dataclass(frozen=True)
 class Gazetteer:
@@ -85,6 +85,8 @@ def _label_run(run: str, knowledge: Knowledge, people, countries, cities, nation
         for part in run.split("-"):
             if part in countries or part in cities or part in nationality:
                 parts.append((pos, pos + len(part), "NORP" if part in nationality else "GPE"))
+            elif part.lower() in ORG_NAME_WORDS or part in ORG_NAMES:  # `Russia-Nato`
+                parts.append((pos, pos + len(part), "ORG"))
             pos += len(part) + 1
         if parts:
             return parts
@@ -93,6 +95,13 @@ def _label_run(run: str, knowledge: Knowledge, people, countries, cities, nation
         kinds = {p.kind for p in cities[run]}
         return [(0, len(run), "LOC" if "continent" in kinds else "GPE")]
     if org:
+        for k in range(min(3, len(tokens) - 1), 0, -1):  # `US Nato`, `New York CNN Business`: a place, then a name
+            head, first = " ".join(tokens[:k]), tokens[k]
+            if (head in countries or head in cities) and (first.lower() in ORG_NAME_WORDS or first in ORG_NAMES or (
+                    first.isupper() and 2 <= len(first) <= 6)):
+                rest = run.index(first, len(head))
+                return [(0, len(head), "GPE")] + [(rest + s, rest + e, label) for s, e, label in _label_run(
+                    run[rest:], knowledge, people, countries, cities, nationality)]
         title, name = split_title(run, knowledge.demonyms | frozenset(nationality))
         if len(name.split()) >= 2 and not any(is_org_word(t) for t in name.split()):
             start = run.rfind(name)
@@ -106,7 +115,9 @@ def _label_run(run: str, knowledge: Knowledge, people, countries, cities, nation
             if not head:
                 return []
             part = " ".join(head)
-            return [(0, len(part), "ORG")] if any(is_org_word(t) for t in head) or len(head) == 1 else _label_run(
+            named_org = any(is_org_word(t) for t in head) or len(head) == 1 and part not in nationality and (
+                part not in countries)  # `Belarusian Minister`: a nationality word, no organisation
+            return [(0, len(part), "ORG")] if named_org else _label_run(
                 part, knowledge, people, countries, cities, nationality)
         return [(0, len(run.rsplit(" of", 1)[0]) if run.endswith(" of") else len(run), "ORG")]
     joined = re.search(r" (?:for|of|the) ", run)
@@ -147,9 +158,16 @@ def mentions_v2(doc: Document, knowledge: Knowledge, upstream: dict[str, list[di
     for start, _, run in capitalized_runs(text):
         # a possessive splits a run: `Russia’s Defense Ministry` is `Russia` and `Defense Ministry`
         for piece_start, piece in _pieces(run, start):
-            if piece.isupper() and len(piece.split()) > 2:
-                continue  # a headline in capitals
-            for s, e, label in _label_run(piece, knowledge, people, countries, cities, nationality):
+            if piece.isupper() and len(piece.split()) > 2:  # a headline in capitals: only platforms (`ON TELEGRAM`)
+                for m in re.finditer(r"[A-Z]+", piece):
+                    if m.group().title() in ORG_NAMES:
+                        spans.append((piece_start + m.start(), piece_start + m.end(), "ORG"))
+                continue
+            labelled = _label_run(piece, knowledge, people, countries, cities, nationality)
+            if piece not in knowledge.gazetteer.forms and piece not in countries and piece not in nationality and (
+                    piece not in cities or piece in ORG_NAMES) and _described_as_organisation(text, piece_start, piece_start + len(piece), piece):
+                labelled = [(0, len(piece), "ORG")]  # what the text says of it outweighs a name's shape
+            for s, e, label in labelled:
                 ordinal = re.search(r"\b\d+(?:st|nd|rd|th) $", text[max(0, piece_start + s - 8):piece_start + s])
                 if label == "ORG" and ordinal:  # `82nd Airborne Division`
                     s -= len(ordinal.group())
@@ -157,6 +175,34 @@ def mentions_v2(doc: Document, knowledge: Knowledge, upstream: dict[str, list[di
     for m in re.finditer(r"(?<![\w’'])western(?![\w’'])", text):  # the guidelines: the adjective is NORP
         spans.append((m.start(), m.end(), "NORP"))
     return mention_rows(doc, spans, knowledge, MENTIONS_V2)
+
+
+_DESCRIPTOR_BEFORE = re.compile(r"(?<![\w’'])([a-z]+) $")
+_DESCRIPTOR_AFTER = re.compile(r"(?: [a-z]+){1,4}\b")
+
+
+def _described_as_organisation(text: str, start: int, end: int, name: str) -> bool:
+    """A one-word name the text describes as an organisation (`energy giant Gazprom`, `the Axios
+    information portal`), or a platform news names bare (`on Twitter`, `ON TELEGRAM`)."""
+    from warnews.layers.names import ORG_DESCRIPTORS
+
+    if " " in name or len(name) < 2:
+        return False
+    if name in ORG_NAMES or name.isupper() and name.title() in ORG_NAMES:
+        return True
+    before = _DESCRIPTOR_BEFORE.search(text, max(0, start - 30), start)
+    if before and before.group(1) in ORG_DESCRIPTORS:
+        return True
+    if start == 0 or re.search(r"(?:[.!?:\n–—-]\s*|^\s*)$", text[max(0, start - 3):start]):
+        return False  # a capitalized word opening a sentence (`Steel plant …`) may be no name
+    after = _DESCRIPTOR_AFTER.match(text, end)
+    words = after.group().split() if after else []
+    for k, word in enumerate(words):
+        if word in ORG_DESCRIPTORS:
+            return True
+        if word in STOP_WORDS and word != "and" or k == 3:
+            break
+    return False
 
 
 def mention_rows(doc: Document, spans, knowledge: Knowledge, layer: str) -> list[dict]:

