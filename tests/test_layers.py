@@ -14,8 +14,8 @@ from warnews import layers
 from warnews.evaluate import evaluate, prf
 from warnews.knowledge import Entity
 from warnews.layers.dates import dates_v1
-from warnews.layers.mentions import Gazetteer, mentions_v2
-from warnews.layers.quotes import quotes_v2
+from warnews.layers.mentions import Gazetteer, mentions_v3
+from warnews.layers.quotes import quotes_v3
 
 PUBLISHED = dt.date(2024, 12, 14)  # a Saturday
 
@@ -39,12 +39,12 @@ DOC_ID = "d-20240101-0000000000"
 
 
 def quotes_v1(doc_id, text, gazetteer, entities, dates):  # the quote layer as it runs in a build
-    return quotes_v2(layers.Document(doc_id, text, PUBLISHED), KNOWLEDGE, {"rule:dates_v1": dates})
+    return quotes_v3(layers.Document(doc_id, text, PUBLISHED), KNOWLEDGE, {"rule:dates_v1": dates})
 
 
 def _mentions(text):
     return [(r["text"], r["label"], r["entity_id"]) for r in
-            mentions_v2(layers.Document(DOC_ID, text, PUBLISHED), KNOWLEDGE, {})]
+            mentions_v3(layers.Document(DOC_ID, text, PUBLISHED), KNOWLEDGE, {})]
 
 
 def test_curated_names_are_whole_words_longest_first_and_linked():
@@ -141,10 +141,10 @@ def test_prf():
 
 def test_evaluation_counts_only_documents_with_gold():
     row = {"doc_id": "a", "start": 0, "end": 3, "entity_id": "x"}
-    tables = {"mentions": [dict(row, layer="gold", label="GPE"), dict(row, layer="rule:mentions_v2", label="GPE"),
-                           dict(row, doc_id="b", layer="rule:mentions_v2", label="GPE")], "quotes": [], "dates": []}
+    tables = {"mentions": [dict(row, layer="gold", label="GPE"), dict(row, layer="rule:mentions_v3", label="GPE"),
+                           dict(row, doc_id="b", layer="rule:mentions_v3", label="GPE")], "quotes": [], "dates": []}
     result = evaluate(tables, {"a"})
-    scores = result["layers"]["rule:mentions_v2"]["scores"]["span+entity"]
+    scores = result["layers"]["rule:mentions_v3"]["scores"]["span+entity"]
     assert (scores["tp"], scores["fp"], scores["fn"]) == (1, 0, 0)
 
 
@@ -179,9 +179,9 @@ def test_automatic_layers_run_on_any_text(text):
 
 
 def test_layers_are_registered_in_the_order_they_run_under_versioned_names():
-    assert layers.layer_names()[:4] == ("rule:dates_v1", "rule:mentions_v2", "rule:quotes_v2", "rule:turns_v1")
+    assert layers.layer_names()[:4] == ("rule:dates_v1", "rule:mentions_v3", "rule:quotes_v3", "rule:turns_v1")
     for name, layer in layers.REGISTRY.items():
-        assert re.fullmatch(r"rule:[a-z]+_v\d+|spacy:en_core_web_sm-3\.8\.0-[0-9a-f]{12}", name)
+        assert re.fullmatch(r"rule:[a-z]+_v\d+|spacy_v2:en_core_web_sm-3\.8\.0-[0-9a-f]{12}", name)
         assert layer.table in ("dates", "mentions", "quotes", "turns")
         assert all(list(layers.REGISTRY).index(r) < list(layers.REGISTRY).index(name) for r in layer.requires)
 
@@ -196,7 +196,7 @@ def test_run_gives_every_layer_its_rows_and_a_layer_sees_what_it_requires():
     doc = layers.Document(DOC_ID, "On Dec. 14, Petrenko said: “We hold.”", PUBLISHED)
     out = layers.run(doc, KNOWLEDGE, [layers.REGISTRY[name] for name in layers.DEFAULT_LAYERS])
     assert list(out) == list(layers.DEFAULT_LAYERS)
-    (quote,) = out["rule:quotes_v2"]
+    (quote,) = out["rule:quotes_v3"]
     assert quote["statement_date"] == dt.date(2024, 12, 14)  # from the dates layer's rows
     assert all(row["layer"] == name for name, rows in out.items() for row in rows)
 
@@ -257,7 +257,7 @@ def test_turn_rows_link_speakers_only_through_curated_names():
     ("Examplestan and Ukraine met.", {"Examplestan": "examplestan", "Ukraine": "iso-3166-1-ua"}),
 ])
 def test_places_link_to_package_data_only_where_unambiguous(text, expected):
-    linked = {r["text"]: r["entity_id"] for r in mentions_v2(layers.Document(DOC_ID, text, PUBLISHED), KNOWLEDGE, {})}
+    linked = {r["text"]: r["entity_id"] for r in mentions_v3(layers.Document(DOC_ID, text, PUBLISHED), KNOWLEDGE, {})}
     for name, entity_id in expected.items():
         assert (linked[name] or "").startswith(entity_id) if entity_id else linked[name] is None, (name, linked)
 
@@ -279,7 +279,7 @@ def test_a_curated_entity_stands_for_its_place():
     entities["ukraine"] = Entity("ukraine", "GPE", "Ukraina", (), (), None, None, "UA", None, (), None, None, None,
                                  "synthetic test entity")
     knowledge = layers.Knowledge.of(entities)
-    (row,) = [r for r in mentions_v2(layers.Document(DOC_ID, "Ukraine voted.", PUBLISHED), knowledge, {})]
+    (row,) = [r for r in mentions_v3(layers.Document(DOC_ID, "Ukraine voted.", PUBLISHED), knowledge, {})]
     assert row["entity_id"] == "ukraine"  # its ISO code is the curated entity's
 
 
@@ -289,7 +289,7 @@ def test_a_curated_entity_stands_for_its_place():
     ("Moscow Oblast", None),
 ])
 def test_regions_link_to_iso_3166_2_where_one_subdivision_fits(name, entity_id):
-    (row,) = mentions_v2(layers.Document(DOC_ID, f"Shelling hit {name} again.", PUBLISHED), KNOWLEDGE, {})
+    (row,) = mentions_v3(layers.Document(DOC_ID, f"Shelling hit {name} again.", PUBLISHED), KNOWLEDGE, {})
     assert (row["text"], row["label"], row["entity_id"]) == (name, "GPE", entity_id)
     if entity_id:
         from warnews.layers.places import entity_row

@@ -92,7 +92,7 @@ def environment() -> dict:
 def model_libraries(configured) -> dict[str, str]:
     """The versions of the libraries the configured model layers run on (spaCy); the layers'
     names carry their weights' digest."""
-    return {"spacy": metadata.version("spacy")} if any(layer.name.startswith("spacy:") for layer in configured) else {}
+    return {"spacy": metadata.version("spacy")} if any(layer.name.startswith(("spacy:", "spacy_v")) for layer in configured) else {}
 
 
 def settings(root: Path, options: BuildOptions, row_group_size: int) -> dict:

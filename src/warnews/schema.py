@@ -28,7 +28,7 @@ SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 # Layers a row may name: gold, a rule layer with its version, or a model layer with its model's
 # name, version and weights' digest.
 AUTOMATIC_LAYERS = tuple(REGISTRY)
-LAYER_PATTERN = r"^(?:gold|rule:[a-z]+_v\d+|spacy:[a-z_]+-\d+\.\d+\.\d+-[0-9a-f]{12})$"
+LAYER_PATTERN = r"^(?:gold|rule:[a-z]+_v\d+|spacy(?:_v\d+)?:[a-z_]+-\d+\.\d+\.\d+-[0-9a-f]{12})$"
 SEMVER_PATTERN = r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)$"
 # Russia's war on Ukraine began in February 2014; reports from before 2014 are out of scope.
 PUBLISHED_MIN = dt.date(2014, 1, 1)
@@ -189,8 +189,9 @@ def _text() -> pa.Field:
 def _layer() -> pa.Field:
     return pa.Field(str_matches=LAYER_PATTERN, description="Who says so: 'gold' (written by people, see the "
                     "annotation guidelines) or an automatic layer with its version: rule layers ("
-                    + ", ".join(AUTOMATIC_LAYERS) + "), or a model layer named after its model, version and a "
-                    "digest of its weights (spacy:en_core_web_sm-3.8.0-<digest>).")
+                    + ", ".join(AUTOMATIC_LAYERS) + "), or a model layer named after the version of its own rules and "
+                    "its model's name, version and weights' digest (spacy_v2:en_core_web_sm-3.8.0-<digest>; "
+                    "releases before 1.3.0 wrote spacy:en_core_web_sm-3.8.0-<digest>).")
 
 
 def _entity(description: str, nullable: bool = False) -> pa.Field:

@@ -3,7 +3,7 @@
 A layer takes one document (its id, clean text and publication date), what the project knows
 (curated entities and the gazetteer made from them) and the rows of the layers it requires, and
 returns rows of one table, each naming the layer. Layers are registered in the order they run;
-a change to what a layer outputs gets a new version in its name (`rule:quotes_v2`), so that a row
+a change to what a layer outputs gets a new version in its name (`rule:quotes_v3`), so that a row
 always says what made it. `modules` lists the source files a layer's rows depend on: they key
 the layer's own cache, so a change to the quote rules recomputes quotes only.
 """
@@ -57,7 +57,7 @@ class Knowledge:
 
 @dataclass(frozen=True)
 class Layer:
-    name: str  # versioned: `rule:quotes_v2`
+    name: str  # versioned: `rule:quotes_v3`
     table: str
     annotate: Callable[[Document, Knowledge, dict[str, list[dict]]], list[dict]]
     modules: tuple[str, ...]  # module names whose source decides the rows
@@ -66,7 +66,7 @@ class Layer:
 
 REGISTRY: dict[str, Layer] = {}
 # The layers a build runs unless the repository's warnews.yaml names others: every rule layer.
-DEFAULT_LAYERS = ("rule:dates_v1", "rule:mentions_v2", "rule:quotes_v2", "rule:turns_v1")
+DEFAULT_LAYERS = ("rule:dates_v1", "rule:mentions_v3", "rule:quotes_v3", "rule:turns_v1")
 CONFIG = "warnews.yaml"
 
 
@@ -106,7 +106,7 @@ def configured(root) -> tuple[Layer, ...]:
         if not isinstance(data, dict) or not isinstance(data.get("layers"), list) or set(data) - {"layers"}:
             raise WarnewsError(f"{path}: expected a mapping with one key, `layers`, a list of layer names")
         wanted = tuple(data["layers"])
-    if any(name.startswith("spacy:") for name in wanted):
+    if any(name.startswith(("spacy:", "spacy_v")) for name in wanted):
         from warnews.layers.spacy_mentions import register_if_installed
 
         register_if_installed()
@@ -115,7 +115,7 @@ def configured(root) -> tuple[Layer, ...]:
         layer = REGISTRY.get(name)
         if layer is None:
             hint = (" (install the model layer: pip install 'warnews[ner]'; the name ends with the digest of the "
-                    "model's weights)" if name.startswith("spacy:") else "")
+                    "model's weights)" if name.startswith(("spacy:", "spacy_v")) else "")
             raise WarnewsError(f"{path}: layer {name!r} is not available; available: {', '.join(REGISTRY)}{hint}")
         missing = [r for r in layer.requires if r not in wanted[:wanted.index(name)]]
         if missing:

