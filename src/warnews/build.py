@@ -32,7 +32,8 @@ from warnews.errors import WarnewsError
 from warnews.executors import Executor, LocalExecutor
 from warnews.evaluate import combine, evaluate_document
 from warnews.gold import ANNOTATIONS_DIR, errata_rows, load_gold
-from warnews.ingest import find_raw_files, load_sidecar, page_disagreements, read_raw, sidecar_path
+from warnews.ingest import (find_raw_files, load_sidecar, page_disagreements, parse_sidecar, raw_key_bytes,
+                            read_raw, read_record, record_line, record_ref, sidecar_path)
 from warnews.knowledge import load_entities, load_errata
 from warnews.layers.places import entity_row as place_row
 from warnews.schema import KEYS, MODELS, SPAN_TABLES, make_doc_id
@@ -222,9 +223,7 @@ def _read_and_clean(ctx: Context, path: Path):
 
 def process_document(ctx: Context, path: Path) -> DocResult:
     """Ingest, clean and annotate one raw file. The same inputs give the same result."""
-    sidecar = sidecar_path(path)
-    clean_key = _digest(ctx.cleaning_digest.encode(), str(path.relative_to(ctx.root)).encode(), path.read_bytes(),
-                        sidecar.read_bytes() if sidecar.is_file() else b"")
+    clean_key = _digest(ctx.cleaning_digest.encode(), str(path.relative_to(ctx.root)).encode(), raw_key_bytes(path))
     raw, result = _stage(ctx, "clean", clean_key, lambda: _read_and_clean(ctx, path))
     meta = raw.meta
     doc_id = make_doc_id(meta.outlet, meta.published, raw.sha256)
@@ -261,9 +260,9 @@ def process_document(ctx: Context, path: Path) -> DocResult:
 
 
 def order_documents(root: Path, use_cache: bool = True) -> list[tuple[str, Path]]:
-    """(doc_id, raw path) for every raw file, in doc_id order, read from the sidecars alone. A
-    sidecar seen before (same bytes) is not parsed again: build/cache/doc_ids.pickle remembers
-    the doc_id that its bytes give."""
+    """(doc_id, raw path) for every raw document, in doc_id order, read from the sidecars (or
+    records) alone. A sidecar or record seen before (same bytes) is not parsed again:
+    build/cache/doc_ids.pickle remembers the doc_id that its bytes give."""
     raw_files = find_raw_files(root)
     if not raw_files:
         raise WarnewsError(f"{root / 'raw'}: no raw .txt or .html files to build from")
@@ -272,11 +271,14 @@ def order_documents(root: Path, use_cache: bool = True) -> list[tuple[str, Path]
     fresh: dict[bytes, str] = {}
     seen: dict[str, Path] = {}
     for path in raw_files:
+        ref = record_ref(path)
         side = sidecar_path(path)
-        digest = hashlib.sha256(side.read_bytes()).digest() if side.is_file() else b""
+        described = record_line(*ref) if ref else side.read_bytes() if side.is_file() else b""
+        digest = hashlib.sha256(described).digest() if described else b""
         doc_id = memo.get(digest)
         if doc_id is None:
-            meta = load_sidecar(side)
+            where = path.relative_to(root).as_posix()
+            meta = parse_sidecar(read_record(*ref, where)[2], where) if ref else load_sidecar(side)
             doc_id = make_doc_id(meta.outlet, meta.published, meta.sha256)
         fresh[digest] = doc_id
         if doc_id in seen:
@@ -329,13 +331,13 @@ class _Cache:
     def key(self, root: Path, doc_id: str, path: Path) -> str:
         digest = hashlib.sha256(self.fingerprint.encode())
         prefix = len(str(root)) + 1
-        for part in (str(path), str(sidecar_path(path)), f"{root}/{ANNOTATIONS_DIR}/{doc_id}.yaml"):
-            digest.update(part[prefix:].encode() + b"\0")
-            try:
-                with open(part, "rb") as handle:
-                    digest.update(handle.read())
-            except FileNotFoundError:
-                digest.update(b"-")
+        digest.update(str(path)[prefix:].encode() + b"\0" + raw_key_bytes(path) + b"\0")
+        gold = f"{root}/{ANNOTATIONS_DIR}/{doc_id}.yaml"
+        try:
+            with open(gold, "rb") as handle:
+                digest.update(handle.read())
+        except FileNotFoundError:
+            digest.update(b"-")
         return digest.hexdigest()
 
     def has(self, key: str) -> bool:

@@ -1,9 +1,10 @@
-"""cli: `warnews add | build | validate | release | verify | diff | cite | stats | publish | docs`.
+"""cli: `warnews add | import | index | build | validate | release | verify | diff | cite | stats | publish | docs`.
 Errors go to stderr, exit 1."""
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import datetime as dt
 import sys
 from pathlib import Path
@@ -11,7 +12,11 @@ from pathlib import Path
 import pyarrow.parquet as pq
 
 from warnews import __version__, card
+from tqdm import tqdm
+
 from warnews.add import NEAR_DUPLICATE_THRESHOLD, add_document
+from warnews.dedup import INDEX_PATH, DuplicateIndex
+from warnews.importer import Defaults, Mapping, import_sources
 from warnews.errors import WarnewsError
 from warnews.ingest import LICENSES
 from warnews.publish import stage, token_from_environment, upload
@@ -158,6 +163,47 @@ def cmd_add(args) -> int:
     return 0
 
 
+def cmd_import(args) -> int:
+    mapping = Mapping.from_yaml(args.mapping) if args.mapping else Mapping()
+    overrides = {key: getattr(args, f"{key}_field") for key in ("text", "title", "url", "published", "language")
+                 if getattr(args, f"{key}_field")}
+    mapping = dataclasses.replace(mapping, **overrides)
+    defaults = Defaults(outlet=args.outlet, outlet_name=args.outlet_name, outlet_domain=args.domain,
+                        outlet_country=args.country, license=args.license, license_note=args.license_note,
+                        language=args.language, published=args.published_date, collected_from=args.collected_from)
+    with tqdm(unit=" records", desc="import", file=sys.stderr, mininterval=1.0,
+              disable=None if not args.quiet else True) as bar:
+        report = import_sources(args.root, args.sources, mapping, defaults, collection=args.collection,
+                                dry_run=args.dry_run, keep_near_duplicates=args.keep_near_duplicates,
+                                progress=lambda message: bar.set_postfix_str(message, refresh=False),
+                                on_record=bar.update)
+    for where, reason in report.refused:
+        print(f"refused {where}: {reason}")
+    for where, other, score in report.near_duplicates:
+        if args.keep_near_duplicates:
+            print(f"kept near-duplicate {where}: estimated similarity {score} with {other}")
+    verb = "would import" if args.dry_run else "imported"
+    reasons = ", ".join(f"{kind} {n}" for kind, n in report.reasons().items())
+    _say(f"{verb} {report.accepted:,} of {report.read:,} records; refused {len(report.refused):,}"
+         + (f" ({reasons})" if reasons else ""))
+    if report.shards:
+        _say(f"wrote {len(report.shards)} shard(s): {report.shards[0]}" + (f" … {report.shards[-1]}"
+                                                                            if len(report.shards) > 1 else ""))
+    if not args.dry_run and report.accepted:
+        _say("next: `warnews build`, then `warnews release X.Y.Z` with a CHANGELOG entry")
+    return 0
+
+
+def cmd_index(args) -> int:
+    with DuplicateIndex.open(args.root, _say) as index:
+        if args.rebuild:
+            count = index.rebuild(_say)
+        else:
+            count = index.db.execute("select count(*) from documents").fetchone()[0]
+    _say(f"duplicate index: {count:,} raw documents in {args.root / INDEX_PATH}")
+    return 0
+
+
 def cmd_docs(args) -> int:
     if args.check:
         stale = card.stale_files(args.root)
@@ -256,6 +302,35 @@ def parser() -> argparse.ArgumentParser:
     u.add_argument("--release", help="release to send (must be the newest, which the card points at)")
     u.add_argument("--dry-run", action="store_true", help="list exactly what would be sent, send nothing")
     u.set_defaults(func=cmd_publish)
+
+    i = sub.add_parser("import", help="import a collection into raw/ as shards: JSON Lines (.jsonl, .gz, .zst), "
+                       "CSV, a folder of .txt/.html files, or WARC (.warc, .warc.gz)")
+    i.add_argument("sources", type=Path, nargs="+", help="files or folders to import, read in the order given")
+    i.add_argument("--outlet", required=True, help="outlet slug, lowercase with hyphens (e.g. kremlin)")
+    i.add_argument("--outlet-name", required=True, help="outlet name as styled (e.g. \"President of Russia\")")
+    i.add_argument("--domain", required=True, help="outlet's web domain (e.g. en.kremlin.ru)")
+    i.add_argument("--country", required=True, help="outlet's country, ISO 3166-1 alpha-2")
+    i.add_argument("--license", required=True, help="copyright status of the texts: " + ", ".join(LICENSES))
+    i.add_argument("--license-note", help="who holds the rights and on what terms (default: written from --license)")
+    i.add_argument("--language", help="ISO 639-1 code of every record (default: a record's language field, else "
+                   "detected), then checked")
+    i.add_argument("--published-date", help="publication date of every record that has none, YYYY-MM-DD (default: "
+                   "the record's field, else an HTML page's own date)")
+    i.add_argument("--collected-from", help="how and from where the collection was made")
+    for name in ("text", "title", "url", "published", "language"):
+        i.add_argument(f"--{name}" if name not in ("language",) else "--language-field", dest=f"{name}_field",
+                       metavar="FIELD", help=f"the records' field holding the {name} (default: {name})")
+    i.add_argument("--mapping", type=Path, help="a YAML file `fields: {text: body, title: headline, …}`")
+    i.add_argument("--collection", help="folder under raw/ for the shards (default: the outlet slug)")
+    i.add_argument("--dry-run", action="store_true", help="check every record and report; write nothing")
+    i.add_argument("--keep-near-duplicates", action="store_true",
+                   help="import near-duplicates and list them (default: refuse them)")
+    i.add_argument("--quiet", action="store_true", help="no progress bar")
+    i.set_defaults(func=cmd_import)
+
+    x = sub.add_parser("index", help="bring the duplicate index (build/index/) up to date with raw/")
+    x.add_argument("--rebuild", action="store_true", help="forget it and make it again from raw/")
+    x.set_defaults(func=cmd_index)
 
     d = sub.add_parser("docs", help="regenerate schema/*.yaml and the generated parts of README.md")
     d.add_argument("--check", action="store_true", help="only report stale files (exit 1 if any)")

@@ -1,19 +1,27 @@
 """ingest: read raw files and their sidecars; refuse what cannot be trusted.
 
+A raw document is a file with a sidecar beside it (`raw/<outlet>/<name>.txt` and
+`<name>.meta.yaml`), or a record in a shard (`raw/<collection>/<shard>.jsonl.zst`, written by
+`warnews import`): one JSON object a line holding the raw text exactly (`raw`), whether it is
+text or HTML (`format`), and the sidecar's keys. A record is named `<shard path>#<line>`.
+
 Guarantees to the next stage: the raw text is the strict UTF-8 decoding of bytes whose sha256 is
-the one the sidecar records, and the sidecar has every required key with a valid value. Nothing
-else in the package reads `raw/`.
+the one the sidecar (or record) records, and the metadata has every required key with a valid
+value. Nothing else in the package reads `raw/`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 import yaml
+import zstandard
 from lingua import Language
 
 from warnews.errors import WarnewsError
@@ -21,6 +29,8 @@ from warnews.errors import WarnewsError
 RAW_DIR = "raw"
 RAW_SUFFIXES = (".txt", ".html")
 SIDECAR_SUFFIX = ".meta.yaml"
+SHARD_SUFFIX = ".jsonl.zst"
+RECORD_FORMATS = {"txt": ".txt", "html": ".html"}  # a record's `format` and the file suffix it stands for
 # Larger files are refused: no news article needs more, and a mistaken file (a video, a dump of a
 # whole site) should stop early rather than fill the corpus.
 MAX_RAW_BYTES = 5 * 1024 * 1024
@@ -81,43 +91,118 @@ class RawDocument:
 
 
 def find_raw_files(root: Path) -> list[Path]:
-    """Every raw file below root/raw, in sorted order so builds visit documents deterministically."""
+    """Every raw document below root/raw: files, and the records of shards (`<shard>#<line>`), in
+    sorted order so builds visit documents deterministically."""
     raw_dir = root / RAW_DIR
     if not raw_dir.is_dir():
         raise WarnewsError(f"{raw_dir}: no raw/ folder here; run from the repository root or pass --root")
-    found = sorted(p for p in raw_dir.rglob("*") if p.suffix in RAW_SUFFIXES and not p.name.endswith(SIDECAR_SUFFIX))
-    for path in found:
-        if path.is_symlink() or not path.is_file():
-            raise WarnewsError(f"{path}: raw files must be regular files inside raw/, not links or folders")
+    found = []
+    for path in sorted(raw_dir.rglob("*")):
+        name = path.name
+        if name.endswith(SHARD_SUFFIX) or path.suffix in RAW_SUFFIXES and not name.endswith(SIDECAR_SUFFIX):
+            if path.is_symlink() or not path.is_file():
+                raise WarnewsError(f"{path}: raw files must be regular files inside raw/, not links or folders")
+            if name.endswith(SHARD_SUFFIX):
+                found += [path.with_name(f"{name}#{line}") for line in range(1, len(shard_lines(path)) + 1)]
+            else:
+                found.append(path)
     return found
+
+
+def record_ref(path: Path) -> tuple[Path, int] | None:
+    """(shard, line) for a record's name `<shard>#<line>`; None for a raw file."""
+    shard, hash_, line = path.name.rpartition("#")
+    return (path.with_name(shard), int(line)) if hash_ and shard.endswith(SHARD_SUFFIX) and line.isdigit() else None
+
+
+@lru_cache(maxsize=4)
+def _shard_lines(path: str, size: int, mtime_ns: int) -> tuple[bytes, ...]:
+    compressed = Path(path).read_bytes()
+    try:
+        data = zstandard.ZstdDecompressor().decompressobj().decompress(compressed)
+    except zstandard.ZstdError as err:
+        raise WarnewsError(f"{path}: not a readable zstd file ({err}); shards are written by `warnews import`") from None
+    return tuple(data.split(b"\n")[:-1] if data.endswith(b"\n") else data.split(b"\n"))
+
+
+def shard_lines(shard: Path) -> tuple[bytes, ...]:
+    """A shard's lines, decompressed (the last few shards read are kept in memory)."""
+    stat = shard.stat()
+    return _shard_lines(str(shard), stat.st_size, stat.st_mtime_ns)
+
+
+def raw_key_bytes(path: Path) -> bytes:
+    """Every byte that decides what a raw document reads as: the file and its sidecar, or the record."""
+    ref = record_ref(path)
+    if ref is not None:
+        return record_line(*ref)
+    side = sidecar_path(path)
+    return path.read_bytes() + b"\0" + (side.read_bytes() if side.is_file() else b"")
+
+
+def record_line(shard: Path, line: int) -> bytes:
+    lines = shard_lines(shard)
+    if not 1 <= line <= len(lines):
+        raise WarnewsError(f"{shard}: has no line {line} (it has {len(lines)}); shards are never edited")
+    return lines[line - 1]
 
 
 def sidecar_path(raw_path: Path) -> Path:
     return raw_path.with_name(raw_path.stem + SIDECAR_SUFFIX)
 
 
+def read_record(shard: Path, line: int, name: str) -> tuple[bytes, str, dict]:
+    """(raw bytes, format, metadata mapping) of a shard's record; problems name shard and line."""
+    try:
+        record = json.loads(record_line(shard, line))
+    except json.JSONDecodeError as err:
+        raise WarnewsError(f"{name}: not a JSON object ({err.msg}); shards are written by `warnews import`") from None
+    if not isinstance(record, dict) or not isinstance(record.get("raw"), str) or record.get("format") not in RECORD_FORMATS:
+        raise WarnewsError(f"{name}: a record needs `raw` (the text) and `format` (txt or html)")
+    raw = record.pop("raw")
+    return raw.encode("utf-8"), record.pop("format"), record
+
+
 def read_raw(root: Path, raw_path: Path) -> RawDocument:
-    """Read one raw file and its sidecar, checking bytes, encoding and metadata."""
+    """Read one raw document (a file and its sidecar, or a shard's record), checking bytes,
+    encoding and metadata."""
     rel = raw_path.relative_to(root).as_posix()
-    data = raw_path.read_bytes()
-    meta = load_sidecar(sidecar_path(raw_path))
+    ref = record_ref(raw_path)
+    if ref is not None:
+        data, kind, fields = read_record(*ref, rel)
+        meta = parse_sidecar(fields, rel)
+    else:
+        data, kind = raw_path.read_bytes(), raw_path.suffix[1:]
+        meta = load_sidecar(sidecar_path(raw_path))
     digest = hashlib.sha256(data).hexdigest()
     if digest != meta.sha256:
         raise WarnewsError(
             f"{rel}: sha256 is {digest} but the sidecar records {meta.sha256}; raw files are never "
             "edited: restore the original bytes, or add the new file as a new document"
         )
-    text, page = raw_text(data, rel)
+    text, page = raw_text(data, rel, html=kind == "html")
     return RawDocument(path=rel, text=text, sha256=digest, meta=meta, page=page)
 
 
-def raw_text(data: bytes, name: str) -> tuple[str, dict]:
+def raw_bytes(root: Path, raw_path: str) -> tuple[bytes, bool] | None:
+    """(bytes, is HTML) of a raw document named as in `documents.raw_path`; None if it is gone."""
+    path = root / raw_path
+    ref = record_ref(path)
+    if ref is not None:
+        if not ref[0].is_file():
+            return None
+        data, kind, _ = read_record(*ref, raw_path)
+        return data, kind == "html"
+    return (path.read_bytes(), path.suffix == ".html") if path.is_file() else None
+
+
+def raw_text(data: bytes, name: str, html: bool | None = None) -> tuple[str, dict]:
     """The text that cleaning starts from (and that the raw side of `edits` indexes): the file
     itself for .txt, the article that trafilatura extracts for .html; plus the page's own
     metadata (title, date, site name) for HTML."""
     check_bytes(data, name)
     text = decode_utf8(data, name)
-    if not name.endswith(".html"):
+    if not (name.endswith(".html") if html is None else html):
         return text, {}
     return extract_html(text, name)
 
@@ -197,7 +282,11 @@ def load_sidecar(path: Path) -> Sidecar:
     """Parse and check a sidecar; every problem names the file and the field."""
     if not path.is_file():
         raise WarnewsError(f"{path}: sidecar missing; every raw file needs a <name>{SIDECAR_SUFFIX} beside it")
-    data = read_yaml(path, _FAST_SAFE_LOADER)
+    return parse_sidecar(read_yaml(path, _FAST_SAFE_LOADER), path)
+
+
+def parse_sidecar(data, path) -> Sidecar:
+    """Check a sidecar's mapping (from a file, or a shard's record); problems name `path`."""
     if not isinstance(data, dict):
         raise WarnewsError(f"{path}: a sidecar is a YAML mapping of the keys {', '.join(REQUIRED_KEYS)}")
     missing = [k for k in REQUIRED_KEYS if k not in data]

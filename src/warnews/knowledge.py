@@ -50,8 +50,11 @@ class Entity:
 
 
 def load_entities(root: Path) -> dict[str, Entity]:
-    """knowledge/entities.yaml as Entity records keyed by id, in file order."""
+    """knowledge/entities.yaml as Entity records keyed by id, in file order. A corpus with no
+    knowledge/ folder at all (a user's own collection) has no curated entities."""
     path = root / KNOWLEDGE_DIR / "entities.yaml"
+    if not path.parent.is_dir():
+        return {}
     if not path.is_file():
         raise WarnewsError(f"{path}: missing; the annotation layers link to the entities listed there")
     entities: dict[str, Entity] = {}

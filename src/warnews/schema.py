@@ -75,9 +75,11 @@ class Documents(pa.DataFrameModel):
     n_sentences: Series[int] = pa.Field(ge=0, description="Sentences in text by a rule-based splitter: . ! ? before "
                                         "a capital, digit or opening quote, and every line break, end one; "
                                         "abbreviations and initials do not (warnews.annotate.sentence_spans).")
-    raw_path: Series[str] = pa.Field(str_matches=r"^raw/[^/]+/[^/]+\.(?:txt|html)$",
-                                     description="Path of the raw file in the repository, relative to its root "
-                                     "(.txt: a text dump; .html: a saved page, whose article text trafilatura extracts).")
+    raw_path: Series[str] = pa.Field(str_matches=r"^raw/[^/]+/[^/#]+\.(?:txt|html|jsonl\.zst#[1-9]\d*)$",
+                                     description="Where the raw text is, relative to the repository's root: a file "
+                                     "(.txt: a text dump; .html: a saved page, whose article text trafilatura extracts), "
+                                     "or a record of a shard written by `warnews import`, as <shard>.jsonl.zst#<line> "
+                                     "(the record holds the raw text exactly and says whether it is text or HTML).")
     raw_sha256: Series[str] = pa.Field(str_matches=r"^[0-9a-f]{64}$",
                                        description="sha256 of the raw file's bytes.")
     license: Series[str] = pa.Field(isin=sorted(LICENSES),

@@ -16,7 +16,8 @@ import pandera.pandas as pa
 import pyarrow
 
 from warnews.clean import Edit, rebuild
-from warnews.ingest import raw_text
+from warnews.errors import WarnewsError
+from warnews.ingest import raw_bytes, raw_text
 from warnews.schema import MODELS, SPAN_TABLES
 
 # Checks that need more than one table (and the raw files); run after the per-table models.
@@ -323,16 +324,20 @@ def _given_raw(raw_texts: dict[str, tuple[str, str]], doc, fail) -> str | None:
 
 
 def _read_raw(root: Path, doc, fail) -> str | None:
-    path = root / doc.raw_path
-    if not path.is_file():
+    try:
+        found = raw_bytes(root, doc.raw_path)
+    except WarnewsError as err:
+        fail("raw_file_matches_sha256", doc.doc_id, str(err))
+        return None
+    if found is None:
         fail("raw_file_matches_sha256", doc.doc_id, f"raw file {doc.raw_path} is missing")
         return None
-    data = path.read_bytes()
+    data, html = found
     digest = hashlib.sha256(data).hexdigest()
     if digest != doc.raw_sha256:
         fail("raw_file_matches_sha256", doc.doc_id, f"{doc.raw_path} has sha256 {digest}, documents says {doc.raw_sha256}")
         return None
-    return raw_text(data, doc.raw_path)[0]
+    return raw_text(data, doc.raw_path, html=html)[0]
 
 
 def failures(results: list[CheckResult]) -> list[Failure]:

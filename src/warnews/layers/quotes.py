@@ -21,8 +21,10 @@
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from warnews.annotate import sentence_spans
 from warnews.clean import is_abbreviation
@@ -303,16 +305,29 @@ def _line_end(text: str, pos: int) -> int:
     return len(text) if end < 0 else end
 
 
+_SENTENCE_END = re.compile(r"[.!?…]+[”\"’']?(?:\s+|(?=[A-Z“\"]))")
+
+
+@lru_cache(maxsize=4)
+def _sentence_ends(text: str) -> tuple[list[int], list[int]]:
+    """(where each sentence-ending mark starts, where the next sentence starts), computed once per
+    text: a transcript can be one line of 100,000 characters."""
+    marks, starts = [], []
+    for m in _SENTENCE_END.finditer(text):
+        word = re.search(r"(\w+)$", text[max(0, m.start() - 40):m.start()])
+        if m.group().startswith(".") and word and (is_abbreviation(word.group(1)) or len(word.group(1)) == 1):
+            continue
+        marks.append(m.start())
+        starts.append(m.end())
+    return marks, starts
+
+
 def _sentence_start(text: str, pos: int, floor: int) -> int:
     """Where the sentence holding `pos` starts (not before `floor`): after . ! ? and space, or
     glued (`edge.He`), outside quotation marks; not after an abbreviation (`Feb. 24`) or an initial."""
-    best = floor
-    for m in re.finditer(r"[.!?…]+[”\"’']?(?:\s+|(?=[A-Z“\"]))", text[floor:pos]):
-        word = re.search(r"(\w+)$", text[floor:floor + m.start()])
-        if m.group().startswith(".") and word and (is_abbreviation(word.group(1)) or len(word.group(1)) == 1):
-            continue
-        best = floor + m.end()
-    return best
+    marks, starts = _sentence_ends(text)
+    i = bisect.bisect_left(marks, pos) - 1
+    return max(floor, min(starts[i], pos)) if i >= 0 and marks[i] >= floor else floor
 
 
 _CLAUSE_END = re.compile(rf"{_CUE_TAIL}\s*(?:[.,;:!?…]|$)")
