@@ -151,3 +151,40 @@ def test_the_model_layer_runs_on_a_dask_cluster(corpus, tmp_path):
     (corpus / "warnews.yaml").write_text((REPO / "warnews.yaml").read_text())
     local = _build(corpus, tmp_path / "local", use_cache=False)
     assert _build(corpus, tmp_path / "dask", DaskExecutor(jobs=2), use_cache=False) == local
+
+
+def _shard_corpus(tmp_path):
+    """The synthetic corpus's texts imported as shards (three of them, so workers read several)."""
+    from warnews import importer
+    from warnews.importer import Defaults, Mapping, import_sources
+
+    source = make_corpus(tmp_path / "files", 60)
+    rows = []
+    for path in sorted((source / "raw").rglob("*.txt")):
+        meta = path.with_name(path.stem + ".meta.yaml").read_text()
+        published = meta.split("published: ")[1].split()[0]
+        rows.append(json.dumps({"text": path.read_text(encoding="utf-8"), "published": published}))
+    jsonl = tmp_path / "synthetic.jsonl"
+    jsonl.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    root = tmp_path / "shards"
+    (root / "raw").mkdir(parents=True)
+    defaults = Defaults("synthetic-wire", "Synthetic Wire", "example.org", "GB", "CC0-1.0", language="en")
+    old = importer.SHARD_RECORDS
+    importer.SHARD_RECORDS = 25
+    try:
+        report = import_sources(root, [jsonl], Mapping(), defaults, keep_near_duplicates=True)
+    finally:
+        importer.SHARD_RECORDS = old
+    assert report.accepted == 60 and len(report.shards) == 3
+    return root
+
+
+def test_shards_give_the_same_files_locally_on_processes_and_on_a_dask_cluster(tmp_path):
+    root = _shard_corpus(tmp_path)
+    local = _build(root, tmp_path / "local", use_cache=False)
+    assert _build(root, tmp_path / "pool", ProcessExecutor(2), use_cache=False) == local
+    pytest.importorskip("distributed", reason="dask.distributed is not installed (pip install -e '.[test]')")
+    with DaskExecutor(2) as executor:
+        assert _build(root, tmp_path / "dask", executor, use_cache=False) == local
+    paths = pq.read_table(tmp_path / "local" / "documents.parquet", columns=["raw_path"]).column(0).to_pylist()
+    assert {p.split("#")[0] for p in paths} == {f"raw/synthetic-wire/0000{i}.jsonl.zst" for i in range(3)}

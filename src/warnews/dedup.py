@@ -73,7 +73,7 @@ class DuplicateIndex:
         self.root, self.db = root, connection
 
     @classmethod
-    def open(cls, root: Path, progress=None) -> DuplicateIndex:
+    def open(cls, root: Path, progress=None, sync: bool = True) -> DuplicateIndex:
         path = root / INDEX_PATH
         path.parent.mkdir(parents=True, exist_ok=True)
         try:
@@ -83,7 +83,8 @@ class DuplicateIndex:
             raise WarnewsError(f"{path}: the duplicate index cannot be read ({err}); remove it and run "
                                "`warnews index --rebuild`") from None
         index = cls(root, connection)
-        index.sync(progress)
+        if sync:
+            index.sync(progress)
         return index
 
     def close(self) -> None:

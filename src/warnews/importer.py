@@ -29,7 +29,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
 
-import yaml
 import zstandard
 
 from warnews.annotate import (LANGUAGE_SAMPLE_CHARS, MIN_WORDS_FOR_LANGUAGE_CHECK, check_language, count_words,

@@ -1,0 +1,293 @@
+"""`warnews import`, the sharded raw store and the duplicate index. The records are written by
+these tests (synthetic English paragraphs made from word lists, not news); the real collections
+in ../shared/corpora are imported by bench/real_collections.py and by the last test here."""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import hashlib
+import io
+import json
+import random
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import zstandard
+
+from conftest import shared, snapshot
+from warnews.dedup import DuplicateIndex
+from warnews.ingest import find_raw_files, read_raw, shard_lines
+
+FLAGS = ["--outlet", "example-wire", "--outlet-name", "Example Wire", "--domain", "example.org", "--country", "GB",
+         "--license", "CC-BY-4.0", "--quiet"]
+_WORDS = ("government officials said the ministry would review the agreement after talks in the capital on "
+          "energy supplies prices security border trade grain ports shipping weather winter summer council "
+          "report analysts expected further measures next week while residents waited for news about power").split()
+
+
+def paragraph(seed: int, words: int = 60) -> str:
+    """A synthetic English paragraph: the same seed gives the same words."""
+    rng = random.Random(seed)
+    body = " ".join(rng.choice(_WORDS) for _ in range(words))
+    return f"Synthetic record {seed}. " + body[0].upper() + body[1:] + "."
+
+
+def records(n: int, start: int = 0) -> list[dict]:
+    return [{"text": paragraph(i), "title": f"Synthetic title {i}", "url": f"https://example.org/a/{i}",
+             "published": f"2024-0{1 + i % 9}-1{i % 10}"} for i in range(start, start + n)]
+
+
+def write_jsonl(path: Path, rows: list[dict]) -> Path:
+    data = "".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows).encode("utf-8")
+    if path.name.endswith(".gz"):
+        data = gzip.compress(data, mtime=0)
+    elif path.name.endswith(".zst"):
+        data = zstandard.ZstdCompressor().compress(data)
+    path.write_bytes(data)
+    return path
+
+
+@pytest.fixture
+def corpus(tmp_path: Path) -> Path:
+    """An empty corpus outside the repository: a raw/ folder and nothing else."""
+    root = tmp_path / "corpus"
+    (root / "raw").mkdir(parents=True)
+    return root
+
+
+def _import(run, root: Path, *args: str):
+    return run(root, "import", *args, *FLAGS)
+
+
+@pytest.mark.parametrize("name", ["records.jsonl", "records.jsonl.gz", "records.jsonl.zst"])
+def test_json_lines_plain_gzip_and_zstd_come_in_as_one_shard(name, corpus, run, tmp_path):
+    source = write_jsonl(tmp_path / name, records(5))
+    code, out, err = _import(run, corpus, str(source))
+    assert code == 0, err
+    assert "imported 5 of 5 records; refused 0" in out
+    (shard,) = (corpus / "raw" / "example-wire").iterdir()
+    assert shard.name == "00000.jsonl.zst"
+    docs = [read_raw(corpus, ref) for ref in find_raw_files(corpus)]
+    assert sorted(d.text for d in docs) == sorted(r["text"] for r in records(5))
+    assert {d.meta.url for d in docs} == {r["url"] for r in records(5)}
+    assert all(d.meta.language == "en" and d.meta.outlet == "example-wire" for d in docs)
+
+
+def test_fields_are_mapped_by_flags_or_by_a_yaml_file(corpus, run, tmp_path):
+    rows = [{"body": r["text"], "headline": r["title"], "link": r["url"], "date": r["published"]} for r in records(3)]
+    source = write_jsonl(tmp_path / "renamed.jsonl", rows)
+    code, _, err = _import(run, corpus, str(source), "--text", "body", "--title", "headline", "--url", "link",
+                           "--published", "date")
+    assert code == 0, err
+    titles = sorted(read_raw(corpus, ref).meta.title for ref in find_raw_files(corpus))
+    assert titles == sorted(r["title"] for r in records(3))
+
+    other = corpus.parent / "other"
+    (other / "raw").mkdir(parents=True)
+    mapping = tmp_path / "mapping.yaml"
+    mapping.write_text("fields:\n  text: body\n  title: headline\n  url: link\n  published: date\n")
+    code, _, err = _import(run, other, str(source), "--mapping", str(mapping))
+    assert code == 0, err
+    assert snapshot(other / "raw") == snapshot(corpus / "raw")  # the same records, the same shard bytes
+
+
+def test_csv_and_a_folder_of_files_and_a_web_archive(corpus, run, tmp_path):
+    table = tmp_path / "records.csv"
+    with open(table, "w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=["text", "title", "url", "published"])
+        writer.writeheader()
+        writer.writerows(records(3))
+    folder = tmp_path / "pages"
+    folder.mkdir()
+    for i, row in enumerate(records(2, start=10)):
+        (folder / f"story-{i}.txt").write_text(row["text"], encoding="utf-8")
+    archive = tmp_path / "crawl.warc.gz"
+    _write_warc(archive, [(f"https://example.org/page/{i}", _page(i)) for i in (20, 21)])
+    code, out, err = _import(run, corpus, str(table), str(folder), str(archive), "--published-date", "2024-05-06",
+                             "--collection", "mixed")
+    assert code == 0, err
+    assert "imported 7 of 7 records" in out
+    docs = {read_raw(corpus, ref).meta.url: read_raw(corpus, ref) for ref in find_raw_files(corpus)}
+    page = docs["https://example.org/page/20"]
+    assert page.text.startswith("Page 20\nSynthetic record 20.")  # the article: headline and body
+    assert "Home" not in page.text and "All rights reserved" not in page.text  # not the page's navigation
+    assert page.meta.published.isoformat() == "2024-05-06" and page.meta.title == "Page 20"
+    lines = [json.loads(line) for ref in find_raw_files(corpus)[:1] for line in shard_lines(ref.with_name(
+        ref.name.split("#")[0]))]
+    assert {line["format"] for line in lines} == {"txt", "html"}
+
+
+def _page(i: int) -> bytes:
+    return (f"<html><head><title>Page {i}</title></head><body><nav><a href='/'>Home</a> <a href='/news'>News</a>"
+            f"</nav><article><h1>Page {i}</h1><p>{paragraph(i, 80)}</p><p>{paragraph(i + 100, 80)}</p></article>"
+            "<footer>All rights reserved</footer></body></html>").encode("utf-8")
+
+
+def _write_warc(path: Path, pages: list[tuple[str, bytes]]) -> None:
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+
+    with open(path, "wb") as handle:
+        writer = WARCWriter(handle, gzip=True)
+        for uri, body in pages:
+            headers = StatusAndHeaders("200 OK", [("Content-Type", "text/html; charset=utf-8")], protocol="HTTP/1.1")
+            writer.write_record(writer.create_warc_record(uri, "response", payload=io.BytesIO(body),
+                                                          http_headers=headers,
+                                                          warc_headers_dict={"WARC-Date": "2024-06-01T10:00:00Z"}))
+        image = StatusAndHeaders("200 OK", [("Content-Type", "image/png")], protocol="HTTP/1.1")
+        writer.write_record(writer.create_warc_record("https://example.org/logo.png", "response",
+                                                      payload=io.BytesIO(b"\x89PNG"), http_headers=image))
+
+
+def test_bad_records_are_refused_with_their_reason_and_the_rest_come_in(corpus, run, tmp_path):
+    good = records(3)
+    lines = [json.dumps(r) for r in good]
+    lines.insert(1, json.dumps({**records(1, start=50)[0], "published": "14/05/2024"}))
+    lines.insert(2, json.dumps({**records(1, start=51)[0], "text": ""}))
+    lines.insert(3, "{not json")
+    lines.append(json.dumps(good[0]))  # the same bytes again
+    lines.append(json.dumps({**records(1, start=52)[0], "published": "2999-01-01"}))
+    source = tmp_path / "mixed.jsonl"
+    data = ("\n".join(lines) + "\n").encode("utf-8")
+    data += json.dumps(records(1, start=53)[0]).replace("Synthetic", "Synth\\u00e9tic").encode("utf-8")[:-30] + \
+        b"\xff\xfe" + b'"}\n'  # a line with bytes that are not UTF-8
+    source.write_bytes(data)
+    code, out, err = _import(run, corpus, str(source))
+    assert code == 0, err
+    refused = dict(line.split(": ", 1) for line in out.splitlines() if line.startswith("refused "))
+    assert refused["refused mixed.jsonl:2"].startswith("bad date:")
+    assert refused["refused mixed.jsonl:3"].startswith("empty text:")
+    assert refused["refused mixed.jsonl:4"].startswith("bad record: not a JSON object")
+    assert refused["refused mixed.jsonl:7"] == "duplicate: the same bytes as mixed.jsonl:1"
+    assert refused["refused mixed.jsonl:8"].startswith("bad date:") and "future" in refused["refused mixed.jsonl:8"]
+    assert refused["refused mixed.jsonl:9"].startswith("not UTF-8:")
+    assert "imported 3 of 9 records; refused 6" in out
+    assert len(find_raw_files(corpus)) == 3
+
+
+def test_a_dry_run_reports_and_writes_nothing_under_raw(corpus, run, tmp_path):
+    source = write_jsonl(tmp_path / "records.jsonl", records(4) + [records(1)[0]])
+    before = snapshot(corpus / "raw")
+    code, out, err = _import(run, corpus, str(source), "--dry-run")
+    assert code == 0, err
+    assert "would import 4 of 5 records; refused 1 (duplicate 1)" in out
+    assert snapshot(corpus / "raw") == before
+
+
+def test_near_duplicates_are_refused_or_kept_and_listed(corpus, run, tmp_path):
+    first = records(2)
+    source = write_jsonl(tmp_path / "first.jsonl", first)
+    assert _import(run, corpus, str(source))[0] == 0
+    copy = {**first[0], "text": first[0]["text"] + " Updated at noon.", "url": "https://example.org/copy"}
+    second = write_jsonl(tmp_path / "second.jsonl", [copy, records(1, start=30)[0]])
+    code, out, _ = _import(run, corpus, str(second))
+    assert code == 0
+    (line,) = [line for line in out.splitlines() if line.startswith("refused ")]
+    assert line.startswith("refused second.jsonl:1: near-duplicate: estimated similarity")
+    assert "raw/example-wire/00000.jsonl.zst#" in line
+    assert "imported 1 of 2 records" in out
+    code, out, _ = _import(run, corpus, str(second), "--keep-near-duplicates")
+    assert code == 0 and "imported 1 of 2 records" in out  # the other is now an exact duplicate
+    assert any(line.startswith("kept near-duplicate second.jsonl:1") for line in out.splitlines())
+    assert len(list((corpus / "raw" / "example-wire").iterdir())) == 3  # each import adds a shard, never edits one
+
+
+def test_shards_are_the_same_bytes_from_the_same_records(tmp_path, run):
+    source = write_jsonl(tmp_path / "records.jsonl", records(30))
+    built = []
+    for name in ("a", "b"):
+        root = tmp_path / name
+        (root / "raw").mkdir(parents=True)
+        assert _import(run, root, str(source))[0] == 0
+        built.append({k: v for k, v in snapshot(root / "raw").items()})
+    assert built[0] == built[1] and list(built[0]) == ["example-wire/00000.jsonl.zst"]
+
+
+def test_a_record_builds_like_the_same_text_as_a_file(tmp_path, run):
+    """doc_id, raw_sha256, clean text and edits do not depend on how the raw text is stored."""
+    text = "  Synthetic record 7.The ministry said talks would go on.\u200b " + paragraph(7) + "\n"
+    as_record = tmp_path / "shards"
+    (as_record / "raw").mkdir(parents=True)
+    source = write_jsonl(tmp_path / "one.jsonl", [{"text": text, "published": "2024-05-06", "title": "T",
+                                                   "url": "https://example.org/7"}])
+    assert _import(run, as_record, str(source), "--language", "en")[0] == 0
+    as_file = tmp_path / "files"
+    (as_file / "raw").mkdir(parents=True)
+    raw = tmp_path / "seven.txt"
+    raw.write_text(text, encoding="utf-8")
+    code, _, err = run(as_file, "add", str(raw), "--outlet", "example-wire", "--outlet-name", "Example Wire",
+                       "--domain", "example.org", "--country", "GB", "--license", "CC-BY-4.0", "--published",
+                       "2024-05-06", "--language", "en", "--title", "T", "--url", "https://example.org/7")
+    assert code == 0, err
+    tables = []
+    for root in (as_record, as_file):
+        code, _, err = run(root, "build", "--version", "1.0.0")
+        assert code == 0, err
+        staged = root / "build" / "staging"
+        tables.append({name: pd.read_parquet(staged / f"{name}.parquet") for name in ("documents", "edits")})
+    record_docs, file_docs = tables[0]["documents"], tables[1]["documents"]
+    assert record_docs.loc[0, "raw_path"] == "raw/example-wire/00000.jsonl.zst#1"
+    assert file_docs.loc[0, "raw_path"].startswith("raw/example-wire/2024-05-06-")
+    for column in ("doc_id", "raw_sha256", "text", "n_words"):
+        assert record_docs.loc[0, column] == file_docs.loc[0, column]
+    assert record_docs.loc[0, "raw_sha256"] == hashlib.sha256(text.encode("utf-8")).hexdigest()
+    pd.testing.assert_frame_equal(tables[0]["edits"], tables[1]["edits"])
+    assert len(tables[0]["edits"]) >= 3  # white space, the glued sentence, the zero-width space
+    code, out, err = run(as_record, "validate")
+    assert code == 0 and "PASSED" in out, out + err
+
+
+def test_validation_finds_a_changed_shard(tmp_path, run):
+    root = tmp_path / "c"
+    (root / "raw").mkdir(parents=True)
+    assert _import(run, root, str(write_jsonl(tmp_path / "r.jsonl", records(3))))[0] == 0
+    assert run(root, "build", "--version", "1.0.0")[0] == 0
+    shard = root / "raw" / "example-wire" / "00000.jsonl.zst"
+    lines = zstandard.ZstdDecompressor().decompressobj().decompress(shard.read_bytes()).split(b"\n")
+    lines[1] = lines[1].replace(b"Synthetic record", b"Synthetic recorD")
+    shard.write_bytes(zstandard.ZstdCompressor().compress(b"\n".join(lines)))
+    code, out, _ = run(root, "validate")
+    assert code == 1
+    assert "raw_file_matches_sha256" in out and "00000.jsonl.zst#2" in out
+
+
+def test_the_index_is_updated_not_rebuilt_and_can_be_rebuilt(corpus, run, tmp_path, monkeypatch):
+    from warnews import dedup
+
+    assert _import(run, corpus, str(write_jsonl(tmp_path / "a.jsonl", records(4))))[0] == 0
+    read = []
+    original = dedup.read_raw
+    monkeypatch.setattr(dedup, "read_raw", lambda root, ref: read.append(ref) or original(root, ref))
+    assert _import(run, corpus, str(write_jsonl(tmp_path / "b.jsonl", records(3, start=10))))[0] == 0
+    assert read == []  # nothing already indexed was read again
+    (corpus / "build" / "index" / "raw.sqlite").unlink()
+    code, out, _ = run(corpus, "index", "--rebuild")
+    assert code == 0 and "duplicate index: 7 raw documents" in out
+    assert len(read) == 7
+    with DuplicateIndex.open(corpus) as index:
+        assert index.exact(hashlib.sha256(records(1)[0]["text"].encode()).hexdigest()).endswith(".jsonl.zst#1")
+
+
+def test_bad_sources_and_flags_are_refused_before_anything_is_read(corpus, run, tmp_path):
+    before = snapshot(corpus)
+    code, _, err = _import(run, corpus, str(tmp_path / "missing.jsonl"))
+    assert code == 1 and "missing.jsonl: no such file or folder" in err
+    code, _, err = _import(run, corpus, str(tmp_path / "notes.docx"))
+    assert code == 1 and "not a source warnews imports" in err
+    code, _, err = run(corpus, "import", str(write_jsonl(tmp_path / "r.jsonl", records(1))), *FLAGS[:-3],
+                       "--license", "free", "--quiet")
+    assert code == 1 and "--license 'free' is not a known value" in err
+    assert snapshot(corpus) == before
+
+
+def test_the_primary_statements_import_as_the_readme_says(corpus, run):
+    source = shared("corpora", "primary-statements", "kremlin-en.jsonl")
+    code, out, err = run(corpus, "import", str(source), "--outlet", "kremlin", "--outlet-name", "President of Russia",
+                         "--domain", "en.kremlin.ru", "--country", "RU", "--license", "CC-BY-4.0", "--language", "en",
+                         "--quiet")
+    assert code == 0, err
+    accepted = int(out.split("imported ")[1].split(" of ")[0])
+    assert accepted >= 700 and "of 732 records" in out
+    assert len(find_raw_files(corpus)) == accepted
