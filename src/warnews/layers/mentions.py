@@ -76,7 +76,7 @@ def _label_run(run: str, knowledge: Knowledge, people, countries, cities, nation
     groups = group_names()
     if run in groups:
         return [(0, len(run), groups[run])]
-    if run.isupper() and run.title() in countries | cities.keys():  # `MINSK, 16 February (BelTA)`
+    if run.isupper() and (run.title() in countries or run.title() in cities):  # `MINSK, 16 February (BelTA)`
         return [(0, len(run), "GPE")]
     if run in countries or tokens[0] in COMPASS and " ".join(tokens[1:]) in countries:  # `West Germany`
         return [(0, len(run), "GPE")]

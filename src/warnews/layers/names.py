@@ -220,6 +220,12 @@ class People:
 
     @classmethod
     def of(cls, text: str, demonyms: frozenset[str] = frozenset()) -> People:
+        """The people of a text; the mention and quote layers ask for the same text's, so the last
+        few are kept (callers only read them)."""
+        return _people_of(text, demonyms)
+
+    @classmethod
+    def _of(cls, text: str, demonyms: frozenset[str] = frozenset()) -> People:
         persons: dict[str, Person] = {}
         orgs = []
         for s, e, run in capitalized_runs(text):
@@ -332,6 +338,11 @@ def name_gender(name: str) -> str | None:
             bare = "".join(c for c in unicodedata.normalize("NFKD", word.lower()) if not unicodedata.combining(c))
             return _first_name_genders().get(bare)
     return None
+
+
+@lru_cache(maxsize=2)
+def _people_of(text: str, demonyms: frozenset[str]) -> People:
+    return People._of(text, demonyms)
 
 
 def _initials(name: str) -> str:

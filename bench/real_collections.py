@@ -1,0 +1,235 @@
+"""Benchmark: real collections through `warnews import` and the full build.
+
+Imports, into a temporary corpus outside the repository, the collections in ../shared/corpora:
+the Kremlin's and president.gov.ua's English releases (JSON Lines, 1,631 records) and the news
+bodies found through GDELT (382 text files, given their dates from the folder's MANIFEST.jsonl).
+Then measures, each build in a fresh process with its peak RSS summed over the process and its
+workers (sampled every 0.2 s):
+- import, records per second (reading, checking, cleaning for the duplicate index, writing shards);
+- the full build (clean + rule layers + validation + write, no cache) with --jobs 1 and 2,
+  documents per second;
+- the I/O floor in the same run: read every raw record of the store and write its text to Parquet;
+- an incremental rebuild after importing one more record, against the full build;
+- larger corpora made by repeating the real records with distinct ids (each copy's text gets a
+  line `[bench copy K]`, so its bytes, sha256 and doc_id differ: these are not real documents, and
+  they are imported with --keep-near-duplicates, since each is a near-duplicate of its original);
+- the HTML path: the pages of ../shared/external/html imported and built, against trafilatura's
+  own `extract` on the same pages.
+Targets (2-core machine, text inputs): >= 2,000 documents/s; <= 10x the floor; peak RSS < 1 GiB at
+100,000 and within 20% of 10,000; incremental (+1 into 100,000) < 5% of the full build; import >=
+5,000 records/s; HTML import + build within 20% of trafilatura's own time.
+
+    python bench/real_collections.py [--shared ../shared] [--sizes 10000 100000] [--jobs 1 2]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import psutil
+
+REPO = Path(__file__).resolve().parents[1]
+FLAGS = {"kremlin-en.jsonl": ["--outlet", "kremlin", "--outlet-name", "President of Russia", "--domain",
+                              "en.kremlin.ru", "--country", "RU", "--license", "CC-BY-4.0"],
+         "president-ua-en.jsonl": ["--outlet", "president-ua", "--outlet-name", "President of Ukraine", "--domain",
+                                   "president.gov.ua", "--country", "UA", "--license", "CC-BY-4.0"],
+         "gdelt-bodies.jsonl": ["--outlet", "gdelt-bodies", "--outlet-name", "Various outlets (GDELT)", "--domain",
+                                "gdeltproject.org", "--country", "US", "--license", "publisher-copyright"]}
+
+
+def run(args: list[str], cwd: Path) -> dict:
+    """Run a warnews command in a fresh process; wall seconds and peak RSS of its process tree."""
+    started = time.perf_counter()
+    process = psutil.Popen([sys.executable, "-m", "warnews.cli", *args], cwd=cwd, stdout=subprocess.PIPE,
+                           stderr=subprocess.PIPE, text=True)
+    peak = [0]
+
+    def sample() -> None:
+        while process.poll() is None:
+            try:
+                tree = [process] + process.children(recursive=True)
+                peak[0] = max(peak[0], sum(p.memory_info().rss for p in tree if p.is_running()))
+            except psutil.Error:
+                pass
+            time.sleep(0.2)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    out, err = process.communicate()
+    sampler.join()
+    if process.returncode != 0:
+        raise SystemExit(f"warnews {' '.join(args)} failed:\n{err[-3000:]}{out[-2000:]}")
+    return {"seconds": time.perf_counter() - started, "peak_rss_mib": peak[0] / 2**20, "out": out}
+
+
+def floor(root: Path) -> float:
+    """Seconds to read every raw document of the store and write its text to Parquet."""
+    code = ("import sys, time, pyarrow, pyarrow.parquet as pq\nfrom pathlib import Path\n"
+            "from warnews.ingest import find_raw_files, read_raw\nroot = Path(sys.argv[1]); t = time.perf_counter()\n"
+            "rows = [{'path': d.path, 'text': d.text} for d in (read_raw(root, p) for p in find_raw_files(root))]\n"
+            "pq.write_table(pyarrow.Table.from_pylist(rows), root / 'floor.parquet', compression='zstd')\n"
+            "print(time.perf_counter() - t)")
+    done = subprocess.run([sys.executable, "-c", code, str(root)], capture_output=True, text=True, check=True)
+    return float(done.stdout.strip())
+
+
+def sources(shared: Path, work: Path) -> list[Path]:
+    """The real collections as import sources (the GDELT bodies as JSON Lines with their dates)."""
+    statements = shared / "corpora" / "primary-statements"
+    manifest = {json.loads(line)["file"]: json.loads(line) for line in
+                (shared / "corpora" / "gdelt-bodies" / "MANIFEST.jsonl").read_text().splitlines() if line.strip()}
+    gdelt = work / "gdelt-bodies.jsonl"
+    with open(gdelt, "w", encoding="utf-8") as out:
+        for name, entry in sorted(manifest.items()):
+            text = (shared / "corpora" / "gdelt-bodies" / name).read_text(encoding="utf-8")
+            out.write(json.dumps({"text": text, "published": entry["published"]}, ensure_ascii=False) + "\n")
+    return [statements / "kremlin-en.jsonl", statements / "president-ua-en.jsonl", gdelt]
+
+
+def import_all(root: Path, files: list[Path], *flags: str) -> tuple[int, int, float]:
+    """(records read, accepted, seconds) importing every file into root."""
+    read = accepted = 0
+    seconds = 0.0
+    for path in files:
+        result = run(["import", str(path), *FLAGS[re.sub(r"-copies\d+", "", path.name)], "--language", "en",
+                      "--quiet", *flags], root)
+        seconds += result["seconds"]
+        line = [l for l in result["out"].splitlines() if l.startswith("imported ")][0]
+        accepted += int(line.split()[1].replace(",", ""))
+        read += int(line.split(" of ")[1].split()[0].replace(",", ""))
+    return read, accepted, seconds
+
+
+def repeated(files: list[Path], n: int, work: Path) -> list[Path]:
+    """Sources of about n records: the real ones, then copies with a distinct last line."""
+    records = {f.name: [line for line in f.read_text(encoding="utf-8").splitlines() if line.strip()] for f in files}
+    total = sum(len(v) for v in records.values())
+    copies = max(1, -(-n // total))
+    out = []
+    for name, lines in records.items():
+        target = work / f"{name.removesuffix('.jsonl')}-copies{n}.jsonl"
+        with open(target, "w", encoding="utf-8") as handle:
+            for k in range(copies):
+                for line in lines:
+                    record = json.loads(line)
+                    if k:
+                        record["text"] = f"{record.get('text', '')}\n[bench copy {k}]"
+                    handle.write(json.dumps(record, ensure_ascii=False) + "\n")
+        out.append(target)
+    return out
+
+
+def measure_corpus(label: str, root: Path, jobs: list[int], rows: list[dict], read: int, accepted: int,
+                   import_seconds: float) -> dict:
+    row = {"label": label, "documents": accepted, "import_rps": read / import_seconds}
+    print(f"{label}: imported {accepted:,} of {read:,} records in {import_seconds:.1f} s "
+          f"({row['import_rps']:,.0f} records/s)", flush=True)
+    row["floor"] = floor(root)
+    print(f"  floor: {accepted / row['floor']:,.0f} documents/s", flush=True)
+    for n in jobs:
+        result = run(["build", "--no-cache", "--jobs", str(n)], root)
+        row[f"j{n}"] = result
+        print(f"  full build --jobs {n}: {accepted / result['seconds']:,.1f} documents/s, peak RSS "
+              f"{result['peak_rss_mib']:,.0f} MiB", flush=True)
+    rows.append(row)
+    return row
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--shared", type=Path, default=REPO.parent / "shared")
+    parser.add_argument("--sizes", type=int, nargs="*", default=[10_000, 100_000])
+    parser.add_argument("--jobs", type=int, nargs="+", default=[1, 2])
+    args = parser.parse_args()
+    if not (args.shared / "corpora").is_dir():
+        raise SystemExit(f"{args.shared / 'corpora'}: not found; give --shared")
+    rows: list[dict] = []
+    with tempfile.TemporaryDirectory(prefix="warnews-real-") as tmp:
+        work = Path(tmp)
+        files = sources(args.shared, work)
+        root = work / "real"
+        (root / "raw").mkdir(parents=True)
+        read, accepted, seconds = import_all(root, files)
+        real = measure_corpus("real collections", root, args.jobs, rows, read, accepted, seconds)
+        run(["build", "--jobs", str(max(args.jobs))], root)  # fills the cache
+        extra = work / "one-more.jsonl"
+        extra.write_text(json.dumps({"text": "One more record for the incremental build. " * 10,
+                                     "published": "2022-06-30"}) + "\n")
+        run(["import", str(extra), *FLAGS["gdelt-bodies.jsonl"], "--language", "en", "--quiet"], root)
+        incremental = run(["build", "--jobs", str(max(args.jobs))], root)
+        real["incremental"] = incremental["seconds"]
+        print(f"  incremental (+1 record): {incremental['seconds']:.1f} s, "
+              f"{incremental['seconds'] / real[f'j{max(args.jobs)}']['seconds']:.1%} of the full build", flush=True)
+        for n in args.sizes:
+            big = work / f"n{n}"
+            (big / "raw").mkdir(parents=True)
+            read, accepted, seconds = import_all(big, repeated(files, n, work), "--keep-near-duplicates")
+            measure_corpus(f"{n:,} (real records repeated with distinct ids)", big, [max(args.jobs)], rows, read,
+                           accepted, seconds)
+            shutil.rmtree(big)
+        html = html_path(args.shared, work)
+    print()
+    print(f"{'corpus':<48} {'docs':>7} {'import/s':>9} {'floor/s':>8} " +
+          " ".join(f"{'build/s j' + str(n):>11} {'RSS MiB j' + str(n):>11}" for n in args.jobs))
+    for row in rows:
+        cells = " ".join(f"{row['documents'] / row[f'j{n}']['seconds']:>11,.1f} {row[f'j{n}']['peak_rss_mib']:>11,.0f}"
+                         if f"j{n}" in row else f"{'-':>11} {'-':>11}" for n in args.jobs)
+        print(f"{row['label']:<48} {row['documents']:>7,} {row['import_rps']:>9,.0f} "
+              f"{row['documents'] / row['floor']:>8,.0f} {cells}")
+    best = max(real["documents"] / real[f"j{n}"]["seconds"] for n in args.jobs)
+    slowest = max(real[f"j{n}"]["seconds"] for n in args.jobs)
+    print("\ntargets:")
+    print(f"  full build >= 2,000 documents/s (real collections, best): {best:,.1f} "
+          f"{'met' if best >= 2000 else 'NOT met'}")
+    ratio = min(real[f"j{n}"]["seconds"] for n in args.jobs) / real["floor"]
+    print(f"  <= 10x the I/O floor: {ratio:,.0f}x {'met' if ratio <= 10 else 'NOT met'}")
+    print(f"  import >= 5,000 records/s: {real['import_rps']:,.0f} {'met' if real['import_rps'] >= 5000 else 'NOT met'}")
+    share = real["incremental"] / real[f"j{max(args.jobs)}"]["seconds"]
+    print(f"  incremental < 5% of the full build (real collections): {share:.1%} {'met' if share < 0.05 else 'NOT met'}")
+    by_size = {row["documents"]: row for row in rows[1:]}
+    if len(by_size) >= 2:
+        small, large = sorted(by_size)[0], sorted(by_size)[-1]
+        a, b = (by_size[small][f"j{max(args.jobs)}"]["peak_rss_mib"], by_size[large][f"j{max(args.jobs)}"]["peak_rss_mib"])
+        print(f"  peak RSS at {large:,}: {b:,.0f} MiB (< 1 GiB: {'met' if b < 1024 else 'NOT met'}); "
+              f"{b / a - 1:+.0%} against {small:,} (within 20%: {'met' if b / a - 1 <= 0.2 else 'NOT met'})")
+    else:
+        print(f"  peak RSS at 100,000 documents: not measured in this run (--sizes {' '.join(map(str, args.sizes))})")
+    print(f"  HTML import + build within 20% of trafilatura.extract: {html:+.0%} {'met' if html <= 0.2 else 'NOT met'}")
+    return 0
+
+
+def html_path(shared: Path, work: Path) -> float:
+    """Overhead of import + build over trafilatura.extract on the same pages (0.2 = 20% slower)."""
+    import trafilatura
+
+    pages = sorted((shared / "external" / "html").glob("*/source.html"))
+    folder = work / "html-pages"
+    folder.mkdir()
+    for page in pages:
+        shutil.copy(page, folder / f"{page.parent.name}.html")
+    started = time.perf_counter()
+    for page in pages:
+        trafilatura.extract(page.read_text(encoding="utf-8"))
+    own = time.perf_counter() - started
+    root = work / "html"
+    (root / "raw").mkdir(parents=True)
+    imported = run(["import", str(folder), *FLAGS["gdelt-bodies.jsonl"], "--published-date", "2024-01-01",
+                    "--language", "en", "--quiet"], root)
+    built = run(["build", "--no-cache"], root)
+    ours = imported["seconds"] + built["seconds"]
+    print(f"HTML pages: {len(pages)}; trafilatura.extract {own:.2f} s; import {imported['seconds']:.1f} s + build "
+          f"{built['seconds']:.1f} s (each in a fresh process, start-up included)", flush=True)
+    return ours / own - 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
