@@ -291,3 +291,19 @@ def test_the_primary_statements_import_as_the_readme_says(corpus, run):
     accepted = int(out.split("imported ")[1].split(" of ")[0])
     assert accepted >= 700 and "of 732 records" in out
     assert len(find_raw_files(corpus)) == accepted
+
+
+def test_imported_shards_go_through_release_and_verify_in_the_repository(repo_copy, run, tmp_path):
+    """Shards beside the seed's file: one release holds both, and verify rebuilds it byte for byte."""
+    from conftest import NEXT
+
+    source = write_jsonl(tmp_path / "records.jsonl", records(6))
+    code, out, err = _import(run, repo_copy, str(source), "--language", "en")
+    assert code == 0 and "imported 6 of 6 records" in out, err
+    code, _, err = run(repo_copy, "release", NEXT, "--no-git")
+    assert code == 0, err
+    docs = pd.read_parquet(repo_copy / "corpus" / f"v{NEXT}" / "documents.parquet")
+    assert sorted(p.split("#")[0] for p in docs["raw_path"] if "#" in p) == ["raw/example-wire/00000.jsonl.zst"] * 6
+    code, out, err = run(repo_copy, "verify")
+    assert code == 0, err
+    assert "byte-identical" in out
