@@ -186,7 +186,6 @@ def main() -> int:
         print(f"{row['label']:<48} {row['documents']:>7,} {row['import_rps']:>9,.0f} "
               f"{row['documents'] / row['floor']:>8,.0f} {cells}")
     best = max(real["documents"] / real[f"j{n}"]["seconds"] for n in args.jobs)
-    slowest = max(real[f"j{n}"]["seconds"] for n in args.jobs)
     print("\ntargets:")
     print(f"  full build >= 2,000 documents/s (real collections, best): {best:,.1f} "
           f"{'met' if best >= 2000 else 'NOT met'}")

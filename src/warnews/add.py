@@ -87,7 +87,7 @@ def _add_indexed(root: Path, source: Path, data: bytes, text: str, page: dict, d
     sidecar = {
         "sha256": digest, "outlet": outlet, "outlet_name": outlet_name, "outlet_domain": outlet_domain,
         "outlet_country": outlet_country, "published": published_date, "url": url, "title": title, "language": language,
-        "license": license, "license_note": license_note or _license_note(license, outlet_name),
+        "license": license, "license_note": license_note or default_license_note(license, outlet_name),
         "collected": dt.date.today(),
         "collected_from": collected_from or f"Added with `warnews add` from a file named {source.name}; how it "
         "was collected was not recorded.",
@@ -139,7 +139,8 @@ def _outlet_facts(root: Path, outlet: str) -> dict:
     return {}
 
 
-def _license_note(license: str, outlet_name: str) -> str:
+def default_license_note(license: str, outlet_name: str) -> str:
+    """What a sidecar says of the text's rights when the user does not (`--license-note`)."""
     if license == "publisher-copyright":
         return (f"The text is {outlet_name}'s copyright; all rights are the publisher's. It is included for "
                 "research and is not covered by the warnews license.")

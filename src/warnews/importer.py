@@ -33,6 +33,7 @@ import zstandard
 
 from warnews.annotate import (LANGUAGE_SAMPLE_CHARS, MIN_WORDS_FOR_LANGUAGE_CHECK, check_language, count_words,
                                detect_language)
+from warnews.add import default_license_note
 from warnews.clean import Cleaner
 from warnews.dedup import NEAR_DUPLICATE_THRESHOLD, DuplicateIndex, Match, bands, signature, similarity
 from warnews.errors import WarnewsError
@@ -260,7 +261,7 @@ def prepare(candidate: Candidate, defaults: Defaults, source: Path) -> tuple[dic
         "outlet_name": defaults.outlet_name, "outlet_domain": defaults.outlet_domain,
         "outlet_country": defaults.outlet_country, "published": published, "url": fields.get("url"),
         "title": fields.get("title") or page.get("title"), "language": language, "license": defaults.license,
-        "license_note": defaults.license_note or _license_note(defaults.license, defaults.outlet_name),
+        "license_note": defaults.license_note or default_license_note(defaults.license, defaults.outlet_name),
         "collected": fields.get("collected") or dt.date.today().isoformat(),
         "collected_from": defaults.collected_from or f"Imported with `warnews import` from {source.name} "
         f"({candidate.where}); how the collection was made was not recorded.",
@@ -289,13 +290,6 @@ def language_of(clean: str, declared: str, where: str) -> str:
     if detected is None:
         raise Refused("unknown language: no language could be detected (give --language)")
     return detected
-
-
-def _license_note(license: str, outlet_name: str) -> str:
-    if license == "publisher-copyright":
-        return (f"The text is {outlet_name}'s copyright; all rights are the publisher's. It is included for "
-                "research and is not covered by the warnews license.")
-    return f"{LICENSES[license]}; attribution: {outlet_name}."
 
 
 # --- writing shards ----------------------------------------------------------------------------
