@@ -33,6 +33,15 @@ CASES = [
     ("repair_mojibake", "AT&amp;T said", "AT&amp;T said"),
     ("remove_zero_width", "Kyiv\u200b said\ufeff.", "Kyiv said."),
     ("remove_zero_width", "\u200cنمی\u200cخواهم 👩\u200d💻", "\u200cنمی\u200cخواهم 👩\u200d💻"),
+    # joiners between Latin letters, digits, spaces or punctuation do nothing: wire copy's leftovers
+    ("remove_zero_width", "Volodymyr \u200cZelenskiy, according to \u200cthree sources", "Volodymyr Zelenskiy, "
+     "according to three sources"),
+    ("remove_zero_width", "Kyiv\u200d\u200c, 2024\u200c.", "Kyiv, 2024."),
+    # ... and are kept where a script joins or conjoins letters with them, or in an emoji sequence
+    ("remove_zero_width", "क्\u200dष and क्\u200cष", "क्\u200dष and क्\u200cष"),  # Devanagari half forms
+    ("remove_zero_width", "Tehran: می\u200cخواهم", "Tehran: می\u200cخواهم"),
+    ("remove_zero_width", "👨\u200d👩\u200d👧 family", "👨\u200d👩\u200d👧 family"),
+    ("remove_zero_width", "🏳\ufe0f\u200d🌈 flag", "🏳\ufe0f\u200d🌈 flag"),
     ("replace_no_break_spaces", "16\u00a0px and 5\u202fkm", "16 px and 5 km"),
     ("strip_boilerplate_lines", "First.\n\nAdvertisement\n\nSecond.", "First.\n\nSecond."),
     ("strip_boilerplate_lines", "First.\nADVERTISEMENT\nSecond.\n\nAdvertisement", "First.\nSecond."),
@@ -104,6 +113,7 @@ DECLINES = [
     ("strip_page_chrome", "date 2024-12-14 + ↺ − 16 px\n\nBody.", {}),
     ("strip_outlet_trailer", "News.Az", {"only_trailer": 1}),
     ("strip_boilerplate_lines", "Advertisement", {"only_line": 1}),
+    ("remove_zero_width", "می\u200cخواهم and Kyiv\u200c said 👩\u200d💻", {"joining_script": 2}),
 ]
 
 

@@ -182,15 +182,48 @@ def _minimal_change(offset: int, old: str, new: str) -> Change:
     return Change(offset + head, offset + len(old) - tail, new[head : len(new) - tail])
 
 
-# Invisible characters that carry nothing in news text. ZWJ and ZWNJ are kept: they shape
-# words in some scripts and emoji.
+# Invisible characters that carry nothing in news text.
 ZERO_WIDTH = "\u200b\u2060\ufeff"
+# Zero-width non-joiner and joiner: they shape letters in the scripts that join or conjoin them
+# (Persian `می‌خواهم`, Devanagari conjuncts) and build emoji sequences (👩‍💻); between Latin
+# letters, digits, spaces or punctuation (wire copy's `Volodymyr \u200cZelenskiy`) they do nothing.
+JOINERS = "\u200c\u200d"
+JOINING_SCRIPTS = frozenset("""
+ARABIC SYRIAC THAANA NKO MANDAIC MONGOLIAN DEVANAGARI BENGALI GURMUKHI GUJARATI ORIYA TAMIL TELUGU KANNADA
+MALAYALAM SINHALA THAI LAO TIBETAN MYANMAR KHMER JAVANESE BALINESE SUNDANESE
+""".split())
 # No-break spaces; in running news text they are plain spaces (and break word matching).
 NO_BREAK_SPACES = "\u00a0\u202f"
 
 
-def remove_zero_width(text: str, ctx: CleanContext) -> list[Change]:
-    return [Change(m.start(), m.end(), "") for m in re.finditer(f"[{ZERO_WIDTH}]+", text)]
+def remove_zero_width(text: str, ctx: CleanContext) -> list[Change | Decline]:
+    """U+200B, U+2060 and U+FEFF everywhere; ZWNJ and ZWJ where neither neighbour needs them
+    (declined, `joining_script`, beside a letter of a joining script or an emoji)."""
+    changes: list[Change | Decline] = [Change(m.start(), m.end(), "") for m in re.finditer(f"[{ZERO_WIDTH}]+", text)]
+    for m in re.finditer(f"[{JOINERS}]+", text):
+        before = _visible_neighbour(text, m.start() - 1, -1)
+        after = _visible_neighbour(text, m.end(), 1)
+        if _needs_joiner(before) or _needs_joiner(after):
+            changes.append(Decline(m.start(), "joining_script"))
+        else:
+            changes.append(Change(m.start(), m.end(), ""))
+    return sorted(changes, key=lambda c: c.start)
+
+
+def _visible_neighbour(text: str, i: int, step: int) -> str | None:
+    """The nearest character from i on (in direction step) that is not another invisible one."""
+    while 0 <= i < len(text) and text[i] in ZERO_WIDTH + JOINERS:
+        i += step
+    return text[i] if 0 <= i < len(text) else None
+
+
+def _needs_joiner(ch: str | None) -> bool:
+    if ch is None:
+        return False
+    category = unicodedata.category(ch)
+    if category in ("So", "Sk") or ch == "\ufe0f" or 0x1F3FB <= ord(ch) <= 0x1F3FF:
+        return True  # emoji, their modifiers and presentation selector
+    return category[0] in "LM" and unicodedata.name(ch, "").split(" ")[0] in JOINING_SCRIPTS
 
 
 def replace_no_break_spaces(text: str, ctx: CleanContext) -> list[Change]:
