@@ -18,7 +18,8 @@ import zstandard
 
 from conftest import shared, snapshot
 from warnews.dedup import DuplicateIndex
-from warnews.ingest import find_raw_files, read_raw, shard_lines
+from warnews import shards
+from warnews.ingest import find_raw_files, read_raw
 
 FLAGS = ["--outlet", "example-wire", "--outlet-name", "Example Wire", "--domain", "example.org", "--country", "GB",
          "--license", "CC-BY-4.0", "--quiet"]
@@ -43,8 +44,9 @@ def write_jsonl(path: Path, rows: list[dict]) -> Path:
     data = "".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows).encode("utf-8")
     if path.name.endswith(".gz"):
         data = gzip.compress(data, mtime=0)
-    elif path.name.endswith(".zst"):
-        data = zstandard.ZstdCompressor().compress(data)
+    elif path.name.endswith(".zst"):  # two frames, as parallel compressors (pzstd) write
+        half = data.index(b"\n") + 1
+        data = zstandard.ZstdCompressor().compress(data[:half]) + zstandard.ZstdCompressor().compress(data[half:])
     path.write_bytes(data)
     return path
 
@@ -114,7 +116,7 @@ def test_csv_and_a_folder_of_files_and_a_web_archive(corpus, run, tmp_path):
     assert page.text.startswith("Page 20\nSynthetic record 20.")  # the article: headline and body
     assert "Home" not in page.text and "All rights reserved" not in page.text  # not the page's navigation
     assert page.meta.published.isoformat() == "2024-05-06" and page.meta.title == "Page 20"
-    lines = [json.loads(line) for ref in find_raw_files(corpus)[:1] for line in shard_lines(ref.with_name(
+    lines = [json.loads(line) for ref in find_raw_files(corpus)[:1] for line in shards.lines(ref.with_name(
         ref.name.split("#")[0]))]
     assert {line["format"] for line in lines} == {"txt", "html"}
 
@@ -245,7 +247,8 @@ def test_validation_finds_a_changed_shard(tmp_path, run):
     assert _import(run, root, str(write_jsonl(tmp_path / "r.jsonl", records(3))))[0] == 0
     assert run(root, "build", "--version", "1.0.0")[0] == 0
     shard = root / "raw" / "example-wire" / "00000.jsonl.zst"
-    lines = zstandard.ZstdDecompressor().decompressobj().decompress(shard.read_bytes()).split(b"\n")
+    whole = zstandard.ZstdDecompressor().decompressobj(read_across_frames=True).decompress(shard.read_bytes())
+    lines = whole.split(b"\n")
     lines[1] = lines[1].replace(b"Synthetic record", b"Synthetic recorD")
     shard.write_bytes(zstandard.ZstdCompressor().compress(b"\n".join(lines)))
     code, out, _ = run(root, "validate")
@@ -307,3 +310,22 @@ def test_imported_shards_go_through_release_and_verify_in_the_repository(repo_co
     code, out, err = run(repo_copy, "verify")
     assert code == 0, err
     assert "byte-identical" in out
+
+
+def test_a_record_is_read_from_its_frame_alone_and_any_zstd_tool_reads_a_shard_whole(tmp_path):
+    lines = [json.dumps({"n": i, "raw": paragraph(i)}).encode() + b"\n" for i in range(300)]
+    shard = tmp_path / "00000.jsonl.zst"
+    shard.write_bytes(shards.encode(lines))
+    whole = zstandard.ZstdDecompressor().decompressobj(read_across_frames=True).decompress(shard.read_bytes())
+    assert whole == b"".join(lines)
+    shards._frame.cache_clear()
+    shards._whole.cache_clear()
+    assert shards.count(shard) == 300
+    assert shards.line(shard, 200) == lines[199].rstrip(b"\n")
+    assert shards._frame.cache_info().currsize == 1 and shards._whole.cache_info().currsize == 0
+    assert shards.lines(shard) == [line.rstrip(b"\n") for line in lines]
+    with pytest.raises(Exception, match="has no line 301"):
+        shards.line(shard, 301)
+    plain = tmp_path / "00001.jsonl.zst"  # one frame, no seek table: read whole
+    plain.write_bytes(zstandard.ZstdCompressor().compress(b"".join(lines[:5])))
+    assert shards.count(plain) == 5 and shards.line(plain, 5) == lines[4].rstrip(b"\n")

@@ -22,7 +22,8 @@ from datasketch import MinHash
 
 from warnews.clean import Cleaner
 from warnews.errors import WarnewsError
-from warnews.ingest import RAW_DIR, RAW_SUFFIXES, SHARD_SUFFIX, SIDECAR_SUFFIX, read_raw, shard_lines, sidecar_path
+from warnews import shards
+from warnews.ingest import RAW_DIR, RAW_SUFFIXES, SHARD_SUFFIX, SIDECAR_SUFFIX, read_raw, sidecar_path
 
 NEAR_DUPLICATE_THRESHOLD = 0.8
 SHINGLE_WORDS = 5
@@ -183,5 +184,5 @@ def _stamp(path: Path) -> str:
 def documents_in(path: Path) -> list[Path]:
     """The raw documents one file or shard holds."""
     if path.name.endswith(SHARD_SUFFIX):
-        return [path.with_name(f"{path.name}#{line}") for line in range(1, len(shard_lines(path)) + 1)]
+        return [path.with_name(f"{path.name}#{line}") for line in range(1, shards.count(path) + 1)]
     return [path]

@@ -33,6 +33,7 @@ import zstandard
 
 from warnews.annotate import (LANGUAGE_SAMPLE_CHARS, MIN_WORDS_FOR_LANGUAGE_CHECK, check_language, count_words,
                                detect_language)
+from warnews import shards
 from warnews.add import default_license_note
 from warnews.clean import Cleaner
 from warnews.dedup import NEAR_DUPLICATE_THRESHOLD, DuplicateIndex, Match, bands, signature, similarity
@@ -42,7 +43,6 @@ from warnews.ingest import (LICENSES, RAW_DIR, RAW_SUFFIXES, REQUIRED_KEYS, SHAR
 from warnews.schema import make_doc_id
 
 SHARD_RECORDS = 2_000
-ZSTD_LEVEL = 10
 FIELDS = ("text", "title", "url", "published", "language")
 _SOURCE_KINDS = {".jsonl": "jsonl", ".jsonl.gz": "jsonl", ".jsonl.zst": "jsonl", ".csv": "csv", ".warc": "warc",
                  ".warc.gz": "warc"}
@@ -128,7 +128,7 @@ def _open_text(path: Path) -> io.TextIOBase:
     if path.name.endswith(".gz"):
         raw = gzip.open(raw)
     elif path.name.endswith(".zst"):
-        raw = zstandard.ZstdDecompressor().stream_reader(raw)
+        raw = zstandard.ZstdDecompressor().stream_reader(raw, read_across_frames=True)  # pzstd writes many frames
     return io.TextIOWrapper(raw, encoding="utf-8", errors="surrogateescape", newline="")
 
 
@@ -301,13 +301,11 @@ def record_line(sidecar: dict, raw: str, kind: str) -> bytes:
 
 
 def write_shard(path: Path, lines: list[bytes]) -> None:
-    """Compressed deterministically (no checksum, no dictionary, fixed level), to a temporary name
-    first, then renamed: a shard is whole or absent."""
+    """A shard (warnews.shards' format), to a temporary name first, then renamed: whole or absent."""
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.tmp")
     try:
-        compressor = zstandard.ZstdCompressor(level=ZSTD_LEVEL, write_checksum=False, write_content_size=True)
-        tmp.write_bytes(compressor.compress(b"".join(lines)))
+        tmp.write_bytes(shards.encode(lines))
         os.replace(tmp, path)
     except BaseException:
         tmp.unlink(missing_ok=True)

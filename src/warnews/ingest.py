@@ -17,13 +17,12 @@ import hashlib
 import json
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 
 import yaml
-import zstandard
 from lingua import Language
 
+from warnews import shards
 from warnews.errors import WarnewsError
 
 RAW_DIR = "raw"
@@ -103,7 +102,7 @@ def find_raw_files(root: Path) -> list[Path]:
             if path.is_symlink() or not path.is_file():
                 raise WarnewsError(f"{path}: raw files must be regular files inside raw/, not links or folders")
             if name.endswith(SHARD_SUFFIX):
-                found += [path.with_name(f"{name}#{line}") for line in range(1, len(shard_lines(path)) + 1)]
+                found += [path.with_name(f"{name}#{line}") for line in range(1, shards.count(path) + 1)]
             else:
                 found.append(path)
     return found
@@ -113,22 +112,6 @@ def record_ref(path: Path) -> tuple[Path, int] | None:
     """(shard, line) for a record's name `<shard>#<line>`; None for a raw file."""
     shard, hash_, line = path.name.rpartition("#")
     return (path.with_name(shard), int(line)) if hash_ and shard.endswith(SHARD_SUFFIX) and line.isdigit() else None
-
-
-@lru_cache(maxsize=4)
-def _shard_lines(path: str, size: int, mtime_ns: int) -> tuple[bytes, ...]:
-    compressed = Path(path).read_bytes()
-    try:
-        data = zstandard.ZstdDecompressor().decompressobj().decompress(compressed)
-    except zstandard.ZstdError as err:
-        raise WarnewsError(f"{path}: not a readable zstd file ({err}); shards are written by `warnews import`") from None
-    return tuple(data.split(b"\n")[:-1] if data.endswith(b"\n") else data.split(b"\n"))
-
-
-def shard_lines(shard: Path) -> tuple[bytes, ...]:
-    """A shard's lines, decompressed (the last few shards read are kept in memory)."""
-    stat = shard.stat()
-    return _shard_lines(str(shard), stat.st_size, stat.st_mtime_ns)
 
 
 def raw_key_bytes(path: Path) -> bytes:
@@ -141,10 +124,7 @@ def raw_key_bytes(path: Path) -> bytes:
 
 
 def record_line(shard: Path, line: int) -> bytes:
-    lines = shard_lines(shard)
-    if not 1 <= line <= len(lines):
-        raise WarnewsError(f"{shard}: has no line {line} (it has {len(lines)}); shards are never edited")
-    return lines[line - 1]
+    return shards.line(shard, line)
 
 
 def sidecar_path(raw_path: Path) -> Path:
