@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from warnews.gold import span_id
 from warnews.knowledge import Entity
 from warnews.layers import Document, Knowledge, Layer, register
-from warnews.layers.names import OFFICE_WORDS, ORG_NAME_WORDS, ORG_NAMES, STOP_WORDS, TITLE_WORDS
+from warnews.layers.names import OFFICE_WORDS, ORG_DESCRIPTORS, ORG_NAME_WORDS, ORG_NAMES, STOP_WORDS, TITLE_WORDS
 
 @dataclass(frozen=True)
 class Gazetteer:
@@ -186,8 +186,6 @@ _DESCRIPTOR_AFTER = re.compile(r"(?: [a-z]+){1,4}\b")
 def _described_as_organisation(text: str, start: int, end: int, name: str) -> bool:
     """A one-word name the text describes as an organisation (`energy giant Gazprom`, `the Axios
     information portal`), or a platform news names bare (`on Twitter`, `ON TELEGRAM`)."""
-    from warnews.layers.names import ORG_DESCRIPTORS
-
     if " " in name or len(name) < 2:
         return False
     if name in ORG_NAMES or name.isupper() and name.title() in ORG_NAMES:

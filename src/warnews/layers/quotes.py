@@ -272,14 +272,12 @@ def _same_words_same_speaker(text: str, quotes: list[Quotation]) -> None:
     speaker (a headline's ‘this week’ and the body's “this week”, “Disaster for the region” and
     “it would be a disaster for the region”) has that speaker: the nearest such quotation. Words
     repeated inside a longer quotation count from three words up."""
-    for q in quotes:
-        if q.speaker_text is not None or q.cue is not None:
+    padded = [f" {_words(text[q.start:q.end])} " for q in quotes]  # each quotation's words, once
+    for q, mine in zip(quotes, padded):
+        if q.speaker_text is not None or q.cue is not None or not mine.strip():
             continue
-        words = _words(text[q.start:q.end])
-        if not words:
-            continue
-        same = [r for r in quotes if r is not q and r.speaker_name and (
-            _words(text[r.start:r.end]) == words or len(words.split()) >= 3 and f" {words} " in f" {_words(text[r.start:r.end])} ")]
+        same = [r for r, theirs in zip(quotes, padded) if r is not q and r.speaker_name and (
+            theirs == mine or mine.count(" ") >= 4 and mine in theirs)]  # three words or more inside a longer one
         if same:
             nearest = min(same, key=lambda r: abs(r.open - q.open))
             q.speaker_name, q.speaker_type = nearest.speaker_name, nearest.speaker_type
