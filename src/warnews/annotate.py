@@ -22,6 +22,7 @@ WORD = re.compile(r"\w+(?:[’'.\-\u2010\u2011]\w+)*")
 # A sentence ends at . ! ? (with closing quotes or brackets) before white space and a capital,
 # digit or opening quote; every line break ends one (news dumps put a paragraph on a line).
 _SENTENCE_END = re.compile(r"[.!?]+[”’\")\]]*(?=\s+[“‘\"(\[]?[\d\w])")
+_NEXT_CHARACTER = re.compile(r"\s*(\S?)")
 # Below this many words language detection is unreliable and is not cross-checked.
 MIN_WORDS_FOR_LANGUAGE_CHECK = 20
 # The check reads the start of a text: 600 characters (about 100 words) decide as well as the
@@ -30,18 +31,20 @@ LANGUAGE_SAMPLE_CHARS = 600
 
 
 def count_words(text: str) -> int:
-    return sum(1 for _ in WORD.finditer(text))
+    return len(WORD.findall(text))
 
 
-def sentence_spans(text: str) -> list[tuple[int, int]]:
+@lru_cache(maxsize=4)
+def sentence_spans(text: str) -> tuple[tuple[int, int], ...]:
     """[start, end) of each sentence; white space between sentences belongs to none. A dot after
-    an abbreviation (see `clean.is_abbreviation`) or a single letter ends no sentence."""
+    an abbreviation (see `clean.is_abbreviation`) or a single letter ends no sentence. Kept for
+    the last few texts: the counts, the quote layer and validation ask for the same text's."""
     spans = []
     for para in re.finditer(r"[^\n]+", text):
         start = para.start()
         for m in _SENTENCE_END.finditer(para.group()):
             end = para.start() + m.end()
-            following = text[end:].lstrip()[:1]
+            following = _NEXT_CHARACTER.match(text, end).group(1)  # the first one after white space
             word = re.search(r"(\w+)[.!?]*$", text[start : para.start() + m.start() + 1])
             if following.islower():
                 continue
@@ -50,7 +53,7 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
             spans.append(_trim(text, start, end))
             start = end
         spans.append(_trim(text, start, para.end()))
-    return [s for s in spans if s[0] < s[1]]
+    return tuple(s for s in spans if s[0] < s[1])
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from warnews.gold import span_id
 from warnews.knowledge import Entity
@@ -58,6 +59,15 @@ MENTIONS_V3 = "rule:mentions_v3"
 REGION_WORDS = frozenset("Oblast Region Krai Province Republic Governorate Raion District County".split())
 FEATURE_WORDS = frozenset("Sea Ocean River Mountains Peninsula Strait Bay Gulf Lake Desert Steppe".split())
 COMPASS = frozenset("North South East West Northern Southern Eastern Western Central".split())
+
+
+@lru_cache(maxsize=4)
+def _with_nationality(demonyms: frozenset[str]) -> frozenset[str]:
+    """The curated demonyms and every nationality word of the package data: words that are no
+    person's name (made once, not per run)."""
+    from warnews.layers.places import demonyms as nationality_words
+
+    return demonyms | frozenset(nationality_words())
 
 
 def _label_run(run: str, knowledge: Knowledge, people, countries, cities, nationality) -> list[tuple[int, int, str]]:
@@ -104,7 +114,7 @@ def _label_run(run: str, knowledge: Knowledge, people, countries, cities, nation
                 rest = run.index(first, len(head))
                 return [(0, len(head), "GPE")] + [(rest + s, rest + e, label) for s, e, label in _label_run(
                     run[rest:], knowledge, people, countries, cities, nationality)]
-        title, name = split_title(run, knowledge.demonyms | frozenset(nationality))
+        title, name = split_title(run, _with_nationality(knowledge.demonyms))
         if len(name.split()) >= 2 and not any(is_org_word(t) for t in name.split()):
             start = run.rfind(name)
             return _label_run(title, knowledge, people, countries, cities, nationality) + [
@@ -128,7 +138,7 @@ def _label_run(run: str, knowledge: Knowledge, people, countries, cities, nation
         return _label_run(head, knowledge, people, countries, cities, nationality) + [
             (joined.end() + s, joined.end() + e, label)
             for s, e, label in _label_run(tail, knowledge, people, countries, cities, nationality)]
-    title, name = split_title(run, knowledge.demonyms | frozenset(nationality))
+    title, name = split_title(run, _with_nationality(knowledge.demonyms))
     name_tokens = name.split()
     out = []
     if title:  # `Kyiv Mayor`, `Belgian Prime Minister`: places and nationality words in the title
@@ -141,7 +151,7 @@ def _label_run(run: str, knowledge: Knowledge, people, countries, cities, nation
                 out.append((at, at + len(bare), "GPE"))
             elif bare in nationality:
                 out.append((at, at + len(bare), "NORP"))
-    if name_tokens and is_person_name(name, knowledge.demonyms | frozenset(nationality)):
+    if name_tokens and is_person_name(name, _with_nationality(knowledge.demonyms)):
         start = run.rfind(name)
         titled = title and any(w.lower().strip(".") in TITLE_WORDS for w in title.split())
         if titled or people.is_known(name):

@@ -159,9 +159,19 @@ def split_title(run: str, demonyms: frozenset[str] = frozenset()) -> tuple[str, 
     return " ".join(tokens[:cut]), " ".join(tokens[cut:])
 
 
-def capitalized_runs(text: str, start: int = 0, end: int | None = None):
+def capitalized_runs(text: str) -> tuple[tuple[int, int, str], ...]:
     """(start, end, run) for every run of capitalized words, joined by single particles (`de`,
-    `of`, `the`); a possessive `’s` and a final dot are left out, a leading `With` or `If` too."""
+    `of`, `the`); a possessive `’s` and a final dot are left out, a leading `With` or `If` too.
+    Kept for the last few texts: the mention layer and a text's people read the same text's."""
+    return _capitalized_runs(text) if len(text) > 200 else tuple(_runs(text))
+
+
+@lru_cache(maxsize=2)
+def _capitalized_runs(text: str) -> tuple[tuple[int, int, str], ...]:
+    return tuple(_runs(text))
+
+
+def _runs(text: str, start: int = 0, end: int | None = None):
     end = len(text) if end is None else end
     for m in _RUN.finditer(text, start, end):
         for offset, piece in _split_at_sentence_ends(m.group()):
@@ -247,11 +257,10 @@ class People:
             person.roles |= _role_after(text, e)
         full_count = {}
         for person in persons.values():
-            last = re.escape(person.name.split()[-1])
-            person.positions = [m.start() for m in re.finditer(rf"(?<!\w){last}(?!\w)", text)]
-            full = list(re.finditer(rf"(?<!\w){re.escape(person.name)}(?!\w)", text))
+            person.positions = _occurrences(text, person.name.split()[-1])
+            full = _occurrences(text, person.name)
             full_count[person.name] = len(full)
-            person.said = any(_SPEECH_AFTER.match(text, m.end()) for m in full)
+            person.said = any(_SPEECH_AFTER.match(text, at + len(person.name)) for at in full)
         acronyms = {m.group(2): m.group(1) for m in re.finditer(
             r"((?:[A-Z][\w’'\-]*\s+)(?:(?:of|the|for|and)\s+)?(?:[A-Z][\w’'\-]*\s+(?:(?:of|the|for|and)\s+)?)+)\(([A-Z]{2,6})\)",
             text) if _initials(m.group(1)) == m.group(2)}
@@ -338,6 +347,24 @@ def name_gender(name: str) -> str | None:
             bare = "".join(c for c in unicodedata.normalize("NFKD", word.lower()) if not unicodedata.combining(c))
             return _first_name_genders().get(bare)
     return None
+
+
+def _occurrences(text: str, name: str) -> list[int]:
+    """Where `name` occurs as whole words (no word character either side), left to right and
+    without overlaps: what `re.finditer(r"(?<!\w)name(?!\w)")` finds, by str.find (one pattern
+    per name over a long transcript cost more than the rest of the layer)."""
+    found, at = [], text.find(name)
+    while at >= 0:
+        end = at + len(name)
+        if (at == 0 or not _WORD_CHAR.match(text, at - 1)) and not _WORD_CHAR.match(text, end):
+            found.append(at)
+            at = text.find(name, end)
+        else:
+            at = text.find(name, at + 1)
+    return found
+
+
+_WORD_CHAR = re.compile(r"\w")
 
 
 @lru_cache(maxsize=2)

@@ -98,6 +98,7 @@ def demonyms() -> dict[str, str | None]:
 
 # --- linking: a place mention to an entity made from a package's data --------------------------
 
+@lru_cache(maxsize=1)
 def _versions() -> dict[str, str]:
     from importlib import metadata
 

@@ -94,9 +94,14 @@ def quotation_spans(text: str) -> list[Quotation]:
     return found
 
 
+# Every character the pairing below looks at; the others are skipped.
+_MARK = re.compile(f"[{DOUBLE_OPEN}{DOUBLE_CLOSE}{SINGLE_OPEN}{SINGLE_CLOSE}\"']")
+
+
 def _in_line(line: str, offset: int) -> list[Quotation]:
     found, opened, single, depth = [], None, None, 0
-    for i, ch in enumerate(line):
+    for mark in _MARK.finditer(line):
+        i, ch = mark.start(), mark.group()
         before = line[i - 1] if i else " "
         after = line[i + 1] if i + 1 < len(line) else " "
         if ch in DOUBLE_OPEN or ch in DOUBLE_CLOSE or ch == '"':
@@ -205,9 +210,10 @@ def _said(printed: str, at: int, people: People, demonyms: frozenset[str]) -> li
     return [_Said(at, name, kind)] if name else []
 
 
-def attribute(text: str, quotes: list[Quotation], people: People, demonyms: frozenset[str]) -> None:
-    """Fill in each quotation's cue, kind and speaker (as printed and resolved)."""
-    salient = salient_speakers(text, people, demonyms)
+def attribute(text: str, quotes: list[Quotation], people: People, demonyms: frozenset[str],
+              salient: list[_Said]) -> None:
+    """Fill in each quotation's cue, kind and speaker (as printed and resolved); `salient` is
+    the text's salient_speakers."""
     previous: Quotation | None = None
     for q in quotes:
         paragraph_start = text.rfind("\n", 0, q.open) + 1
@@ -662,7 +668,8 @@ def keep(text: str, q: Quotation) -> bool:
 
 def find_quotations(text: str, demonyms: frozenset[str] = frozenset()) -> list[Quotation]:
     quotes = quotation_spans(text)
-    attribute(text, quotes, People.of(text, demonyms), demonyms)
+    people = People.of(text, demonyms)
+    attribute(text, quotes, people, demonyms, salient_speakers(text, people, demonyms))
     return [q for q in quotes if keep(text, q)]
 
 
@@ -683,10 +690,10 @@ _INDIRECT = re.compile(
     r"(?:, [A-Z][\w.]* (?:reports|reported|said)\b[^.]*)?\s*[.!?]?$")
 
 
-def indirect_speech(text: str, quotes: list[Quotation], people: People,
-                    demonyms: frozenset[str]) -> list[Quotation]:
+def indirect_speech(text: str, quotes: list[Quotation], people: People, demonyms: frozenset[str],
+                    salient: list[_Said]) -> list[Quotation]:
     found = []
-    salient = salient_speakers(text, people, demonyms)
+    salient = list(salient)
     for q in quotes:
         if q.speaker_name:
             salient.append(_Said(q.open, q.speaker_name, q.speaker_type))
@@ -736,9 +743,10 @@ def quotes_v3(doc: Document, knowledge: Knowledge, upstream: dict[str, list[dict
     text = doc.text
     people = People.of(text, knowledge.demonyms)
     quotes = quotation_spans(text)
-    attribute(text, quotes, people, knowledge.demonyms)
+    salient = salient_speakers(text, people, knowledge.demonyms)
+    attribute(text, quotes, people, knowledge.demonyms, salient)
     quotes = [q for q in quotes if keep(text, q)]
-    quotes += indirect_speech(text, quotes, people, knowledge.demonyms)
+    quotes += indirect_speech(text, quotes, people, knowledge.demonyms, salient)
     sentences = sentence_spans(text)
     dates = upstream.get("rule:dates_v1", [])
     forms = knowledge.gazetteer.forms
