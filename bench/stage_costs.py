@@ -63,7 +63,8 @@ def measure(root: Path, limit: int | None) -> int:
     rows: dict[str, list[dict]] = defaultdict(list)
     for doc_id, path in ordered:
         raw = timed("read raw", lambda: read_raw(ctx.root, path))
-        result = timed("clean", lambda: ctx.cleaner.clean(raw.path, raw.meta.outlet, raw.meta.published, raw.text))
+        result = timed("clean", lambda: ctx.cleaner.clean(raw.path, raw.meta.outlet, raw.meta.published, raw.text,
+                                                                   raw.kind))
         timed("language check (lingua)", lambda: check_language(result.text, raw.meta.language, raw.path))
         words += timed("counts", lambda: (count_words(result.text), count_sentences(result.text))[0])
         document = layers.Document(doc_id, result.text, raw.meta.published)

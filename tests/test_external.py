@@ -4,6 +4,7 @@ holds on them and loses no sentence of the article body; the HTML path extracts 
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 import unicodedata
 
@@ -12,6 +13,7 @@ import pytest
 from conftest import REPO, SHARED, shared
 from warnews.clean import Cleaner, rebuild
 from warnews.ingest import extract_html
+from warnews.page_dumps import PAGE_DUMP, input_kind
 
 # Listed when the module is collected. Where ../shared/ is missing the lists are empty, so the
 # tests over them have no cases; test_the_external_texts_are_there then skips, or fails under CI.
@@ -43,13 +45,36 @@ def test_cleaning_holds_on_real_texts(path):
     again = CLEANER.clean(path.name, "unknown", dt.date(2026, 1, 1), result.text)
     assert again.text == result.text and again.edits == ()
     boilerplate = CLEANER.profiles["_all"].boilerplate_lines
-    for edit in result.edits:  # no sentence of the body is lost
-        if set(edit.rule.split("+")) <= SPACING_RULES:
+    dump = input_kind(raw) == PAGE_DUMP
+    assert dump == (path.parent.name == "page-dumps")
+    for edit in result.edits:  # no sentence of an article body is lost; a dump loses whole lines only
+        rules = set(edit.rule.split("+"))
+        if rules <= SPACING_RULES:
             assert _letters(edit.raw_text) == _letters(edit.clean_text), edit
+        elif dump and "strip_page_furniture" in rules:
+            assert rules <= SPACING_RULES | {"strip_page_furniture"} and edit.clean_text == "", edit
+            assert edit.raw_start == 0 or raw[edit.raw_start - 1] == "\n" or raw[edit.raw_start] == "\n", edit
+            assert edit.raw_end == len(raw) or raw[edit.raw_end - 1] == "\n", edit
         else:
             assert edit.rule == "strip_boilerplate_lines" and edit.clean_text == "", edit
             lines = [line.strip() for line in edit.raw_text.splitlines() if line.strip()]
             assert lines and all(any(p.fullmatch(line) for p in boilerplate) for line in lines), edit
+
+
+def test_a_real_dump_keeps_every_line_of_its_article():
+    """On the development dumps (../shared/gold-dev, article lines marked by hand), cleaning
+    removes no line of the article and drops the dump's wrapper and its lists of links."""
+    gold = [json.loads(line) for line in shared("gold-dev", "page-dumps.jsonl").read_text("utf-8").splitlines()
+            if line.strip()]
+    for dump in gold:
+        raw = shared("external", "texts", "page-dumps", dump["file"]).read_text(encoding="utf-8")
+        lines = raw.split("\n")
+        result = CLEANER.clean(dump["file"], "unknown", dt.date(2026, 2, 27), raw, PAGE_DUMP)
+        kept = result.text.split("\n")
+        article = [" ".join(lines[i].split()) for s, e in dump["lines"] for i in range(s, e) if lines[i].strip()]
+        assert [line for line in article if line not in {" ".join(k.split()) for k in kept}] == [], dump["file"]
+        assert "## Links" not in result.text and "## Metadata" not in result.text
+        assert len(result.text) < 0.6 * len(raw)
 
 
 def test_the_known_blemishes_of_real_texts_are_repaired():

@@ -75,7 +75,7 @@ def test_release_writes_a_complete_verifiable_folder(repo_copy, run):
                                                              "declined": {"next_word_not_capitalized": 1}}
     assert build["rules"]["strip_page_chrome"] == {"documents": 1, "edits": 1, "declined": {}}
     assert build["settings"]["cleaning_rules"] == [
-        "repair_mojibake", "normalize_nfc", "remove_zero_width", "replace_no_break_spaces",
+        "repair_mojibake", "normalize_nfc", "remove_zero_width", "replace_no_break_spaces", "strip_page_furniture",
         "strip_surrounding_whitespace", "strip_page_chrome", "strip_boilerplate_lines", "strip_outlet_trailer",
         "fix_missing_sentence_space"]
     assert build["settings"]["automatic_layers"] == ["rule:dates_v1", "rule:mentions_v3", "rule:quotes_v3",
@@ -186,7 +186,8 @@ def test_build_reports_what_it_did(repo_copy, run):
     assert code == 0
     assert f"-> {SEED_DOC_ID} (11 edits, gold)" in out
     assert "edits per rule: repair_mojibake 0, normalize_nfc 0, remove_zero_width 0, replace_no_break_spaces 0, " \
-           "strip_surrounding_whitespace 1, strip_page_chrome 1, strip_boilerplate_lines 0, strip_outlet_trailer 1, " \
+           "strip_page_furniture 0, strip_surrounding_whitespace 1, strip_page_chrome 1, strip_boilerplate_lines 0, " \
+           "strip_outlet_trailer 1, " \
            "fix_missing_sentence_space 8" in out
     assert "built 1.0.0 into" in out  # the first build is stamped 1.0.0
 

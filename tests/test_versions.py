@@ -123,7 +123,7 @@ def test_release_holds_the_version_to_the_change_and_records_it(repo_copy, run, 
     assert "### Code\n- A note written since the last release." in entry
     edits = re.search(r"^- Edits: \d+ \((.*)\)\.$", entry, re.M).group(1)
     assert re.findall(r"`(\w+)`", edits) == [  # in the order the rules run, not alphabetical
-        "repair_mojibake", "normalize_nfc", "remove_zero_width", "replace_no_break_spaces",
+        "repair_mojibake", "normalize_nfc", "remove_zero_width", "replace_no_break_spaces", "strip_page_furniture",
         "strip_surrounding_whitespace", "strip_page_chrome", "strip_boilerplate_lines", "strip_outlet_trailer",
         "fix_missing_sentence_space"]
     cff = yaml.safe_load((repo_copy / "CITATION.cff").read_text())

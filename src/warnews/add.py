@@ -99,7 +99,8 @@ def _add_indexed(root: Path, source: Path, data: bytes, text: str, page: dict, d
     _write_together(target, data, sidecar)
     try:
         document = read_raw(root, target)  # exactly as the build will read it
-        clean = Cleaner(root).clean(document.path, document.meta.outlet, document.meta.published, document.text)
+        clean = Cleaner(root).clean(document.path, document.meta.outlet, document.meta.published, document.text,
+                                      document.kind)
         sig = signature(clean.text)
         near = index.near(sig)
         with index.db:

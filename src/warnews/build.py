@@ -214,7 +214,7 @@ def _stage(ctx: Context, stage: str, key: str, make: Callable):
 def _read_and_clean(ctx: Context, path: Path):
     raw = read_raw(ctx.root, path)
     meta = raw.meta
-    result = ctx.cleaner.clean(raw.path, meta.outlet, meta.published, raw.text)
+    result = ctx.cleaner.clean(raw.path, meta.outlet, meta.published, raw.text, raw.kind)
     if not result.text:
         raise WarnewsError(f"{raw.path}: nothing is left after cleaning; is this an article?")
     check_language(result.text, meta.language, raw.path)
@@ -234,7 +234,8 @@ def process_document(ctx: Context, path: Path) -> DocResult:
         "outlet_domain": meta.outlet_domain, "outlet_country": meta.outlet_country, "url": meta.url,
         "title": meta.title or raw.page.get("title"), "published": meta.published, "language": meta.language,
         "text": text, "n_chars": len(text), "n_words": count_words(text), "n_sentences": count_sentences(text),
-        "raw_path": raw.path, "raw_sha256": raw.sha256, "license": meta.license, "license_note": meta.license_note,
+        "raw_path": raw.path, "raw_sha256": raw.sha256, "input_kind": raw.kind, "license": meta.license,
+        "license_note": meta.license_note,
         "collected": meta.collected, "collected_from": meta.collected_from, "first_version": None,
     })
     rows["edits"] = [{"doc_id": doc_id, **asdict(e)} for e in result.edits]
@@ -255,8 +256,10 @@ def process_document(ctx: Context, path: Path) -> DocResult:
     for table, table_rows in rows.items():
         keys_of = KEYS[table]
         table_rows.sort(key=lambda r: tuple(r[k] for k in keys_of))
+    notes = page_disagreements(raw) + (["a whole-page dump in which no article was found: its text is kept whole"]
+                                       if "no_article" in result.declined.get("strip_page_furniture", {}) else [])
     return DocResult(doc_id, raw.path, raw.sha256, raw.text, rows, any(gold.values()), ctx.fingerprint,
-                     page_disagreements(raw), result.declined)
+                     notes, result.declined)
 
 
 def order_documents(root: Path, use_cache: bool = True) -> list[tuple[str, Path]]:
@@ -489,7 +492,8 @@ def build_tables_into(root: Path, folder: Path, version: str, schemas: dict[str,
 
     for i, doc in enumerate(bar, 1):
         doc.rows["documents"][0]["first_version"] = first_versions.get(doc.doc_id, version)
-        inputs.append({"raw_path": doc.raw_path, "sha256": doc.raw_sha256})
+        inputs.append({"raw_path": doc.raw_path, "sha256": doc.raw_sha256,
+                       "input_kind": doc.rows["documents"][0]["input_kind"]})
         page_notes += [{"raw_path": doc.raw_path, "note": note} for note in doc.page_notes]
         for note in doc.page_notes:
             progress(f"{doc.raw_path}: {note}")

@@ -21,6 +21,7 @@ from ftfy import TextFixerConfig, fix_text
 
 from warnews.errors import WarnewsError
 from warnews.ingest import read_yaml
+from warnews.page_dumps import ARTICLE_BODY, PAGE_DUMP, article_lines, input_kind
 
 OUTLETS_DIR = "outlets"
 # outlets/_all.yaml: boilerplate lines and protected names that hold for every outlet.
@@ -85,6 +86,7 @@ class CleanContext:
     published: dt.date
     profile: OutletProfile
     protected_names: frozenset[str] = field(default_factory=frozenset)
+    input_kind: str = ARTICLE_BODY  # what the raw text is: an article body, a whole-page dump, or HTML's extraction
 
 
 @dataclass(frozen=True)
@@ -285,6 +287,33 @@ def normalize_nfc(text: str, ctx: CleanContext) -> list[Change]:
     return changes
 
 
+def strip_page_furniture(text: str, ctx: CleanContext) -> list[Change | Decline]:
+    """In a whole-page dump, remove every line that is not the article's (navigation, share
+    buttons, captions, promotions, lists of other stories, the dump's wrapper; see
+    `page_dumps.article_lines`), with its line break. Only while the text is still a dump, so a
+    second pass over the article changes nothing; where no article is found the text stays
+    whole (declined, `no_article`)."""
+    if ctx.input_kind != PAGE_DUMP or input_kind(text) != PAGE_DUMP:
+        return []
+    kept = article_lines(text)
+    if not kept:
+        return [Decline(0, "no_article")]
+    starts, pos = [], 0
+    for line in text.split("\n"):
+        starts.append(pos)
+        pos += len(line) + 1
+    starts.append(len(text) + 1)  # where a line after the last one would start
+    changes, previous = [], -1
+    for i in kept + [len(starts) - 1]:
+        if i > previous + 1:  # lines previous+1 .. i-1 go, each with its line break
+            if i < len(starts) - 1:
+                changes.append(Change(starts[previous + 1], starts[i], ""))
+            else:  # up to the end: take the break after the last kept line instead
+                changes.append(Change(starts[previous + 1] - 1, len(text), ""))
+        previous = i
+    return changes
+
+
 def strip_surrounding_whitespace(text: str, ctx: CleanContext) -> list[Change]:
     """White space before the first and after the last visible character carries nothing."""
     changes = []
@@ -426,13 +455,15 @@ def _token_around(text: str, pos: int) -> str:
 
 
 Rule = Callable[[str, CleanContext], list[Change | Decline]]
-# Order matters: repair the encoding, then normalize, so later rules see one spelling; strip the
-# edges before the chrome and trailer rules look for the first and last lines.
+# Order matters: repair the encoding, then normalize, so later rules see one spelling; keep a
+# dump's article before anything looks for first and last lines; strip the edges before the
+# chrome and trailer rules look for them.
 RULES: tuple[tuple[str, Rule], ...] = (
     ("repair_mojibake", repair_mojibake),
     ("normalize_nfc", normalize_nfc),
     ("remove_zero_width", remove_zero_width),
     ("replace_no_break_spaces", replace_no_break_spaces),
+    ("strip_page_furniture", strip_page_furniture),
     ("strip_surrounding_whitespace", strip_surrounding_whitespace),
     ("strip_page_chrome", strip_page_chrome),
     ("strip_boilerplate_lines", strip_boilerplate_lines),
@@ -578,9 +609,10 @@ class Cleaner:
         self.profiles = load_profiles(root)
         self.protected = frozenset(name.casefold() for p in self.profiles.values() for name in p.protected_names)
 
-    def clean(self, name: str, outlet: str, published: dt.date, raw: str) -> CleanResult:
+    def clean(self, name: str, outlet: str, published: dt.date, raw: str, kind: str | None = None) -> CleanResult:
+        """`kind`: the raw text's input kind (`page_dumps.input_kind`), found from the text if not given."""
         profile = self.profiles.get(outlet, OutletProfile(outlet)).with_generic(self.profiles.get(GENERIC_PROFILE))
-        return clean_text(raw, CleanContext(name, published, profile, self.protected))
+        return clean_text(raw, CleanContext(name, published, profile, self.protected, kind or input_kind(raw)))
 
 
 def rebuild(raw: str, edits) -> str:

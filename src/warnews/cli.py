@@ -66,7 +66,7 @@ def cmd_validate(args) -> int:
             tables[name] = pq.read_table(path)
         except (OSError, ValueError) as err:
             raise WarnewsError(f"{path}: cannot be read as Parquet ({err})") from None
-    results = validate_tables(tables, args.root, recorded_as_of(folder))
+    results = validate_tables(tables, args.root, recorded_as_of(folder), args.version)
     for failure in failures(results):
         print(failure)
     print(summary(results, tables))

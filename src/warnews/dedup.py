@@ -128,7 +128,8 @@ class DuplicateIndex:
             for n, source in enumerate(changed, 1):
                 for ref in documents_in(self.root / source):
                     document = read_raw(self.root, ref)
-                    clean = cleaner.clean(document.path, document.meta.outlet, document.meta.published, document.text)
+                    clean = cleaner.clean(document.path, document.meta.outlet, document.meta.published, document.text,
+                                          document.kind)
                     self._insert(document.sha256, document.path, source, signature(clean.text))
                 self.db.execute("insert or replace into sources values (?, ?)", (source, current[source]))
                 if progress and (n % 10 == 0 or n == len(changed)):

@@ -38,6 +38,7 @@ from warnews.add import default_license_note
 from warnews.clean import Cleaner
 from warnews.dedup import NEAR_DUPLICATE_THRESHOLD, DuplicateIndex, Match, bands, signature, similarity
 from warnews.errors import WarnewsError
+from warnews.page_dumps import input_kind
 from warnews.ingest import (LICENSES, RAW_DIR, RAW_SUFFIXES, REQUIRED_KEYS, SHARD_SUFFIX, check_bytes, decode_utf8,
                             extract_html, parse_sidecar, read_yaml)
 from warnews.schema import make_doc_id
@@ -375,7 +376,7 @@ def import_sources(root: Path, sources: list[Path], mapping: Mapping, defaults: 
                     if earlier:
                         raise Refused(f"duplicate: the same bytes as {earlier}")
                     published = dt.date.fromisoformat(sidecar["published"])
-                    clean = cleaner.clean(where, defaults.outlet, published, text)
+                    clean = cleaner.clean(where, defaults.outlet, published, text, input_kind(text, html=fmt == "html"))
                     if not clean.text:
                         raise Refused("empty text: nothing is left after cleaning")
                     sidecar["language"] = language_of(clean.text, sidecar["language"], where)

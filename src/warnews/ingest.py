@@ -24,6 +24,7 @@ from lingua import Language
 
 from warnews import shards
 from warnews.errors import WarnewsError
+from warnews.page_dumps import ARTICLE_BODY, input_kind
 
 RAW_DIR = "raw"
 RAW_SUFFIXES = (".txt", ".html")
@@ -87,6 +88,7 @@ class RawDocument:
     sha256: str
     meta: Sidecar
     page: dict = field(default_factory=dict)  # what an HTML page says of itself: title, date, sitename
+    kind: str = ARTICLE_BODY  # page_dumps.INPUT_KINDS: an article body, a whole-page dump, or an HTML page
 
 
 def find_raw_files(root: Path) -> list[Path]:
@@ -161,7 +163,8 @@ def read_raw(root: Path, raw_path: Path) -> RawDocument:
             "edited: restore the original bytes, or add the new file as a new document"
         )
     text, page = raw_text(data, rel, html=kind == "html")
-    return RawDocument(path=rel, text=text, sha256=digest, meta=meta, page=page)
+    return RawDocument(path=rel, text=text, sha256=digest, meta=meta, page=page,
+                       kind=input_kind(text, html=kind == "html"))
 
 
 def raw_bytes(root: Path, raw_path: str) -> tuple[bytes, bool] | None:

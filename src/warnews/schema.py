@@ -21,6 +21,7 @@ from warnews.clean import RULE_NAMES
 from warnews.gold import (CLAIM_KINDS, DATE_BASES, DATE_KINDS, EVENT_TYPES, MENTION_LABELS, PRECISIONS,
                           QUOTE_KINDS, span_id)
 from warnews.ingest import LANGUAGES, LICENSES
+from warnews.page_dumps import INPUT_KINDS
 from warnews.knowledge import CONFIDENCE, ENTITY_TYPES, ERRATUM_KINDS
 
 DOC_ID_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*-\d{8}-[0-9a-f]{10}$"
@@ -36,6 +37,11 @@ PUBLISHED_MIN = dt.date(2014, 1, 1)
 
 def _per_row(df: pd.DataFrame, func) -> pd.Series:
     return pd.Series([bool(func(row)) for row in df.itertuples(index=False)], index=df.index, dtype=bool)
+
+
+# Columns added after the first release, with the version that added them: an older release,
+# validated by this code, is not expected to have them.
+COLUMNS_ADDED = {("documents", "input_kind"): "1.5.0"}
 
 
 class Documents(pa.DataFrameModel):
@@ -82,6 +88,13 @@ class Documents(pa.DataFrameModel):
                                      "(the record holds the raw text exactly and says whether it is text or HTML).")
     raw_sha256: Series[str] = pa.Field(str_matches=r"^[0-9a-f]{64}$",
                                        description="sha256 of the raw file's bytes.")
+    input_kind: Series[str] = pa.Field(isin=list(INPUT_KINDS),
+                                       description="What the raw text is, which decides how it is cleaned: "
+                                       "article_body (the article's text alone, perhaps with a line of page chrome), "
+                                       "page_dump (a whole page saved as text: a dump's Markdown wrapper, or mostly "
+                                       "short lines of navigation; cleaning keeps the article's lines, see "
+                                       "strip_page_furniture), or html (a saved page whose article trafilatura "
+                                       "extracts) (warnews.page_dumps.input_kind).")
     license: Series[str] = pa.Field(isin=sorted(LICENSES),
                                     description="Status of the text's copyright: "
                                     + "; ".join(f"{k} = {v}" for k, v in LICENSES.items()) + ".")

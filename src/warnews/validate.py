@@ -18,7 +18,7 @@ import pyarrow
 from warnews.clean import Edit, rebuild
 from warnews.errors import WarnewsError
 from warnews.ingest import raw_bytes, raw_text
-from warnews.schema import MODELS, SPAN_TABLES
+from warnews.schema import COLUMNS_ADDED, MODELS, SPAN_TABLES
 
 # Checks that need more than one table (and the raw files); run after the per-table models.
 CROSS_TABLE_CHECKS = (
@@ -68,11 +68,14 @@ class CheckResult:
         return not self.failures
 
 
-def model_check_names(table: str) -> list[str]:
-    """Names of every check the pandera model of `table` runs, in a fixed order."""
+def model_check_names(table: str, absent: tuple[str, ...] = ()) -> list[str]:
+    """Names of every check the pandera model of `table` runs, in a fixed order (without those
+    of `absent` columns, which a release older than them does not have)."""
     schema = MODELS[table].to_schema()
     names = [f"{table}: columns_match_schema"]
     for column, col in schema.columns.items():
+        if column in absent:
+            continue
         names.append(f"{table}.{column}: dtype")
         if not col.nullable:
             names.append(f"{table}.{column}: not_nullable")
@@ -89,9 +92,13 @@ class Validator:
     against `as_of`, the date a build records (build.json), never the clock: a release validates
     the same way on any day."""
 
-    def __init__(self, root: Path, as_of: dt.date | None = None):
+    def __init__(self, root: Path, as_of: dt.date | None = None, version: str | None = None):
         self.root = root
         self.as_of = as_of or dt.date.today()
+        # columns added after `version` (the release being checked; None: the code's own build)
+        self.absent = {t: tuple(c for (tt, c), added in COLUMNS_ADDED.items() if tt == t
+                                and _version_tuple(version) < _version_tuple(added))
+                       for t in MODELS} if version is not None else {}
         self.results: dict[str, CheckResult] = {}
         self.entity_ids: set[str] | None = None
         self._seen: dict[tuple[str, str], set] = {}  # (table, unique column) -> values of earlier batches
@@ -102,7 +109,8 @@ class Validator:
         frames = {name: table.to_pandas() for name, table in tables.items()}
         for name in MODELS:
             if name in frames:
-                self._merge(_run_model(name, frames[name]))
+                absent = tuple(c for c in self.absent.get(name, ()) if c not in frames[name].columns)
+                self._merge(_run_model(name, frames[name], absent))
                 self._check_unique_across_batches(name, frames[name])
         if "entities" in frames:
             self.entity_ids = set(frames["entities"]["entity_id"])
@@ -156,7 +164,8 @@ class Validator:
     def expect(self, tables) -> None:
         """Name every check that applies to these tables, so that the report lists each one even
         where no batch needed it (all rows came from the cache)."""
-        names = [n for t in MODELS if t in tables for n in model_check_names(t)] + list(CROSS_TABLE_CHECKS)
+        names = [n for t in MODELS if t in tables for n in model_check_names(t, self.absent.get(t, ()))] + list(
+            CROSS_TABLE_CHECKS)
         if "entities" in tables:
             names += list(ANNOTATION_CHECKS)
         for name in names:
@@ -172,10 +181,12 @@ class Validator:
         return [self.results[name] for name in ordered if name in self.results]
 
 
-def validate_tables(tables: dict[str, pyarrow.Table], root: Path, as_of: dt.date | None = None) -> list[CheckResult]:
+def validate_tables(tables: dict[str, pyarrow.Table], root: Path, as_of: dt.date | None = None,
+                    version: str | None = None) -> list[CheckResult]:
     """Run every check that applies to the tables given (a release of an older version may have
-    fewer tables); never stops at the first failure. `as_of`: the build's date (default today)."""
-    validator = Validator(root, as_of)
+    fewer tables, and lack columns added after it); never stops at the first failure. `as_of`:
+    the build's date (default today); `version`: the release the tables are from."""
+    validator = Validator(root, as_of, version)
     validator.expect(tables)
     if "entities" in tables:
         validator.add({"entities": tables["entities"]})
@@ -183,10 +194,14 @@ def validate_tables(tables: dict[str, pyarrow.Table], root: Path, as_of: dt.date
     return validator.finish()
 
 
-def _run_model(table: str, df: pd.DataFrame) -> list[CheckResult]:
-    results = {name: CheckResult(name) for name in model_check_names(table)}
+def _version_tuple(version: str) -> tuple[int, ...]:
+    return tuple(int(x) for x in version.split("."))
+
+
+def _run_model(table: str, df: pd.DataFrame, absent: tuple[str, ...] = ()) -> list[CheckResult]:
+    results = {name: CheckResult(name) for name in model_check_names(table, absent)}
     try:
-        MODELS[table].validate(df, lazy=True)
+        (MODELS[table].to_schema().remove_columns(list(absent)) if absent else MODELS[table]).validate(df, lazy=True)
     except pa.errors.SchemaErrors as err:
         for case in err.failure_cases.to_dict("records"):
             name = _check_name(table, case)

@@ -351,8 +351,8 @@ def name_gender(name: str) -> str | None:
 
 def _occurrences(text: str, name: str) -> list[int]:
     """Where `name` occurs as whole words (no word character either side), left to right and
-    without overlaps: what `re.finditer(r"(?<!\w)name(?!\w)")` finds, by str.find (one pattern
-    per name over a long transcript cost more than the rest of the layer)."""
+    without overlaps, as a pattern with look-arounds for word characters would find it, but by
+    str.find (a pattern per name over a long transcript cost more than the rest of the layer)."""
     found, at = [], text.find(name)
     while at >= 0:
         end = at + len(name)
