@@ -61,7 +61,7 @@ def measure(root: Path, limit: int | None) -> int:
         return value
 
     rows: dict[str, list[dict]] = defaultdict(list)
-    for doc_id, path in ordered:
+    for doc_id, path, _ in ordered:
         raw = timed("read raw", lambda: read_raw(ctx.root, path))
         result = timed("clean", lambda: ctx.cleaner.clean(raw.path, raw.meta.outlet, raw.meta.published, raw.text,
                                                                    raw.kind))

@@ -265,3 +265,19 @@ def test_a_bad_outlet_profile_is_refused(name, content, message, tmp_path):
     path.write_text(content)
     with pytest.raises(WarnewsError, match=message):
         load_profile(path)
+
+
+def test_the_seed_is_cleaned_as_in_1_1_2(seed):
+    """The seed is read as an article body, and its clean text is the one released in 1.1.2, in
+    the code's own cleaning and in the newest release."""
+    import pyarrow.parquet as pq
+
+    from warnews.page_dumps import ARTICLE_BODY
+    from warnews.versions import releases
+
+    raw, result = seed
+    assert read_raw(REPO, REPO / SEED_RAW).kind == ARTICLE_BODY
+    released = pq.read_table(REPO / "corpus" / "v1.1.2" / "documents.parquet").column("text").to_pylist()
+    newest = pq.read_table(REPO / "corpus" / f"v{releases(REPO)[-1]}" / "documents.parquet").to_pylist()
+    assert released == [result.text] == [row["text"] for row in newest]
+    assert [row["input_kind"] for row in newest] == [ARTICLE_BODY]

@@ -9,6 +9,7 @@ import gzip
 import hashlib
 import io
 import json
+import os
 import random
 from pathlib import Path
 
@@ -254,6 +255,30 @@ def test_validation_finds_a_changed_shard(tmp_path, run):
     code, out, _ = run(root, "validate")
     assert code == 1
     assert "raw_file_matches_sha256" in out and "00000.jsonl.zst#2" in out
+
+
+def test_a_build_notices_a_shard_rewritten_with_its_old_size_and_time(tmp_path, run):
+    """The build remembers each shard's records by the shard's size, times and inode; a shard
+    rewritten to the same size with its modification time set back is still read again."""
+    root = tmp_path / "c"
+    (root / "raw").mkdir(parents=True)
+    assert _import(run, root, str(write_jsonl(tmp_path / "r.jsonl", records(3))))[0] == 0
+    assert run(root, "build", "--version", "1.0.0")[0] == 0
+    shard = root / "raw" / "example-wire" / "00000.jsonl.zst"
+    before, stat = shard.read_bytes(), shard.stat()
+    lines = [line + b"\n" for line in shards.lines(shard)]
+    text_at = lines[1].index(b"Synthetic record") + len(b"Synthetic record")
+    candidates = (lines[1][:at] + letter + lines[1][at + 1:] for at in range(text_at, text_at + 200)
+                  for letter in (b"q", b"z", b"x") if lines[1][at:at + 1].isalpha())
+    for line in candidates:  # a changed letter whose shard compresses to the same size
+        changed = shards.encode([lines[0], line, *lines[2:]])
+        if len(changed) == len(before):
+            break
+    assert len(changed) == len(before)
+    shard.write_bytes(changed)
+    os.utime(shard, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    code, _, err = run(root, "build", "--version", "1.0.0")
+    assert code == 1 and "00000.jsonl.zst#2: sha256 is" in err, err
 
 
 def test_the_index_is_updated_not_rebuilt_and_can_be_rebuilt(corpus, run, tmp_path, monkeypatch):

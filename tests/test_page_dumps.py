@@ -112,6 +112,17 @@ def test_a_dump_without_an_article_keeps_its_text_and_says_so():
     assert result.text == raw.strip() and result.declined["strip_page_furniture"] == {"no_article": 1}
 
 
+def test_markdown_links_and_lists_in_the_content_are_read_as_links():
+    """A dump with no `## Links` section, its menus a Markdown list of links: the menus go, the
+    article stays."""
+    menu = [f"- [{item}](https://synthetic.example/{k})" for k, item in enumerate(NAVIGATION)]
+    lines = ["## Content", ""] + menu + ["", f"## {HEADLINE}", ""] + BODY[:3] + [
+        "[decision of the council](https://synthetic.example/d)"] + BODY[4:] + [""] + menu
+    text = "\n".join(lines)
+    kept = [lines[i] for i in article_lines(text)]
+    assert kept == [f"## {HEADLINE}"] + BODY[:3] + ["[decision of the council](https://synthetic.example/d)"] + BODY[4:]
+
+
 def test_input_kinds():
     text, _ = synthetic_dump()
     assert input_kind(text) == PAGE_DUMP

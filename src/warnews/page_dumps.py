@@ -47,9 +47,13 @@ SUBHEADING_WORDS = 12
 FURNITURE_COST = 4.0
 
 _SECTION = re.compile(r"^## (\S.*?)\s*$")
+# The wrapper's own sections; any other `## ` line is a heading of the page's content.
+WRAPPER_SECTIONS = frozenset({"metadata", "page structure", "content", "links", "images"})
 _STRUCTURE_HEADING = re.compile(r"^\s*- (#{1,6}) (.+?)\s*$")
 _LINK = re.compile(r"\[([^\]]*)\]\(([^)\s]*)\)")
 _WORD = re.compile(r"\w+")
+# A Markdown heading's or list item's mark before a line's text (`## `, `- `, `* `, `1. `).
+_MARKDOWN_MARK = re.compile(r"^(?:#{1,6}|[-*+]|\d{1,2}\.)\s+(?=\S)")
 _ENDS_SENTENCE = re.compile(r"[.!?…:;\"”’')\]]$")
 # A picture credit closing a caption: `[Gleb Garanich/Reuters]`, `[Al Jazeera]`, `(Source: Getty
 # Images)`, `(Photo: AFP)`; brackets holding capitalized words or a credit word.
@@ -89,13 +93,14 @@ class Layout:
 def layout(lines: list[str]) -> Layout:
     """The wrapper's sections, where there is one (`## Content` among `## ...` headings); else the
     whole text is content."""
-    sections = [(i, m.group(1)) for i, line in enumerate(lines) if (m := _SECTION.match(line))]
+    sections = [(i, m.group(1)) for i, line in enumerate(lines)
+                if (m := _SECTION.match(line)) and m.group(1).lower() in WRAPPER_SECTIONS]
     names = [name.lower() for _, name in sections]
     if "content" not in names:
         return Layout(range(len(lines)), link_texts=_inline_link_texts(lines))
     bounds = {name.lower(): range(i + 1, sections[k + 1][0] if k + 1 < len(sections) else len(lines))
               for k, (i, name) in enumerate(sections)}
-    headings = tuple((len(m.group(1)), _norm(m.group(2))) for i in bounds.get("page structure", ())
+    headings = tuple((len(m.group(1)), _MARKDOWN_MARK.sub("", _norm(m.group(2)))) for i in bounds.get("page structure", ())
                      if (m := _STRUCTURE_HEADING.match(lines[i])))
     links = {_norm(m.group(1)) for i in bounds.get("links", ()) for m in _LINK.finditer(lines[i])}
     content = bounds["content"]
@@ -138,11 +143,12 @@ class _Line:
     link: bool  # the whole line is the text of a link
     furniture: bool  # repeated on the page, a caption or a credit
     ends_sentence: bool
+    heading: bool = False  # marked as a Markdown heading (`## …`)
 
 
 def _lines(lines: list[str], page: Layout) -> dict[int, _Line]:
     stop = stopwords()
-    texts = {i: _norm(_LINK.sub(r"\1", lines[i])) for i in page.content if lines[i].strip()}
+    texts = {i: _MARKDOWN_MARK.sub("", _norm(_LINK.sub(r"\1", lines[i]))) for i in page.content if lines[i].strip()}
     counts: dict[str, int] = {}
     for text in texts.values():
         counts[text] = counts.get(text, 0) + 1
@@ -157,7 +163,7 @@ def _lines(lines: list[str], page: Layout) -> dict[int, _Line]:
                  and (_ENDS_SENTENCE.search(text) is not None or len(tokens) >= 2 * PROSE_WORDS))
         out[i] = _Line(text, len(tokens), prose and not caption, text in page.link_texts,
                        counts[text] > 1 or caption or _is_credit_line(text) or not tokens,
-                       _ENDS_SENTENCE.search(text) is not None)
+                       _ENDS_SENTENCE.search(text) is not None, lines[i].lstrip().startswith("#"))
     return out
 
 
@@ -224,12 +230,16 @@ def _body(order: list[int], info: dict[int, _Line]) -> tuple[int, int] | None:
 
 def _headline(page: Layout, info: dict[int, _Line], order: list[int], first: int) -> int | None:
     """The line holding the headline, nearest before the body: a top heading of the page's
-    structure that the page's title begins with (or any top heading), else the title's own first
-    part (`Headline | Section | Outlet`)."""
+    structure that the page's title begins with (or any top heading); else the first part of a
+    title line (`Headline | Section | Outlet`) opening the page; else a Markdown heading that is
+    no link. None where none of these stands before the body."""
     title = info[order[0]].text if order else ""
     top = [text for level, text in page.headings if level == 1]
-    wanted = set([t for t in top if title.startswith(t)] or top) or {re.split(r" [|–—] | - ", title)[0]}
+    parts = re.split(r" [|–—] | - ", title)
+    wanted = set([t for t in top if title.startswith(t)] or top) or ({parts[0]} if len(parts) > 1 else set())
     found = [i for i in order if i < first and info[i].text in wanted]
+    if not found:
+        found = [i for i in order if i < first and info[i].heading and not info[i].link and not info[i].furniture]
     return found[-1] if found else None
 
 

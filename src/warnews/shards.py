@@ -53,16 +53,16 @@ class _Layout:
     count: int  # lines in the shard
 
 
-def _stamp(path: Path) -> tuple[str, int, int]:
+def _stamp(path: Path) -> tuple[str, int, int, int]:
     try:
         stat = path.stat()
     except FileNotFoundError:
         raise WarnewsError(f"{path}: shard missing; raw records are never moved or removed") from None
-    return str(path), stat.st_size, stat.st_mtime_ns
+    return str(path), stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns  # any write changes the ctime
 
 
 @lru_cache(maxsize=1024)
-def _layout(path: str, size: int, mtime_ns: int) -> _Layout | None:
+def _layout(path: str, size: int, mtime_ns: int, ctime_ns: int) -> _Layout | None:
     """Where each frame is, from the shard's first and last bytes (and its last frame, for the
     count); None for a shard without them."""
     with open(path, "rb") as handle:
@@ -90,8 +90,8 @@ def _layout(path: str, size: int, mtime_ns: int) -> _Layout | None:
 
 
 @lru_cache(maxsize=64)
-def _frame(path: str, size: int, mtime_ns: int, k: int) -> tuple[bytes, ...]:
-    layout = _layout(path, size, mtime_ns)
+def _frame(path: str, size: int, mtime_ns: int, ctime_ns: int, k: int) -> tuple[bytes, ...]:
+    layout = _layout(path, size, mtime_ns, ctime_ns)
     offset, compressed = layout.frames[k]
     with open(path, "rb") as handle:
         handle.seek(offset)
@@ -100,7 +100,7 @@ def _frame(path: str, size: int, mtime_ns: int, k: int) -> tuple[bytes, ...]:
 
 
 @lru_cache(maxsize=2)
-def _whole(path: str, size: int, mtime_ns: int) -> tuple[bytes, ...]:
+def _whole(path: str, size: int, mtime_ns: int, ctime_ns: int) -> tuple[bytes, ...]:
     return _split(_decompress(Path(path).read_bytes(), path))
 
 
