@@ -68,6 +68,11 @@ _MONTHS = ("jan feb mar apr may jun jul aug sep sept oct nov dec january februar
 _DATE = re.compile(rf"\b(?:{'|'.join(_MONTHS)})\b\.?|\b\d{{4}}-\d{{2}}-\d{{2}}\b|\b\d{{1,2}}[./]\d{{1,2}}[./]\d{{2,4}}\b",
                    re.IGNORECASE)
 _BYLINE_CONNECTORS = frozenset("and with in by & ,".split())
+# A byline of names stands this close under the headline (in non-empty lines), or under a label.
+BYLINE_LINES = 3
+_BYLINE_LABEL = re.compile(r"^(?:By|Authors?|Written by|Reporting by|Words by):?$", re.IGNORECASE)
+# A headline has at least this many words (a site's name above the article has fewer).
+HEADLINE_WORDS = 3
 _ATTRIBUTION = re.compile(r"^[–—-]\s*")
 
 
@@ -197,7 +202,8 @@ def article_lines(text: str) -> list[int] | None:
         elif i < first:  # between the headline and the body
             date = not dated and line.words <= 8 and _DATE.search(line.text) is not None
             dated = dated or date
-            kept = date or _keep_in_header(line, previous, following)
+            near = k - begin <= BYLINE_LINES or _BYLINE_LABEL.match(info[order[k - 1]].text) is not None
+            kept = date or _keep_in_header(line, previous, following, near)
             in_sentence = kept and not date and (line.prose or not _is_byline(line.text))
         else:
             kept = _keep_in_body(line, previous, previous_kept, following, info, order, k, page)
@@ -237,18 +243,23 @@ def _headline(page: Layout, info: dict[int, _Line], order: list[int], first: int
     top = [text for level, text in page.headings if level == 1]
     parts = re.split(r" [|–—] | - ", title)
     wanted = set([t for t in top if title.startswith(t)] or top) or ({parts[0]} if len(parts) > 1 else set())
-    found = [i for i in order if i < first and info[i].text in wanted]
+    found = [i for i in order if i < first and info[i].text in wanted and info[i].words >= HEADLINE_WORDS]
     if not found:
-        found = [i for i in order if i < first and info[i].heading and not info[i].link and not info[i].furniture]
+        found = [i for i in order if i < first and info[i].heading and not info[i].link and not info[i].furniture
+                 and info[i].words >= HEADLINE_WORDS]
     return found[-1] if found else None
 
 
-def _keep_in_header(line: _Line, previous: _Line | None, following: _Line | None) -> bool:
-    """Between the headline and the body: a standfirst, the byline, or what goes on with them;
-    buttons, captions and repeated lines are left out (the first date is kept by the caller)."""
+def _keep_in_header(line: _Line, previous: _Line | None, following: _Line | None, near: bool) -> bool:
+    """Between the headline and the body: a standfirst, the byline (`By …`, or names right under
+    the headline or under a label such as `Authors`: `near`), or what goes on with them; buttons,
+    captions and repeated lines are left out (the first date is kept by the caller)."""
+    if line.furniture:
+        return False
     if line.prose:
-        return not line.furniture
-    return not line.furniture and (_is_byline(line.text) or _goes_on(line, previous, following))
+        return True
+    byline = line.text.startswith("By ") or line.text == "By" or near and _is_byline(line.text)
+    return byline or _goes_on(line, previous, following)
 
 
 def _is_byline(text: str) -> bool:
