@@ -137,6 +137,7 @@ def input_kind(text: str, html: bool = False) -> str:
 
 
 def _is_fragment(line: str) -> bool:
+    """A menu item or a button: a few words that end no sentence."""
     return len(_WORD.findall(line)) <= FRAGMENT_WORDS and not _ENDS_SENTENCE.search(line)
 
 
@@ -152,6 +153,7 @@ class _Line:
 
 
 def _lines(lines: list[str], page: Layout) -> dict[int, _Line]:
+    """What each non-empty line of the page's content is (by its index)."""
     stop = stopwords()
     texts = {i: _MARKDOWN_MARK.sub("", _norm(_LINK.sub(r"\1", lines[i]))) for i in page.content if lines[i].strip()}
     counts: dict[str, int] = {}
@@ -173,9 +175,11 @@ def _lines(lines: list[str], page: Layout) -> dict[int, _Line]:
 
 
 def _is_credit_line(text: str) -> bool:
-    """Names with a surname in capitals, as picture credits print them (`YURIY DYACHYSHYN`)."""
-    return bool(_CREDIT_LINE.match(text)) and " " in text and any(len(w) >= 3 and w.isupper() and w.isalpha() for w in
-                                                  re.split(r"[ ,]+", text))
+    """Two or more names with a surname in capitals, as picture credits print them (`YURIY
+    DYACHYSHYN`); one word in capitals (`ADVERTISEMENT`, `AFP`) is none."""
+    if " " not in text or not _CREDIT_LINE.match(text):
+        return False
+    return any(len(w) >= 3 and w.isupper() and w.isalpha() for w in re.split(r"[ ,]+", text))
 
 
 def article_lines(text: str) -> list[int] | None:
