@@ -6,6 +6,7 @@ Corpora here are the repository's own copy or synthetic ones from bench/syntheti
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import json
 import re
 import subprocess
@@ -218,6 +219,18 @@ def test_a_kept_pool_serves_several_builds(tmp_path):
     assert executor._pool is None
     assert "documents: 0 from the cache, 20 processed on 2 processes" in first + second
     assert snapshot(tmp_path / "a") == snapshot(tmp_path / "b")
+
+
+def test_a_pool_leaves_the_garbage_collector_as_it_found_it(tmp_path):
+    # the pool freezes what its first task loaded (so forked workers share it); a notebook that
+    # builds twice must get its garbage collected afterwards as before
+    corpus = make_corpus(tmp_path / "corpus", 6)
+    assert gc.get_freeze_count() == 0
+    local = _messages_of(corpus, tmp_path / "local", use_cache=False)
+    pooled = _messages_of(corpus, tmp_path / "pool", executor=ProcessExecutor(2), use_cache=False)
+    assert gc.get_freeze_count() == 0 and gc.isenabled()
+    assert any("6 processed on 2 processes" in m for m in pooled)
+    assert snapshot(tmp_path / "local") == snapshot(tmp_path / "pool")
 
 
 def test_make_executor_picks_what_the_command_line_names():

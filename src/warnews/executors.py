@@ -9,6 +9,7 @@ an earlier one: the build passes its fingerprint with every task (see `build.pro
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import sys
 from typing import Callable, Iterable, Iterator
@@ -69,6 +70,8 @@ class ProcessExecutor(Executor):
             return
         if self._pool is None:
             method = "fork" if sys.platform == "linux" else "spawn"
+            if method == "fork":
+                self._warm(fn, tasks[0])
             self._pool = multiprocessing.get_context(method).Pool(self.jobs)
         chunk = max(1, min(64, len(tasks) // (self.jobs * 8)))
         try:
@@ -77,11 +80,23 @@ class ProcessExecutor(Executor):
             if not self._kept:
                 self.close()
 
+    @staticmethod
+    def _warm(fn: Callable, args: tuple) -> None:
+        """Run the first task here, its result thrown away, before the workers are forked: what it
+        loads on first use (the layers' gazetteers, first names, language models) is then in pages
+        the workers share with this process instead of a copy in each. What is loaded is frozen
+        out of the garbage collector until the pool stops, since its passes write to every object
+        they visit and would copy those pages into each worker."""
+        fn(*args)
+        gc.collect()
+        gc.freeze()
+
     def close(self) -> None:
         if self._pool is not None:
             self._pool.terminate()
             self._pool.join()
             self._pool = None
+            gc.unfreeze()
         self._kept = False
 
 
