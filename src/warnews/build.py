@@ -266,8 +266,7 @@ def order_documents(root: Path, use_cache: bool = True) -> list[tuple[str, Path,
     """(doc_id, raw path, sha256 of the bytes that decide it) for every raw document, in doc_id
     order, read from the sidecars (or records) alone. build/cache/doc_ids.pickle remembers what
     each sidecar's bytes give, and each shard's records' digests and doc_ids under the shard's
-    size, times and inode: a shard seen before is not decompressed again (shards are never
-    edited; any write to one changes its ctime)."""
+    size and times (`shards.stamp`): a shard seen before is not decompressed again."""
     raw_files = find_raw_files(root)
     if not raw_files:
         raise WarnewsError(f"{root / 'raw'}: no raw .txt or .html files to build from")
@@ -312,8 +311,7 @@ def _shard_entries(root: Path, shard: Path, memo: dict, fresh: dict) -> list[tup
     rel = shard.relative_to(root).as_posix()
     if rel in fresh["shards"]:
         return fresh["shards"][rel][1]
-    stat = shard.stat()
-    stamp = (stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino)
+    stamp = shards.stamp(shard)[1:]  # without the path, so a moved repository keeps its memo
     remembered = memo["shards"].get(rel)
     if remembered is not None and remembered[0] == stamp:
         entries = remembered[1]

@@ -53,12 +53,14 @@ class _Layout:
     count: int  # lines in the shard
 
 
-def _stamp(path: Path) -> tuple[str, int, int, int]:
+def stamp(path: Path) -> tuple[str, int, int, int]:
+    """What tells a shard's bytes apart without reading them: path, size, modification and change
+    times (any write to a file changes its change time, which nothing can set back)."""
     try:
         stat = path.stat()
     except FileNotFoundError:
         raise WarnewsError(f"{path}: shard missing; raw records are never moved or removed") from None
-    return str(path), stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns  # any write changes the ctime
+    return str(path), stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns
 
 
 @lru_cache(maxsize=1024)
@@ -117,21 +119,21 @@ def _split(data: bytes) -> tuple[bytes, ...]:
 
 def count(shard: Path) -> int:
     """How many records a shard holds."""
-    stamp = _stamp(shard)
-    layout = _layout(*stamp)
-    return layout.count if layout else len(_whole(*stamp))
+    key = stamp(shard)
+    layout = _layout(*key)
+    return layout.count if layout else len(_whole(*key))
 
 
 def line(shard: Path, n: int) -> bytes:
     """The n-th record (from 1) of a shard, as its JSON line without the newline."""
-    stamp = _stamp(shard)
-    layout = _layout(*stamp)
-    total = layout.count if layout else len(_whole(*stamp))
+    key = stamp(shard)
+    layout = _layout(*key)
+    total = layout.count if layout else len(_whole(*key))
     if not 1 <= n <= total:
         raise WarnewsError(f"{shard}: has no line {n} (it has {total}); shards are never edited")
     if layout is None:
-        return _whole(*stamp)[n - 1]
-    return _frame(*stamp, (n - 1) // layout.per_frame)[(n - 1) % layout.per_frame]
+        return _whole(*key)[n - 1]
+    return _frame(*key, (n - 1) // layout.per_frame)[(n - 1) % layout.per_frame]
 
 
 def lines(shard: Path) -> list[bytes]:
