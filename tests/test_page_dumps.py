@@ -123,6 +123,16 @@ def test_markdown_links_and_lists_in_the_content_are_read_as_links():
     assert kept == [f"## {HEADLINE}"] + BODY[:3] + ["[decision of the council](https://synthetic.example/d)"] + BODY[4:]
 
 
+
+def test_a_line_of_hashtags_is_no_heading():
+    """The headline is the Markdown heading; the hashtags under it are no headline of their own."""
+    menu = [f"- [{item}](https://synthetic.example/{k})" for k, item in enumerate(NAVIGATION)]
+    lines = ["## Content", ""] + menu + ["", f"## {HEADLINE}", "#SyntheticCity #NewBridge #RiverCrossing", ""] + \
+        BODY[6:] + [""] + menu
+    text = "\n".join(lines)
+    assert [lines[i] for i in article_lines(text)] == [f"## {HEADLINE}"] + BODY[6:]
+
+
 def test_input_kinds():
     text, _ = synthetic_dump()
     assert input_kind(text) == PAGE_DUMP

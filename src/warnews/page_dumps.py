@@ -170,8 +170,14 @@ def _lines(lines: list[str], page: Layout) -> dict[int, _Line]:
                  and (_ENDS_SENTENCE.search(text) is not None or len(tokens) >= 2 * PROSE_WORDS))
         out[i] = _Line(text, len(tokens), prose and not caption, text in page.link_texts,
                        counts[text] > 1 or caption or _is_credit_line(text) or not tokens,
-                       _ENDS_SENTENCE.search(text) is not None, lines[i].lstrip().startswith("#"))
+                       _ENDS_SENTENCE.search(text) is not None, _is_heading(lines[i]))
     return out
+
+
+def _is_heading(line: str) -> bool:
+    """Marked as a Markdown heading (`## Putin's air campaign`; a hashtag is none)."""
+    mark = _MARKDOWN_MARK.match(line.strip())
+    return mark is not None and mark.group().startswith("#")
 
 
 def _is_credit_line(text: str) -> bool:
