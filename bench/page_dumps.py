@@ -171,7 +171,8 @@ def main() -> int:
             total += sum(n)
             removed += sum(c for i, c in enumerate(n) if i not in kept)
         summary[name] = (sum(f1s) / len(f1s), min(f1s), removed / total)
-    from warnews.page_dumps import PAGE_DUMP, input_kind
+    from warnews.page_dumps import input_kind
+    from warnews.vocabularies import PAGE_DUMP
 
     taken = [body for body in bodies if input_kind(body.read_text(encoding="utf-8")) == PAGE_DUMP]
     average, lowest, forced = summary["warnews"]

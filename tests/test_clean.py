@@ -272,7 +272,7 @@ def test_the_seed_is_cleaned_as_in_1_1_2(seed):
     the code's own cleaning and in the newest release."""
     import pyarrow.parquet as pq
 
-    from warnews.page_dumps import ARTICLE_BODY
+    from warnews.vocabularies import ARTICLE_BODY
     from warnews.versions import releases
 
     raw, result = seed

@@ -13,7 +13,8 @@ import pytest
 from conftest import REPO, SHARED, shared
 from warnews.clean import Cleaner, rebuild
 from warnews.ingest import extract_html
-from warnews.page_dumps import PAGE_DUMP, input_kind
+from warnews.page_dumps import input_kind
+from warnews.vocabularies import PAGE_DUMP
 
 # Listed when the module is collected. Where ../shared/ is missing the lists are empty, so the
 # tests over them have no cases; test_the_external_texts_are_there then skips, or fails under CI.

@@ -11,7 +11,8 @@ import pytest
 
 from conftest import REPO, SEED_RAW, shared
 from warnews.clean import CleanContext, OutletProfile, clean_text, rebuild, strip_page_furniture
-from warnews.page_dumps import ARTICLE_BODY, HTML, PAGE_DUMP, article_lines, input_kind
+from warnews.page_dumps import article_lines, input_kind
+from warnews.vocabularies import ARTICLE_BODY, HTML, PAGE_DUMP
 
 HEADLINE = "Synthetic city council approves a new bridge over the river"
 BODY = [

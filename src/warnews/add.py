@@ -23,7 +23,8 @@ from warnews.annotate import MIN_WORDS_FOR_LANGUAGE_CHECK, check_language, count
 from warnews.clean import Cleaner
 from warnews.errors import WarnewsError
 from warnews.dedup import DuplicateIndex, signature
-from warnews.ingest import (LICENSES, RAW_DIR, RAW_SUFFIXES, REQUIRED_KEYS, SIDECAR_SUFFIX, load_sidecar,
+from warnews.vocabularies import LICENSES
+from warnews.ingest import (RAW_DIR, RAW_SUFFIXES, REQUIRED_KEYS, SIDECAR_SUFFIX, load_sidecar,
                             page_disagreements, raw_text, read_raw, sidecar_path)
 
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")

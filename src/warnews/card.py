@@ -16,7 +16,8 @@ import yaml
 
 from warnews.errors import WarnewsError
 from warnews.versions import releases, summarize
-from warnews.schema import MODELS, column_descriptions, table_description
+from warnews import registry
+from warnews.schema import TABLES, column_descriptions, pandera_schema, table_description
 
 README = "README.md"
 SCHEMA_DIR = "schema"
@@ -31,8 +32,8 @@ CITATION = "CITATION.cff"
 
 
 def schema_yaml(table: str) -> str:
-    model = MODELS[table]
-    schema = model.to_schema()
+    model = TABLES[table].model
+    schema = pandera_schema(table, registry.rule_layers())
     custom = [f"{table}.{c}: {ch.name}" for c, col in schema.columns.items() for ch in col.checks
               if ch.name not in _BUILTIN_CHECKS] + [f"{table}: {ch.name}" for ch in schema.checks]
     with warnings.catch_warnings():
@@ -61,9 +62,9 @@ def configs_yaml(version: str, tables: list[str]) -> str:
 
 def columns_markdown() -> str:
     parts = []
-    for table in MODELS:
+    for table in TABLES:
         parts.append(f"**`{table}`**: {table_description(table)}\n\n| column | description |\n|---|---|")
-        parts += [f"| `{name}` | {_cell(desc)} |" for name, desc in column_descriptions(table).items()]
+        parts += [f"| `{name}` | {_cell(desc)} |" for name, desc in column_descriptions(table, registry.rule_layers()).items()]
         parts.append("")
     return "\n".join(parts)
 
@@ -88,7 +89,7 @@ def evaluation_markdown(evaluation: dict) -> str:
 def release_markdown(root: Path, version: str) -> str:
     folder = root / "corpus" / f"v{version}"
     build = json.loads((folder / "build.json").read_text(encoding="utf-8"))
-    rows = {name: build["tables"][name]["rows"] for name in MODELS if name in build["tables"]}
+    rows = {name: build["tables"][name]["rows"] for name in TABLES if name in build["tables"]}
     docs = rows.pop("documents")
     others = ", ".join(f"{name} {n}" for name, n in rows.items())
     extras = ", ".join(f"`{p.name}`" for p in sorted(folder.iterdir()) if p.suffix != ".parquet")
@@ -107,7 +108,7 @@ def render_readme(text: str, root: Path, version: str) -> str:
     bibtex = "```bibtex\n" + citation_entry(root, version, "bibtex") + "```\n"
     text = _CITATION.sub(lambda m: m.group(1) + bibtex + m.group(2), text, count=1)
     folder = root / "corpus" / f"v{version}"
-    tables = [t for t in MODELS if (folder / f"{t}.parquet").is_file()]
+    tables = [t for t in TABLES if (folder / f"{t}.parquet").is_file()]
     text = _CONFIGS.sub(lambda m: configs_yaml(version, tables), text, count=1)
     text = _COLUMNS.sub(lambda m: m.group(1) + columns_markdown() + m.group(2), text, count=1)
     evaluation_file = folder / "evaluation.json"
@@ -124,7 +125,7 @@ def expected_files(root: Path) -> dict[Path, str]:
         raise WarnewsError("no release under corpus/ yet: the card's configs need one (run warnews release)")
     readme = root / README
     files = {readme: render_readme(readme.read_text(encoding="utf-8"), root, known[-1])}
-    for table in MODELS:
+    for table in TABLES:
         files[root / SCHEMA_DIR / f"{table}.yaml"] = schema_yaml(table)
     return files
 

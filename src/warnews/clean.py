@@ -21,7 +21,8 @@ from ftfy import TextFixerConfig, fix_text
 
 from warnews.errors import WarnewsError
 from warnews.ingest import read_yaml
-from warnews.page_dumps import ARTICLE_BODY, PAGE_DUMP, article_lines, input_kind
+from warnews.page_dumps import article_lines, input_kind
+from warnews.vocabularies import ARTICLE_BODY, PAGE_DUMP
 
 OUTLETS_DIR = "outlets"
 # outlets/_all.yaml: boilerplate lines and protected names that hold for every outlet.

@@ -18,14 +18,14 @@ from warnews.add import add_document
 from warnews.dedup import INDEX_PATH, NEAR_DUPLICATE_THRESHOLD, DuplicateIndex
 from warnews.importer import Defaults, Mapping, import_sources
 from warnews.errors import WarnewsError
-from warnews.ingest import LICENSES
+from warnews.vocabularies import LICENSES
 from warnews.publish import stage, token_from_environment, upload
 from warnews.build import BuildOptions
 from warnews.executors import make_executor
-from warnews.release import STAGING_DIR, STATS_COLUMNS, build, make_release, recorded_as_of, verify
+from warnews.release import STAGING_DIR, build, make_release, recorded_as_of, stats_columns, verify
 from warnews.stats import corpus_stats, format_stats, report_html
 from warnews.versions import diff, release_dir, releases, required_level, summarize
-from warnews.schema import MODELS
+from warnews.schema import TABLES
 from warnews.validate import failures, summary, validate_tables
 
 
@@ -58,7 +58,7 @@ def cmd_validate(args) -> int:
         what = f"release {args.version}" if args.version else "staged build (run `warnews build` first)"
         raise WarnewsError(f"{folder}: no {what}")
     tables = {}
-    for name in MODELS:  # an older release has fewer tables; documents and edits are in every one
+    for name in TABLES:  # an older release has fewer tables; documents and edits are in every one
         path = folder / f"{name}.parquet"
         if not path.exists() and name not in ("documents", "edits"):
             continue
@@ -111,7 +111,7 @@ def cmd_stats(args) -> int:
     if not folder.is_dir():
         raise WarnewsError(f"{folder}: no such release; released: {', '.join(releases(args.root))}")
     tables = {name: pq.read_table(folder / f"{name}.parquet", columns=columns)  # the columns the release's report counts
-              for name, columns in STATS_COLUMNS.items() if (folder / f"{name}.parquet").is_file()}
+              for name, columns in stats_columns().items() if (folder / f"{name}.parquet").is_file()}
     stats = corpus_stats(tables)
     print(format_stats(stats), end="")
     out = args.root / "build" / "stats" / f"v{version}" / "report.html"

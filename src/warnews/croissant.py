@@ -15,6 +15,7 @@ import mlcroissant as mlc
 import pyarrow
 import pyarrow.parquet as pq
 
+from warnews import registry
 from warnews.schema import column_descriptions, table_description
 from warnews.versions import file_sha256
 
@@ -81,7 +82,7 @@ def croissant_metadata(folder: Path, version: str, citation: str, license_urls: 
         distribution.append(mlc.FileObject(
             id=file_id, name=path.name, content_url=path.name, encoding_formats=["application/x-parquet"],
             sha256=file_sha256(path), content_size=f"{path.stat().st_size} B"))
-        descriptions = column_descriptions(table)
+        descriptions = column_descriptions(table, registry.rule_layers())
         schema = pq.read_schema(path)
         key_column = schema.field(0).name
         record_sets.append(mlc.RecordSet(

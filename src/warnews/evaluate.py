@@ -7,26 +7,23 @@ match too. The numbers are what they are; they go into evaluation.json and the d
 
 from __future__ import annotations
 
-from warnews.gold import GOLD
+from warnews.ids import GOLD
+from warnews.schema import TABLES
 
-# table -> {score name: key of a row}; every automatic layer of the table is scored by them
-SCORED = {
-    "mentions": {
-        "span": lambda r: (r["doc_id"], r["start"], r["end"]),
-        "span+label": lambda r: (r["doc_id"], r["start"], r["end"], r["label"]),
-        "span+entity": lambda r: (r["doc_id"], r["start"], r["end"], r["entity_id"]),
-    },
-    "quotes": {
-        "span": lambda r: (r["doc_id"], r["start"], r["end"]),
-        "span+kind": lambda r: (r["doc_id"], r["start"], r["end"], r["kind"]),
-        "span+speaker": lambda r: (r["doc_id"], r["start"], r["end"], tuple(sorted(r["speaker_entity_ids"]))),
-        "span+speaker_name": lambda r: (r["doc_id"], r["start"], r["end"], r["speaker_name"]),
-    },
-    "dates": {
-        "span": lambda r: (r["doc_id"], r["start"], r["end"]),
-        "span+value": lambda r: (r["doc_id"], r["start"], r["end"], r["value"].isoformat()),
-    },
-}
+def _value(value):
+    """A cell as a comparable key: a list of ids in any order is the same list; a date is its day."""
+    if isinstance(value, (list, tuple)):
+        return tuple(sorted(value))
+    return value.isoformat() if hasattr(value, "isoformat") else value
+
+
+def scored_tables() -> dict[str, dict]:
+    """Table -> {score name: function giving a row's key}, for every table whose spec names
+    scores (schema.TABLES): the span, and the span with the spec's columns."""
+    return {table: {name: (lambda r, columns=columns: (r["doc_id"], r["start"], r["end"],
+                                                      *(_value(r[c]) for c in columns)))
+                    for name, columns in spec.scores.items()}
+            for table, spec in TABLES.items() if spec.scores}
 
 
 def prf(predicted: set, gold: set) -> dict:
@@ -38,7 +35,7 @@ def evaluate_document(rows: dict[str, list[dict]]) -> dict:
     """Counts for one document with gold: per automatic layer and score, the predicted and gold
     key sets' overlap (keys carry the doc_id, so documents add up)."""
     counts = {}
-    for table, keys in SCORED.items():
+    for table, keys in scored_tables().items():
         gold = [r for r in rows.get(table, []) if r["layer"] == GOLD]
         for layer in sorted({r["layer"] for r in rows.get(table, []) if r["layer"] != GOLD}):
             auto = [r for r in rows[table] if r["layer"] == layer]
@@ -74,6 +71,6 @@ def _scores(tp: int, fp: int, fn: int) -> dict:
 
 def evaluate(tables: dict[str, list[dict]], gold_docs: set[str]) -> dict:
     """Scores per automatic layer over whole tables, on the documents in `gold_docs`."""
-    per_doc = [evaluate_document({t: [r for r in tables.get(t, []) if r["doc_id"] == doc_id] for t in SCORED})
+    per_doc = [evaluate_document({t: [r for r in tables.get(t, []) if r["doc_id"] == doc_id] for t in scored_tables()})
                for doc_id in sorted(gold_docs)]
     return combine(per_doc, len(gold_docs))

@@ -14,34 +14,21 @@ import re
 from pathlib import Path
 
 from warnews.errors import WarnewsError
+from warnews.ids import GOLD, span_id
 from warnews.ingest import LineLoader, read_yaml
 from warnews.knowledge import Entity
+from warnews.schema import TABLES
+from warnews.vocabularies import (CLAIM_KINDS, DATE_BASES, DATE_KINDS, EVENT_TYPES, MENTION_LABELS, PRECISIONS,
+                                  QUOTE_KINDS)
 
 ANNOTATIONS_DIR = "annotations"
-GOLD = "gold"
-MENTION_LABELS = ("PERSON", "GPE", "LOC", "ORG", "NORP")
-QUOTE_KINDS = ("direct", "partial", "indirect")
-CLAIM_KINDS = ("fact", "forecast", "opinion")
-PRECISIONS = ("day", "month", "year", "unknown")
-DATE_BASES = ("explicit", "context")
-DATE_KINDS = ("explicit", "relative", "anaphoric")
-# ACLED's event types (https://acleddata.com/knowledge-base/codebook/); the coding is ours.
-EVENT_TYPES = ("Battles", "Explosions/Remote violence", "Violence against civilians", "Protests", "Riots",
-               "Strategic developments")
 _ANCHOR = {"text", "occurrence", "prefix", "suffix"}
-SECTIONS = {  # section -> (required keys, optional keys), besides the anchor
-    "sources": ({"key", "description", "relayed_by"}, {"entity", "via"}),
-    "mentions": ({"entity"}, {"label"}),
-    "dates": ({"value", "precision", "kind"}, set()),
-    "quotes": ({"kind", "speakers", "cue", "source", "statement_date"}, {"speaker_role", "reported_by"}),
-    "claims": ({"kind", "claimants", "source", "statement_date"}, set()),
-    "events": ({"event_type", "sub_event_type", "actors", "location", "event_date", "reported_by", "source"}, set()),
-}
 
 
-def span_id(doc_id: str, table: str, layer: str, start: int, end: int) -> str:
-    """Stable id of a span row: derived from what it is, never from a counter."""
-    return f"{doc_id}/{table}/{layer}/{start}-{end}"
+def gold_sections() -> dict:
+    """Table -> its gold section (schema.TABLES), sources first: the others refer to them by key."""
+    sections = {name: spec.gold for name, spec in TABLES.items() if spec.gold is not None}
+    return dict(sorted(sections.items(), key=lambda item: item[0] != "sources"))
 
 
 def find_anchor(text: str, anchor: dict, where: str) -> list[tuple[int, int]]:
@@ -135,18 +122,20 @@ class _Doc:
 
 def load_gold(root: Path, doc_id: str, text: str, entities: dict[str, Entity]) -> dict[str, list[dict]]:
     """Rows of the gold layer for one document (empty tables when it has no gold file)."""
-    tables: dict[str, list[dict]] = {name: [] for name in SECTIONS}
+    sections = gold_sections()
+    tables: dict[str, list[dict]] = {name: [] for name in sections}
     path = root / ANNOTATIONS_DIR / f"{doc_id}.yaml"
     if not path.is_file():
         return tables
     data = read_yaml(path, LineLoader)
     if not isinstance(data, dict) or data.get("doc_id") != doc_id:
         raise WarnewsError(f"{path}: a gold file is a mapping whose doc_id is {doc_id}")
-    unknown = sorted(set(data) - set(SECTIONS) - {"doc_id", "annotated_by", "__line__"})
+    unknown = sorted(set(data) - set(sections) - {"doc_id", "annotated_by", "__line__"})
     if unknown:
-        raise WarnewsError(f"{path}: unknown section(s) {', '.join(unknown)}; allowed: {', '.join(SECTIONS)}")
+        raise WarnewsError(f"{path}: unknown section(s) {', '.join(unknown)}; allowed: {', '.join(sections)}")
     doc = _Doc(path, doc_id, text, entities)
-    for section, (required, optional) in SECTIONS.items():  # sources first: the others refer to them
+    for section, spec in sections.items():
+        required, optional = spec.required, spec.optional
         items = data.get(section) or []
         if not isinstance(items, list):
             raise WarnewsError(f"{path}: {section} must be a list")

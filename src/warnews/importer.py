@@ -39,9 +39,10 @@ from warnews.clean import Cleaner
 from warnews.dedup import NEAR_DUPLICATE_THRESHOLD, DuplicateIndex, Match, bands, signature, similarity
 from warnews.errors import WarnewsError
 from warnews.page_dumps import input_kind
-from warnews.ingest import (LICENSES, RAW_DIR, RAW_SUFFIXES, REQUIRED_KEYS, SHARD_SUFFIX, check_bytes, decode_utf8,
+from warnews.vocabularies import LICENSES
+from warnews.ingest import (RAW_DIR, RAW_SUFFIXES, REQUIRED_KEYS, SHARD_SUFFIX, check_bytes, decode_utf8,
                             extract_html, parse_sidecar, read_yaml)
-from warnews.schema import make_doc_id
+from warnews.ids import make_doc_id
 
 SHARD_RECORDS = 2_000
 FIELDS = ("text", "title", "url", "published", "language")

@@ -20,11 +20,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
-from lingua import Language
 
 from warnews import shards
 from warnews.errors import WarnewsError
-from warnews.page_dumps import ARTICLE_BODY, input_kind
+from warnews.page_dumps import input_kind
+from warnews.vocabularies import ARTICLE_BODY, LANGUAGES, LICENSES
 
 RAW_DIR = "raw"
 RAW_SUFFIXES = (".txt", ".html")
@@ -38,15 +38,6 @@ MAX_RAW_BYTES = 5 * 1024 * 1024
 MIN_HTML_ARTICLE_WORDS = 10
 
 # What a sidecar's `license` may say about the text (not about our annotations).
-LICENSES = {
-    "publisher-copyright": "all rights reserved by the publisher; included for research only",
-    "CC-BY-4.0": "Creative Commons Attribution 4.0",
-    "CC-BY-SA-4.0": "Creative Commons Attribution-ShareAlike 4.0",
-    "CC0-1.0": "Creative Commons Zero 1.0 (public domain dedication)",
-}
-# ISO 639-1 codes the language detector knows; a sidecar language outside it cannot be checked.
-LANGUAGES = frozenset(lang.iso_code_639_1.name.lower() for lang in Language.all())
-
 REQUIRED_KEYS = (
     "sha256", "outlet", "outlet_name", "outlet_domain", "outlet_country", "published", "url",
     "title", "language", "license", "license_note", "collected", "collected_from",

@@ -13,15 +13,13 @@ from pathlib import Path
 
 from warnews.errors import WarnewsError
 from warnews.ingest import LineLoader, read_yaml
+from warnews.vocabularies import CONFIDENCE, ENTITY_TYPES, ERRATUM_KINDS
 
 KNOWLEDGE_DIR = "knowledge"
-ENTITY_TYPES = ("PERSON", "GPE", "LOC", "ORG")
 _ENTITY_KEYS = {"id", "type", "name", "aliases", "demonyms", "description", "wikidata", "iso_3166",
                 "iso_3166_2", "oktmo", "latitude", "longitude", "country", "checked"}
 _ERRATUM_KEYS = {"doc_id", "document", "found_by", "span", "kind", "finding", "likely_speaker",
                  "speaker_as_printed", "evidence", "confidence"}
-ERRATUM_KINDS = ("misattribution", "factual-error", "misquotation", "wrong-date")
-CONFIDENCE = ("low", "medium", "high")
 
 
 @dataclass(frozen=True)

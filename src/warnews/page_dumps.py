@@ -23,8 +23,8 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-ARTICLE_BODY, PAGE_DUMP, HTML = "article_body", "page_dump", "html"
-INPUT_KINDS = (ARTICLE_BODY, PAGE_DUMP, HTML)
+from warnews.vocabularies import ARTICLE_BODY, HTML, PAGE_DUMP
+
 
 # A text without the Markdown wrapper is a dump when at least this many of its lines, and this
 # share of its non-empty lines, are short fragments that end no sentence (menu items, buttons):

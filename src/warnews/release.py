@@ -20,10 +20,13 @@ import pyarrow
 import pyarrow.parquet as pq
 
 from warnews import __version__
-from warnews.build import BuildOptions, build_tables_into, environment, settings
+from warnews.build import BuildOptions, as_of, build_tables_into
+from warnews.config import Config
 from warnews.croissant import write_croissant
 from warnews.errors import WarnewsError
-from warnews.schema import MODELS, arrow_schema, column_descriptions, table_description
+from warnews.fingerprint import environment
+from warnews.parquet import LICENSE_URLS, citation, schemas, write_options
+from warnews.schema import TABLES
 from warnews.stats import corpus_stats, report_html
 from warnews.validate import report, summary
 from warnews.versions import (
@@ -39,26 +42,17 @@ from warnews.versions import (
 )
 
 STAGING_DIR = Path("build") / "staging"
-# Columns the corpus report counts (read back from the written tables, not held in memory).
-STATS_COLUMNS = {"documents": ["outlet_name", "published", "language"], "edits": ["rule"],
-                 "mentions": ["entity_id", "layer"], "quotes": ["speaker_entity_ids", "layer"]}
-# Rows per Parquet row group; fixed so that the file layout does not depend on anything else.
-ROW_GROUP_SIZE = 10_000
-LICENSE_URLS = ["https://creativecommons.org/licenses/by/4.0/", "https://opensource.org/licenses/MIT"]
-LICENSE_SUMMARY = (
-    "Code: MIT. Annotations, metadata and cleaning records: CC-BY-4.0. Article texts: copyright of "
-    "their publishers, included for research (see each document's license column and LICENSE)."
-)
+def stats_columns() -> dict[str, list[str]]:
+    """Columns the corpus report counts, per table (schema.TABLES), read back from the written
+    tables rather than held in memory."""
+    return {name: list(spec.stats_columns) for name, spec in TABLES.items() if spec.stats_columns}
+
 
 Progress = Callable[[str], None]
 
 
 def _quiet(message: str) -> None:
     pass
-
-
-def citation(version: str) -> str:
-    return f"The warnews maintainers. warnews: news reports on the Russia-Ukraine war, cleaned and annotated (version {version}) [Data set]."
 
 
 # --- versions ----------------------------------------------------------------------------------
@@ -93,40 +87,14 @@ def build_tables(root: Path, version: str, progress: Progress = _quiet,
                  options: BuildOptions = BuildOptions(use_cache=False)) -> tuple[dict[str, pyarrow.Table], dict]:
     """All tables of a build in memory (for checks and tools; releases are written by streaming)."""
     with tempfile.TemporaryDirectory(prefix="warnews-tables-") as tmp:
-        info, _, evaluation = build_tables_into(root, Path(tmp), version, _schemas(version), _WRITE_OPTIONS,
-                                                _first_versions(root, version), options, progress)
-        tables = {name: pq.read_table(Path(tmp) / f"{name}.parquet") for name in MODELS}
+        info, _, evaluation = build_tables_into(root, Path(tmp), version, schemas(version),
+                                                write_options(Config.load(root)), _first_versions(root, version),
+                                                options, progress)
+        tables = {name: pq.read_table(Path(tmp) / f"{name}.parquet") for name in TABLES}
     return {name: t.replace_schema_metadata(None) for name, t in tables.items()}, {**info, "evaluation": evaluation}
 
 
 # --- write -------------------------------------------------------------------------------------
-
-
-# How every table is written; fixed, so that the file layout depends on nothing else.
-_WRITE_OPTIONS = {"compression": "zstd", "compression_level": 9, "row_group_size": ROW_GROUP_SIZE,
-                  "use_dictionary": True, "write_statistics": True, "version": "2.6"}
-
-
-def schema_metadata(name: str, version: str) -> dict[str, str]:
-    """Sorted schema metadata of a released table: version, license, citation, descriptions."""
-    meta = {
-        "warnews.citation": citation(version),
-        "warnews.columns": json.dumps(column_descriptions(name), ensure_ascii=False, sort_keys=True),
-        "warnews.description": table_description(name),
-        "warnews.license": LICENSE_SUMMARY,
-        "warnews.table": name,
-        "warnews.version": version,
-    }
-    return dict(sorted(meta.items()))
-
-
-def _schemas(version: str) -> dict[str, pyarrow.Schema]:
-    return {name: arrow_schema(name).with_metadata(schema_metadata(name, version)) for name in MODELS}
-
-
-def write_parquet(table: pyarrow.Table, path: Path, name: str, version: str) -> None:
-    """Deterministic Parquet: fixed compression, row groups and sorted schema metadata."""
-    pq.write_table(table.replace_schema_metadata(schema_metadata(name, version)), path, **_WRITE_OPTIONS)
 
 
 def _dump_json(data: dict, path: Path) -> None:
@@ -143,18 +111,19 @@ def build_into(root: Path, folder: Path, version: str, progress: Progress = _qui
                options: BuildOptions = BuildOptions()) -> dict:
     """Build, validate and write a complete release folder (which must be new and empty)."""
     parse_version(version)
-    info, validator, evaluation = build_tables_into(root, folder, version, _schemas(version), _WRITE_OPTIONS,
+    config = Config.load(root)
+    info, validator, evaluation = build_tables_into(root, folder, version, schemas(version), write_options(config),
                                                     _first_versions(root, version), options, progress)
     results = validator.finish()
     rows = {name: t["rows"] for name, t in info["tables"].items()}
     progress(summary(results, rows))
     build = {"version": version, "warnews": __version__, **info, **environment(),
-             "settings": settings(root, options, _WRITE_OPTIONS["row_group_size"])}
+             "settings": config.settings(as_of(options))}
     _dump_json(build, folder / "build.json")
     _dump_json(report(results, version), folder / "validation.json")
     _dump_json({"version": version, **evaluation}, folder / "evaluation.json")
     stats = corpus_stats({name: pq.read_table(folder / f"{name}.parquet", columns=columns)
-                          for name, columns in STATS_COLUMNS.items()})
+                          for name, columns in stats_columns().items()})
     (folder / "report.html").write_text(report_html(stats, version), encoding="utf-8")
     write_croissant(folder, version, citation(version), LICENSE_URLS)
     write_manifest(folder)
@@ -261,7 +230,7 @@ def make_release(root: Path, version: str, progress: Progress = _quiet, options:
     if use_git:
         check_git_ready(root, version)
     documents = [root / card.README, root / card.CHANGELOG, root / card.CITATION] + [
-        root / card.SCHEMA_DIR / f"{table}.yaml" for table in MODELS]
+        root / card.SCHEMA_DIR / f"{table}.yaml" for table in TABLES]
     before = {path: path.read_bytes() if path.is_file() else None for path in documents}
     folder, build, change = release(root, version, progress, options)
     updated: list[Path] = []

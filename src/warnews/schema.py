@@ -9,6 +9,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
+from dataclasses import dataclass, field
+from typing import Sequence
 
 import pandas as pd
 import pandera.pandas as pa
@@ -16,32 +18,18 @@ import pyarrow
 from pandera.typing import Series
 
 from warnews.annotate import count_sentences, count_words
-from warnews.layers import REGISTRY
 from warnews.clean import RULE_NAMES
-from warnews.gold import (CLAIM_KINDS, DATE_BASES, DATE_KINDS, EVENT_TYPES, MENTION_LABELS, PRECISIONS,
-                          QUOTE_KINDS, span_id)
-from warnews.ingest import LANGUAGES, LICENSES
-from warnews.page_dumps import INPUT_KINDS
-from warnews.knowledge import CONFIDENCE, ENTITY_TYPES, ERRATUM_KINDS
+from warnews.ids import DOC_ID_PATTERN, LAYER_PATTERN, SEMVER_PATTERN, SLUG_PATTERN, make_doc_id, span_id
+from warnews.vocabularies import (CLAIM_KINDS, CONFIDENCE, DATE_BASES, DATE_KINDS, ENTITY_TYPES, ERRATUM_KINDS,
+                                  EVENT_TYPES, INPUT_KINDS, LANGUAGES, LICENSES, MENTION_LABELS, PRECISIONS,
+                                  QUOTE_KINDS)
 
-DOC_ID_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*-\d{8}-[0-9a-f]{10}$"
-SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
-# Layers a row may name: gold, a rule layer with its version, or a model layer with its model's
-# name, version and weights' digest.
-AUTOMATIC_LAYERS = tuple(REGISTRY)
-LAYER_PATTERN = r"^(?:gold|rule:[a-z]+_v\d+|spacy(?:_v\d+)?:[a-z_]+-\d+\.\d+\.\d+-[0-9a-f]{12})$"
-SEMVER_PATTERN = r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)$"
 # Russia's war on Ukraine began in February 2014; reports from before 2014 are out of scope.
 PUBLISHED_MIN = dt.date(2014, 1, 1)
 
 
 def _per_row(df: pd.DataFrame, func) -> pd.Series:
     return pd.Series([bool(func(row)) for row in df.itertuples(index=False)], index=df.index, dtype=bool)
-
-
-# Columns added after the first release, with the version that added them: an older release,
-# validated by this code, is not expected to have them.
-COLUMNS_ADDED = {("documents", "input_kind"): "1.5.0"}
 
 
 class Documents(pa.DataFrameModel):
@@ -176,9 +164,10 @@ _ARROW_NAMED = {
     "list<struct<scheme,id>>": pyarrow.list_(pyarrow.struct([("scheme", pyarrow.string()), ("id", pyarrow.string())])),
     "list<struct<url,says>>": pyarrow.list_(pyarrow.struct([("url", pyarrow.string()), ("says", pyarrow.string())])),
 }
-# id column -> table, for the check that ids are derived from what they identify
-ID_COLUMNS = {"mention_id": "mentions", "date_id": "dates", "source_id": "sources", "quote_id": "quotes",
-              "claim_id": "claims", "event_id": "events", "erratum_id": "errata", "turn_id": "turns"}
+# Where the description of a `layer` column lists the rule layers: the schema does not know the
+# layers (they are registered above it), so whoever publishes a description fills it in
+# (`column_descriptions`, `arrow_schema`, `pandera_schema`).
+RULE_LAYERS = "{rule_layers}"
 
 
 def _id(table: str) -> pa.Field:
@@ -204,7 +193,7 @@ def _text() -> pa.Field:
 def _layer() -> pa.Field:
     return pa.Field(str_matches=LAYER_PATTERN, description="Who says so: 'gold' (written by people, see the "
                     "annotation guidelines) or an automatic layer with its version: rule layers ("
-                    + ", ".join(AUTOMATIC_LAYERS) + "), or a model layer named after the version of its own rules and "
+                    + RULE_LAYERS + "), or a model layer named after the version of its own rules and "
                     "its model's name, version and weights' digest (spacy_v2:en_core_web_sm-3.8.0-<digest>; "
                     "releases before 1.3.0 wrote spacy:en_core_web_sm-3.8.0-<digest>).")
 
@@ -250,7 +239,7 @@ class _Spans(pa.DataFrameModel):
     @pa.dataframe_check(name="id_matches_span")
     def id_matches_span(cls, df: pd.DataFrame) -> Series[bool]:
         column = df.columns[0]
-        table = ID_COLUMNS[column]
+        table = next(name for name, spec in TABLES.items() if spec.span and spec.id_column == column)
         return _per_row(df, lambda r: getattr(r, column) == span_id(r.doc_id, table, r.layer, r.start, r.end))
 
 
@@ -525,36 +514,109 @@ class Errata(_Spans):
         description = "One row per curated finding that a source text is wrong; the text itself is never edited."
 
 
-MODELS: dict[str, type[pa.DataFrameModel]] = {
-    "documents": Documents, "edits": Edits, "entities": Entities, "mentions": Mentions, "quotes": Quotes,
-    "claims": Claims, "events": Events, "dates": Dates, "sources": Sources, "errata": Errata, "turns": Turns,
+# --- the tables: one spec each, what every stage after the schema reads about a table -----------
+
+
+@dataclass(frozen=True)
+class GoldSection:
+    """The section of annotations/<doc_id>.yaml whose entries become gold rows of a table (named
+    after it): the keys an entry must have and may have, besides its text anchor."""
+
+    required: frozenset[str]
+    optional: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    """A published table: its model and what validation, evaluation, gold, the release's report
+    and the build need to know of it. A span table's first columns are <table>_id, doc_id, start,
+    end, text, and its last is layer; the build fills those from a layer's spans."""
+
+    model: type[pa.DataFrameModel]
+    keys: tuple[str, ...]  # the row order of the written table: the same input gives the same bytes
+    span: bool = False
+    # columns holding entity ids (one, or a list of them): each must be in entities
+    entity_columns: tuple[str, ...] = ()
+    # other spans of documents.text a row carries, as (text, start, end) columns; null start: none
+    secondary_spans: tuple[tuple[str, str, str], ...] = ()
+    # evaluation against gold: score name -> columns that must match besides the span
+    scores: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    gold: GoldSection | None = None
+    # columns the release's report counts (read back from the written table)
+    stats_columns: tuple[str, ...] = ()
+    # columns added after the first release -> the version that added them (an older release,
+    # validated by this code, is not expected to have them)
+    columns_added: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def id_column(self) -> str:
+        return next(iter(self.model.to_schema().columns))
+
+
+_SPAN_KEYS = ("doc_id", "start", "end", "layer")
+_STATEMENT = frozenset({"statement_date"})
+# In the order validation reports them and the card lists them.
+TABLES: dict[str, TableSpec] = {
+    "documents": TableSpec(Documents, ("doc_id",), stats_columns=("outlet_name", "published", "language"),
+                           columns_added={"input_kind": "1.5.0"}),
+    "edits": TableSpec(Edits, ("doc_id", "clean_start", "clean_end", "raw_start"), stats_columns=("rule",)),
+    "entities": TableSpec(Entities, ("entity_id",)),
+    "mentions": TableSpec(Mentions, _SPAN_KEYS, span=True, entity_columns=("entity_id",),
+                          scores={"span": (), "span+label": ("label",), "span+entity": ("entity_id",)},
+                          gold=GoldSection(frozenset({"entity"}), frozenset({"label"})),
+                          stats_columns=("entity_id", "layer")),
+    "quotes": TableSpec(Quotes, _SPAN_KEYS, span=True, entity_columns=("speaker_entity_ids", "reported_by_entity_id"),
+                        secondary_spans=(("speaker_text", "speaker_start", "speaker_end"),),
+                        scores={"span": (), "span+kind": ("kind",), "span+speaker": ("speaker_entity_ids",),
+                                "span+speaker_name": ("speaker_name",)},
+                        gold=GoldSection(frozenset({"kind", "speakers", "cue", "source"}) | _STATEMENT,
+                                         frozenset({"speaker_role", "reported_by"})),
+                        stats_columns=("speaker_entity_ids", "layer")),
+    "claims": TableSpec(Claims, _SPAN_KEYS, span=True, entity_columns=("claimant_entity_ids",),
+                        gold=GoldSection(frozenset({"kind", "claimants", "source"}) | _STATEMENT)),
+    "events": TableSpec(Events, _SPAN_KEYS, span=True,
+                        entity_columns=("actor_entity_ids", "location_entity_id", "reported_by_entity_ids"),
+                        gold=GoldSection(frozenset({"event_type", "sub_event_type", "actors", "location", "event_date",
+                                                    "reported_by", "source"}))),
+    "dates": TableSpec(Dates, _SPAN_KEYS, span=True, scores={"span": (), "span+value": ("value",)},
+                       gold=GoldSection(frozenset({"value", "precision", "kind"}))),
+    "sources": TableSpec(Sources, _SPAN_KEYS, span=True, entity_columns=("source_entity_id", "relayed_by_entity_id"),
+                         gold=GoldSection(frozenset({"key", "description", "relayed_by"}), frozenset({"entity", "via"}))),
+    "errata": TableSpec(Errata, _SPAN_KEYS, span=True,
+                        entity_columns=("speaker_as_printed_entity_id", "speaker_likely_entity_id")),
+    "turns": TableSpec(Turns, _SPAN_KEYS, span=True, entity_columns=("speaker_entity_ids",),
+                       secondary_spans=(("label", "label_start", "label_end"),)),
 }
-SPAN_TABLES = ("mentions", "quotes", "claims", "events", "dates", "sources", "errata", "turns")
-# Sort keys: rows are written in this order, so the same input gives the same bytes.
-KEYS: dict[str, tuple[str, ...]] = {
-    "documents": ("doc_id",),
-    "edits": ("doc_id", "clean_start", "clean_end", "raw_start"),
-    "entities": ("entity_id",),
-    **{table: ("doc_id", "start", "end", "layer") for table in SPAN_TABLES},
-}
-
-def make_doc_id(outlet: str, published: dt.date, raw_sha256: str) -> str:
-    return f"{outlet}-{published:%Y%m%d}-{raw_sha256[:10]}"
+# The columns a layer's span rows get from the build rather than from the layer.
+COMMON_SPAN_COLUMNS = ("doc_id", "start", "end", "text", "layer")
 
 
-def column_descriptions(table: str) -> dict[str, str]:
+def span_tables() -> list[str]:
+    return [name for name, spec in TABLES.items() if spec.span]
+
+def pandera_schema(table: str, rule_layers: Sequence[str]) -> pa.DataFrameSchema:
+    """The table's pandera schema with its descriptions complete: `rule_layers` are the rule
+    layers a `layer` column's description lists (the registered ones, `registry.rule_layers`)."""
+    schema = TABLES[table].model.to_schema()
+    for name, col in schema.columns.items():
+        if col.description and RULE_LAYERS in col.description:
+            schema = schema.update_column(name, description=col.description.replace(RULE_LAYERS, ", ".join(rule_layers)))
+    return schema
+
+
+def column_descriptions(table: str, rule_layers: Sequence[str]) -> dict[str, str]:
     """Column name -> description, in column order."""
-    return {name: col.description for name, col in MODELS[table].to_schema().columns.items()}
+    return {name: col.description for name, col in pandera_schema(table, rule_layers).columns.items()}
 
 
 def table_description(table: str) -> str:
-    return MODELS[table].Config.description
+    return TABLES[table].model.Config.description
 
 
-def arrow_schema(table: str) -> pyarrow.Schema:
+def arrow_schema(table: str, rule_layers: Sequence[str]) -> pyarrow.Schema:
     """The Arrow schema of a released table, each field carrying its description."""
     fields = []
-    for name, col in MODELS[table].to_schema().columns.items():
+    for name, col in pandera_schema(table, rule_layers).columns.items():
         named = (col.metadata or {}).get("arrow")
         arrow_type = _ARROW_NAMED[named] if named else _ARROW_TYPES[re.sub(r"\[.*\]$", "", str(col.dtype))]
         fields.append(pyarrow.field(name, arrow_type, nullable=col.nullable,

@@ -18,7 +18,7 @@ import pyarrow
 from warnews.clean import Edit, rebuild
 from warnews.errors import WarnewsError
 from warnews.ingest import raw_bytes, raw_text
-from warnews.schema import COLUMNS_ADDED, MODELS, SPAN_TABLES
+from warnews.schema import TABLES, span_tables
 
 # Checks that need more than one table (and the raw files); run after the per-table models.
 CROSS_TABLE_CHECKS = (
@@ -36,18 +36,6 @@ ANNOTATION_CHECKS = (
     "errata_affected_ids_resolve",
     "mentions_do_not_overlap",
 )
-# Columns holding entity ids (one, or a list), per table.
-ENTITY_COLUMNS = {
-    "mentions": ("entity_id",),
-    "quotes": ("speaker_entity_ids", "reported_by_entity_id"),
-    "claims": ("claimant_entity_ids",),
-    "events": ("actor_entity_ids", "location_entity_id", "reported_by_entity_ids"),
-    "sources": ("source_entity_id", "relayed_by_entity_id"),
-    "errata": ("speaker_as_printed_entity_id", "speaker_likely_entity_id"),
-    "turns": ("speaker_entity_ids",),
-}
-
-
 @dataclass
 class Failure:
     doc_id: str | None
@@ -71,7 +59,7 @@ class CheckResult:
 def model_check_names(table: str, absent: tuple[str, ...] = ()) -> list[str]:
     """Names of every check the pandera model of `table` runs, in a fixed order (without those
     of `absent` columns, which a release older than them does not have)."""
-    schema = MODELS[table].to_schema()
+    schema = TABLES[table].model.to_schema()
     names = [f"{table}: columns_match_schema"]
     for column, col in schema.columns.items():
         if column in absent:
@@ -96,9 +84,9 @@ class Validator:
         self.root = root
         self.as_of = as_of or dt.date.today()
         # columns added after `version` (the release being checked; None: the code's own build)
-        self.absent = {t: tuple(c for (tt, c), added in COLUMNS_ADDED.items() if tt == t
-                                and _version_tuple(version) < _version_tuple(added))
-                       for t in MODELS} if version is not None else {}
+        self.absent = {t: tuple(c for c, added in spec.columns_added.items()
+                                if _version_tuple(version) < _version_tuple(added))
+                       for t, spec in TABLES.items()} if version is not None else {}
         self.results: dict[str, CheckResult] = {}
         self.entity_ids: set[str] | None = None
         self._seen: dict[tuple[str, str], set] = {}  # (table, unique column) -> values of earlier batches
@@ -107,7 +95,7 @@ class Validator:
         """Check one batch. `raw_texts` (doc_id -> (raw text, sha256 of the raw bytes)) saves
         re-reading raw files the build has just read; without it, raw/ is read."""
         frames = {name: table.to_pandas() for name, table in tables.items()}
-        for name in MODELS:
+        for name in TABLES:
             if name in frames:
                 absent = tuple(c for c in self.absent.get(name, ()) if c not in frames[name].columns)
                 self._merge(_run_model(name, frames[name], absent))
@@ -147,9 +135,9 @@ class Validator:
         doc_id (`id_matches_span`), and batches hold whole documents, so span ids cannot repeat
         across batches once doc_ids do not; keeping every span id would make memory grow with
         the corpus."""
-        if table in SPAN_TABLES:
+        if TABLES[table].span:
             return
-        for column, col in MODELS[table].to_schema().columns.items():
+        for column, col in TABLES[table].model.to_schema().columns.items():
             if not col.unique or column not in columns:
                 continue
             earlier = self._seen.setdefault((table, column), set())
@@ -164,7 +152,7 @@ class Validator:
     def expect(self, tables) -> None:
         """Name every check that applies to these tables, so that the report lists each one even
         where no batch needed it (all rows came from the cache)."""
-        names = [n for t in MODELS if t in tables for n in model_check_names(t, self.absent.get(t, ()))] + list(
+        names = [n for t in TABLES if t in tables for n in model_check_names(t, self.absent.get(t, ()))] + list(
             CROSS_TABLE_CHECKS)
         if "entities" in tables:
             names += list(ANNOTATION_CHECKS)
@@ -176,7 +164,7 @@ class Validator:
 
     def finish(self) -> list[CheckResult]:
         """Every check in a fixed order (those that apply to the tables seen)."""
-        ordered = [name for table in MODELS for name in model_check_names(table)] + list(CROSS_TABLE_CHECKS) + list(
+        ordered = [name for table in TABLES for name in model_check_names(table)] + list(CROSS_TABLE_CHECKS) + list(
             ANNOTATION_CHECKS)
         return [self.results[name] for name in ordered if name in self.results]
 
@@ -201,7 +189,8 @@ def _version_tuple(version: str) -> tuple[int, ...]:
 def _run_model(table: str, df: pd.DataFrame, absent: tuple[str, ...] = ()) -> list[CheckResult]:
     results = {name: CheckResult(name) for name in model_check_names(table, absent)}
     try:
-        (MODELS[table].to_schema().remove_columns(list(absent)) if absent else MODELS[table]).validate(df, lazy=True)
+        model = TABLES[table].model
+        (model.to_schema().remove_columns(list(absent)) if absent else model).validate(df, lazy=True)
     except pa.errors.SchemaErrors as err:
         for case in err.failure_cases.to_dict("records"):
             name = _check_name(table, case)
@@ -287,7 +276,7 @@ def _annotation_checks(frames: dict[str, pd.DataFrame], entity_ids: set[str]) ->
         results[check].failures.append(Failure(doc_id, check, message))
 
     texts = dict(zip(frames["documents"]["doc_id"], frames["documents"]["text"]))
-    spans = [t for t in SPAN_TABLES if t in frames]
+    spans = [t for t in span_tables() if t in frames]
     source_ids = set(frames["sources"]["source_id"]) if "sources" in frames else set()
     claimed = {i for t in ("quotes", "claims") if t in frames for i in frames[t].iloc[:, 0]}
     for table in spans:
@@ -301,14 +290,13 @@ def _annotation_checks(frames: dict[str, pd.DataFrame], entity_ids: set[str]) ->
             elif not (0 <= r.start < r.end <= len(text)) or text[r.start : r.end] != r.text:
                 fail("spans_match_document_text", r.doc_id,
                      f"{row_id}: text {_short(r.text)} is not documents.text[{r.start}:{r.end}]")
-            elif table == "turns" and text[r.label_start:r.label_end] != r.label:
-                fail("spans_match_document_text", r.doc_id,
-                     f"{row_id}: label {_short(r.label)} is not documents.text[{r.label_start}:{r.label_end}]")
-            elif table == "quotes" and _present(r.speaker_start) and (
-                    text[int(r.speaker_start):int(r.speaker_end)] != r.speaker_text):
-                fail("spans_match_document_text", r.doc_id, f"{row_id}: speaker_text {_short(r.speaker_text)} is not "
-                     f"documents.text[{r.speaker_start}:{r.speaker_end}]")
-            for column in ENTITY_COLUMNS.get(table, ()):
+            else:
+                for text_column, start_column, end_column in TABLES[table].secondary_spans:
+                    value, start, end = (getattr(r, c) for c in (text_column, start_column, end_column))
+                    if _present(start) and text[int(start):int(end)] != value:
+                        fail("spans_match_document_text", r.doc_id, f"{row_id}: {text_column} {_short(value)} is not "
+                             f"documents.text[{start}:{end}]")
+            for column in TABLES[table].entity_columns:
                 value = getattr(r, column)
                 for entity_id in _as_list(value):
                     if entity_id not in entity_ids:

@@ -14,7 +14,8 @@ from pathlib import Path
 import pyarrow.parquet as pq
 
 from warnews.errors import WarnewsError
-from warnews.schema import MODELS, SEMVER_PATTERN, SPAN_TABLES
+from warnews.ids import SEMVER_PATTERN
+from warnews.schema import TABLES
 
 CORPUS_DIR = "corpus"
 MANIFEST = "MANIFEST.sha256"
@@ -131,7 +132,7 @@ def diff_folders(old: Path, new: Path) -> dict:
                       "retyped": [c for c in new_types if c in old_types and new_types[c] != old_types[c]]}
             if any(change.values()):
                 result["columns"][table] = change
-        if table in SPAN_TABLES:
+        if TABLES[table].span:
             result["layers"][table] = {"old": _layers(old_tables.get(table)), "new": _layers(new_tables.get(table))}
     old_docs, new_docs = _documents(old_tables.get("documents")), _documents(new_tables.get("documents"))
     result["documents"] = {
@@ -143,7 +144,7 @@ def diff_folders(old: Path, new: Path) -> dict:
 
 
 def _table_order(table: str) -> int:
-    names = list(MODELS)
+    names = list(TABLES)
     return names.index(table) if table in names else len(names)
 
 

@@ -9,17 +9,11 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from warnews.gold import span_id
-from warnews.layers import Layer, register
+from warnews.lexicon.words import MONTH_PATTERN, MONTHS, WEEKDAYS
+from warnews.registry import Layer, register
 
 DATES_V1 = "rule:dates_v1"
 
-MONTHS = {name: i for i, names in enumerate((
-    ("January", "Jan"), ("February", "Feb"), ("March", "Mar"), ("April", "Apr"), ("May",), ("June", "Jun"),
-    ("July", "Jul"), ("August", "Aug"), ("September", "Sep", "Sept"), ("October", "Oct"), ("November", "Nov"),
-    ("December", "Dec")), 1) for name in names}
-WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-MONTH_PATTERN = r"(?P<month>" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
 _DATE_PATTERNS = (
     ("month_day", re.compile(rf"(?<!\w){MONTH_PATTERN} (?P<day>\d{{1,2}})(?:st|nd|rd|th)?(?:, (?P<year>\d{{4}}))?(?!\w)")),
     ("day_month", re.compile(rf"(?<!\w)(?P<day>\d{{1,2}}) {MONTH_PATTERN}(?: (?P<year>\d{{4}}))?(?!\w)")),
@@ -31,7 +25,7 @@ _DATE_PATTERNS = (
 FUTURE_TOLERANCE = dt.timedelta(days=31)
 
 
-def dates_v1(doc_id: str, text: str, published: dt.date) -> list[dict]:
+def dates_v1(text: str, published: dt.date) -> list[dict]:
     rows, taken = [], []
     for name, pattern in _DATE_PATTERNS:
         for m in pattern.finditer(text):
@@ -42,9 +36,7 @@ def dates_v1(doc_id: str, text: str, published: dt.date) -> list[dict]:
                 continue
             value, precision, kind = normalized
             taken.append((m.start(), m.end()))
-            rows.append({"date_id": span_id(doc_id, "dates", DATES_V1, m.start(), m.end()), "doc_id": doc_id,
-                         "start": m.start(), "end": m.end(), "text": m.group(), "value": value,
-                         "precision": precision, "kind": kind, "layer": DATES_V1})
+            rows.append({"start": m.start(), "end": m.end(), "value": value, "precision": precision, "kind": kind})
     return sorted(rows, key=lambda r: (r["start"], r["end"]))
 
 
@@ -70,5 +62,8 @@ def _normalize(name: str, m: re.Match, published: dt.date):
 
 
 
-register(Layer(DATES_V1, "dates", lambda doc, knowledge, upstream: dates_v1(doc.doc_id, doc.text, doc.published),
-               modules=("warnews.layers.dates",)))
+def annotate(doc, knowledge, upstream) -> list[dict]:
+    return dates_v1(doc.text, doc.published)
+
+
+register(Layer(DATES_V1, "dates", annotate))

@@ -15,42 +15,16 @@ the longest.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import lru_cache
 
-from warnews.gold import span_id
-from warnews.knowledge import Entity
-from warnews.layers import Document, Knowledge, Layer, register
-from warnews.layers.names import OFFICE_WORDS, ORG_DESCRIPTORS, ORG_NAME_WORDS, ORG_NAMES, STOP_WORDS, TITLE_WORDS
-
-@dataclass(frozen=True)
-class Gazetteer:
-    """Surface form -> (entity id, label); a form that names two entities is left out (not sure)."""
-
-    forms: dict[str, tuple[str, str]]
-    pattern: re.Pattern | None
-
-    @classmethod
-    def from_entities(cls, entities: dict[str, Entity]) -> Gazetteer:
-        seen: dict[str, set[tuple[str, str]]] = {}
-        for e in entities.values():
-            for form in (e.name, *e.aliases):
-                seen.setdefault(form, set()).add((e.entity_id, e.type))
-            for form in e.demonyms:
-                seen.setdefault(form, set()).add((e.entity_id, "NORP"))
-        forms = {form: next(iter(hits)) for form, hits in seen.items() if len(hits) == 1}
-        alternatives = sorted(forms, key=lambda f: (-len(f), f))  # longest first: leftmost-longest match
-        pattern = re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, alternatives)) + r")(?!\w)") if forms else None
-        return cls(forms, pattern)
-
-    def find(self, text: str):
-        """(start, end, entity_id, label) for every match, left to right."""
-        if self.pattern is None:
-            return
-        for m in self.pattern.finditer(text):
-            entity_id, label = self.forms[m.group()]
-            yield m.start(), m.end(), entity_id, label
-
+from warnews.lexicon.gazetteer import Knowledge, linked_mentions
+from warnews.lexicon.names import (People, bare_word, capitalized_runs, is_org_word, is_person_name, is_title_word,
+                                   split_title)
+from warnews.lexicon.places import country_names, demonyms, group_names, places
+from warnews.lexicon.places import demonyms as nationality_words
+from warnews.lexicon.words import (OFFICE_WORDS, ORG_DESCRIPTORS, ORG_NAME_WORDS, ORG_NAMES, PLACE_WORDS, STOP_WORDS,
+                                   TITLE_WORDS)
+from warnews.registry import Document, Layer, register
 
 # --- rule:mentions_v3: names of any kind, from gazetteers and the shape of names -----------------
 
@@ -65,16 +39,11 @@ COMPASS = frozenset("North South East West Northern Southern Eastern Western Cen
 def _with_nationality(demonyms: frozenset[str]) -> frozenset[str]:
     """The curated demonyms and every nationality word of the package data: words that are no
     person's name (made once, not per run)."""
-    from warnews.layers.places import demonyms as nationality_words
-
     return demonyms | frozenset(nationality_words())
 
 
 def _label_run(run: str, knowledge: Knowledge, people, countries, cities, nationality) -> list[tuple[int, int, str]]:
     """(start, end, label) inside `run` (one capitalized run): the whole run, or its parts."""
-    from warnews.layers.names import PLACE_WORDS, bare_word, is_org_word, is_person_name, is_title_word, split_title
-    from warnews.layers.places import group_names
-
     tokens = run.split()
     forms = knowledge.gazetteer.forms
     if run in forms:
@@ -160,9 +129,6 @@ def _label_run(run: str, knowledge: Knowledge, people, countries, cities, nation
 
 
 def mentions_v3(doc: Document, knowledge: Knowledge, upstream: dict[str, list[dict]]) -> list[dict]:
-    from warnews.layers.names import People, capitalized_runs, country_names
-    from warnews.layers.places import demonyms, places
-
     text = doc.text
     people = People.of(text, knowledge.demonyms)
     countries, cities, nationality = country_names(), places(), demonyms()
@@ -186,7 +152,7 @@ def mentions_v3(doc: Document, knowledge: Knowledge, upstream: dict[str, list[di
                 spans.append((piece_start + s, piece_start + e, label))
     for m in re.finditer(r"(?<![\w’'])western(?![\w’'])", text):  # the guidelines: the adjective is NORP
         spans.append((m.start(), m.end(), "NORP"))
-    return mention_rows(doc, spans, knowledge, MENTIONS_V3)
+    return linked_mentions(text, spans, knowledge)
 
 
 _DESCRIPTOR_BEFORE = re.compile(r"(?<![\w’'])([a-z]+) $")
@@ -215,36 +181,6 @@ def _described_as_organisation(text: str, start: int, end: int, name: str) -> bo
     return False
 
 
-def mention_rows(doc: Document, spans, knowledge: Knowledge, layer: str) -> list[dict]:
-    """Rows of (start, end, label) spans: nested or overlapping ones count once, as the longest
-    leftmost. A mention links to a curated entity whose name or alias it is, with the same label;
-    else a place name that is unambiguous in the document links to an entity made from the
-    package data it came from (a country's ISO code, a city's GeoNames id); else to nothing."""
-    from warnews.layers.names import country_names
-    from warnews.layers.places import demonyms, link
-
-    kept, last_end = [], -1
-    for s, e, label in sorted(set(spans), key=lambda x: (x[0], -(x[1] - x[0]))):
-        if s >= last_end:
-            kept.append((s, e, label))
-            last_end = e
-    countries, nationality = country_names(), demonyms()
-    context = {countries.get(doc.text[s:e]) or nationality.get(doc.text[s:e]) for s, e, _ in kept} - {None}
-    rows = []
-    for s, e, label in kept:
-        curated = knowledge.gazetteer.forms.get(doc.text[s:e])
-        if curated and curated[1] == label:
-            entity_id = curated[0]
-        else:
-            entity_id = link(doc.text[s:e], context) if label == "GPE" else None
-            if entity_id is not None and entity_id in knowledge.place_ids:
-                entity_id = knowledge.place_ids[entity_id]  # the curated entity of that place
-        rows.append({"mention_id": span_id(doc.doc_id, "mentions", layer, s, e), "doc_id": doc.doc_id,
-                     "start": s, "end": e, "text": doc.text[s:e], "label": label, "entity_id": entity_id,
-                     "layer": layer})
-    return rows
-
-
 def _pieces(run: str, start: int):
     pos = 0
     for m in re.finditer(r"[’']s?(?= |$)", run):
@@ -257,5 +193,4 @@ def _pieces(run: str, start: int):
             yield start + pos, piece
 
 
-register(Layer(MENTIONS_V3, "mentions", mentions_v3,
-               modules=("warnews.layers.mentions", "warnews.layers.names", "warnews.layers.places")))
+register(Layer(MENTIONS_V3, "mentions", mentions_v3))

@@ -28,12 +28,14 @@ from functools import lru_cache
 
 from warnews.annotate import sentence_spans
 from warnews.clean import is_abbreviation
-from warnews.gold import span_id
-from warnews.layers import Document, Knowledge, Layer, register
-from warnews.layers.dates import MONTH_PATTERN
-from warnews.layers.names import (OFFICE_WORDS, PLACE_WORDS, PRONOUNS, STOP_WORDS, TITLE_WORDS, People, bare_word,
-                                  capitalized_runs, country_names, is_org_word, name_gender, split_title)
+from warnews.lexicon.gazetteer import Knowledge
+from warnews.lexicon.names import People, bare_word, capitalized_runs, is_org_word, name_gender, split_title
+from warnews.lexicon.places import country_names
+from warnews.lexicon.words import MONTH_PATTERN, OFFICE_WORDS, PLACE_WORDS, PRONOUNS, STOP_WORDS, TITLE_WORDS
+from warnews.registry import Document, Layer, register
 
+# The layer whose rows give a quotation's statement date.
+DATES_V1 = "rule:dates_v1"
 # Speech verbs and phrases, as printed in attributions (past, present, participle).
 CUES = sorted("""
 said says say saying added adds adding told tells telling wrote writes writing noted notes noting stated states
@@ -748,7 +750,7 @@ def quotes_v3(doc: Document, knowledge: Knowledge, upstream: dict[str, list[dict
     quotes = [q for q in quotes if keep(text, q)]
     quotes += indirect_speech(text, quotes, people, knowledge.demonyms, salient)
     sentences = sentence_spans(text)
-    dates = upstream.get("rule:dates_v1", [])
+    dates = upstream[DATES_V1]
     forms = knowledge.gazetteer.forms
     rows = []
     for q in sorted(quotes, key=lambda q: (q.start, q.end)):
@@ -756,17 +758,15 @@ def quotes_v3(doc: Document, knowledge: Knowledge, upstream: dict[str, list[dict
         said = [d for d in dates if sentence[0] <= d["start"] < sentence[1] and not q.start <= d["start"] < q.end]
         linked = forms.get(q.speaker_name or "")
         rows.append({
-            "quote_id": span_id(doc.doc_id, "quotes", QUOTES_V3, q.start, q.end), "doc_id": doc.doc_id,
-            "start": q.start, "end": q.end, "text": text[q.start:q.end], "kind": q.kind,
+            "start": q.start, "end": q.end, "kind": q.kind,
             "speaker_entity_ids": [linked[0]] if linked and linked[1] in ("PERSON", "ORG", "GPE") else [],
             "speaker_text": q.speaker_text, "speaker_start": q.speaker_start, "speaker_end": q.speaker_end,
             "speaker_name": q.speaker_name, "speaker_role": _speaker_role(text, q), "cue": q.cue,
             "reported_by_entity_id": None, "source_id": None,
             "statement_date": said[0]["value"] if said else None,
             "statement_date_precision": said[0]["precision"] if said else "unknown",
-            "statement_date_basis": "explicit" if said else None, "layer": QUOTES_V3})
+            "statement_date_basis": "explicit" if said else None})
     return rows
 
 
-register(Layer(QUOTES_V3, "quotes", quotes_v3, requires=("rule:dates_v1",),
-               modules=("warnews.layers.quotes", "warnews.layers.names", "warnews.annotate")))
+register(Layer(QUOTES_V3, "quotes", quotes_v3, reads=(DATES_V1,)))

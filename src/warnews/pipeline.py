@@ -1,0 +1,126 @@
+"""pipeline: one document from its raw file to its rows in every table.
+
+`process_document` is pure: a document and the repository's fixed inputs (a Context) in, rows
+out, sorted by each table's keys; so running it on N processes, or taking its result from the
+cache, gives the same files. With a cache, the cleaning stage and each layer keep their results
+in build/cache/stages/, keyed by exactly what they depend on (`fingerprint`), so a change to one
+layer's code recomputes that layer only.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from warnews import registry
+from warnews.annotate import count_sentences, count_words
+from warnews.clean import Cleaner
+from warnews.config import Config
+from warnews.errors import WarnewsError
+from warnews.fingerprint import build_fingerprint, cleaning_key, digest, layer_keys
+from warnews.gold import errata_rows, load_gold
+from warnews.ids import make_doc_id
+from warnews.ingest import page_disagreements, raw_key_bytes
+from warnews.knowledge import load_entities, load_errata
+from warnews.lexicon.gazetteer import Knowledge
+from warnews.prepare import read_and_clean
+from warnews.schema import TABLES
+from warnews.store import Store
+
+
+@dataclass
+class DocResult:
+    """Everything one document contributes to the build."""
+
+    doc_id: str
+    raw_path: str
+    raw_sha256: str
+    raw_text: str
+    rows: dict[str, list[dict]]
+    gold: bool
+    fingerprint: str  # of the Context it was made with; checked before it is cached or written
+    page_notes: list[str] = field(default_factory=list)
+    declined: dict[str, dict[str, int]] = field(default_factory=dict)  # cleaning rule -> reason -> count
+    cache_key: str = ""
+    validated: bool = False  # True when it comes from the cache, where only validated results go
+
+
+class Context:
+    """The repository's fixed inputs a document is processed against, loaded once per process.
+    The fingerprint is taken before anything is loaded; the build takes it again at its end, so
+    inputs that changed while it ran are noticed."""
+
+    def __init__(self, root: Path, use_cache: bool = False):
+        self.root = root
+        self.config = Config.load(root)
+        self.fingerprint = build_fingerprint(self.config)
+        self.cleaner = Cleaner(root)
+        self.entities = load_entities(root)
+        self.knowledge = Knowledge.of(self.entities)
+        self.errata = load_errata(root, self.entities)
+        self.layers = self.config.layers()
+        self.stages: dict[str, Store] | None = {} if use_cache else None
+        self.cleaning_key = cleaning_key(root)
+        self.layer_keys = layer_keys(root, self.layers)
+
+    def cached(self, stage: str, key: str, make):
+        """A stage's result for a document under its key: from build/cache/stages/, or made and kept."""
+        if self.stages is None:
+            return make()
+        if stage not in self.stages:
+            self.stages[stage] = Store(self.config.cache_dir / "stages" / stage.replace(":", "_"))
+        return self.stages[stage].get_or_make(key, make)
+
+
+def process_document(ctx: Context, path: Path) -> DocResult:
+    """Ingest, clean and annotate one raw file. The same inputs give the same result."""
+    clean_key = digest(ctx.cleaning_key.encode(), str(path.relative_to(ctx.root)).encode(), raw_key_bytes(path))
+    raw, result = ctx.cached("clean", clean_key, lambda: read_and_clean(ctx.root, path, ctx.cleaner))
+    meta = raw.meta
+    doc_id = make_doc_id(meta.outlet, meta.published, raw.sha256)
+    text = result.text
+    rows: dict[str, list[dict]] = {name: [] for name in TABLES if name != "entities"}
+    rows["documents"].append({
+        "doc_id": doc_id, "outlet": meta.outlet, "outlet_name": meta.outlet_name,
+        "outlet_domain": meta.outlet_domain, "outlet_country": meta.outlet_country, "url": meta.url,
+        "title": meta.title or raw.page.get("title"), "published": meta.published, "language": meta.language,
+        "text": text, "n_chars": len(text), "n_words": count_words(text), "n_sentences": count_sentences(text),
+        "raw_path": raw.path, "raw_sha256": raw.sha256, "input_kind": raw.kind, "license": meta.license,
+        "license_note": meta.license_note,
+        "collected": meta.collected, "collected_from": meta.collected_from, "first_version": None,
+    })
+    rows["edits"] = [{"doc_id": doc_id, **asdict(e)} for e in result.edits]
+    gold = load_gold(ctx.root, doc_id, text, ctx.entities)
+    for table, table_rows in gold.items():
+        rows[table] += table_rows
+    rows["errata"] += errata_rows(ctx.errata, doc_id, text, gold)
+    document = registry.Document(doc_id, text, meta.published)
+    done = registry.run(document, ctx.knowledge, ctx.layers, cached=ctx.cached,
+                        key=lambda layer: ctx.layer_keys[layer.name])
+    for layer in ctx.layers:
+        rows[layer.table] += done[layer.name]
+    for table, table_rows in rows.items():
+        keys_of = TABLES[table].keys
+        table_rows.sort(key=lambda r: tuple(r[k] for k in keys_of))
+    notes = page_disagreements(raw) + (["a whole-page dump in which no article was found: its text is kept whole"]
+                                       if "no_article" in result.declined.get("strip_page_furniture", {}) else [])
+    return DocResult(doc_id, raw.path, raw.sha256, raw.text, rows, any(gold.values()), ctx.fingerprint,
+                     notes, result.declined)
+
+
+# The Context of each repository this process has worked for, with the fingerprint it was made
+# under. A worker may outlive a build (a pool or cluster kept between builds); a task names the
+# fingerprint the build expects, and a Context made under another one is made again.
+_CONTEXTS: dict[tuple[str, bool], Context] = {}
+
+
+def process_task(root: str, fingerprint: str, path: str, use_cache: bool = False) -> DocResult:
+    """process_document wherever an executor runs it, with a Context made under `fingerprint`."""
+    ctx = _CONTEXTS.get((root, use_cache))
+    if ctx is None or ctx.fingerprint != fingerprint:
+        ctx = _CONTEXTS[(root, use_cache)] = Context(Path(root), use_cache)
+    if ctx.fingerprint != fingerprint:
+        raise WarnewsError(f"{path}: this worker sees other code, profiles, knowledge or libraries than the build "
+                           "(fingerprints differ); restart the workers with the same warnews installed and the "
+                           "same repository files, then build again")
+    return process_document(ctx, Path(path))

@@ -1,0 +1,37 @@
+"""vocabularies: the closed lists of values a column or a sidecar field may take.
+
+At the bottom of the package beside `ids`: the schema checks columns against these, and ingest,
+gold and knowledge check their inputs against the same lists, without importing each other.
+"""
+
+from __future__ import annotations
+
+from lingua import Language
+
+# What a text's copyright allows, with what each status means.
+LICENSES = {
+    "publisher-copyright": "all rights reserved by the publisher; included for research only",
+    "CC-BY-4.0": "Creative Commons Attribution 4.0",
+    "CC-BY-SA-4.0": "Creative Commons Attribution-ShareAlike 4.0",
+    "CC0-1.0": "Creative Commons Zero 1.0 (public domain dedication)",
+}
+# ISO 639-1 codes the language detector knows; a sidecar language outside it cannot be checked.
+LANGUAGES = frozenset(lang.iso_code_639_1.name.lower() for lang in Language.all())
+# What a raw text is, which decides how it is cleaned (warnews.page_dumps.input_kind).
+ARTICLE_BODY, PAGE_DUMP, HTML = "article_body", "page_dump", "html"
+INPUT_KINDS = (ARTICLE_BODY, PAGE_DUMP, HTML)
+# Entities (knowledge/entities.yaml) and mentions.
+ENTITY_TYPES = ("PERSON", "GPE", "LOC", "ORG")
+MENTION_LABELS = ("PERSON", "GPE", "LOC", "ORG", "NORP")
+# Quotations, claims and their dates.
+QUOTE_KINDS = ("direct", "partial", "indirect")
+CLAIM_KINDS = ("fact", "forecast", "opinion")
+PRECISIONS = ("day", "month", "year", "unknown")
+DATE_BASES = ("explicit", "context")
+DATE_KINDS = ("explicit", "relative", "anaphoric")
+# ACLED's event types (https://acleddata.com/knowledge-base/codebook/); the coding is ours.
+EVENT_TYPES = ("Battles", "Explosions/Remote violence", "Violence against civilians", "Protests", "Riots",
+               "Strategic developments")
+# Errata (knowledge/errata.yaml).
+ERRATUM_KINDS = ("misattribution", "factual-error", "misquotation", "wrong-date")
+CONFIDENCE = ("low", "medium", "high")
