@@ -40,7 +40,7 @@ def _norm(name):
 
 
 def score_quotes(shared: Path, show: bool) -> dict:
-    from warnews.layers.names import name_gender
+    from warnews.lexicon.names import name_gender
     from warnews.layers.quotes import find_quotations
 
     started = time.perf_counter()
@@ -89,11 +89,11 @@ LABELS = ("PERSON", "GPE", "LOC", "ORG", "NORP")
 
 def score_mentions(shared: Path, layer_name: str, show: bool) -> dict:
     """span+label P/R/F1 of one mention layer, overall and per label, and its words per second."""
-    from warnews import layers
-    from warnews.layers.mentions import Gazetteer
+    from warnews import registry
+    from warnews.lexicon.gazetteer import Gazetteer, Knowledge
 
-    knowledge = layers.Knowledge({}, Gazetteer.from_entities({}))
-    layer = layers.REGISTRY[layer_name]
+    knowledge = Knowledge({}, Gazetteer.from_entities({}))
+    layer = registry.resolve(layer_name, "bench")
     gold = defaultdict(list)
     for line in (shared / "gold-dev" / "mentions.jsonl").read_text(encoding="utf-8").splitlines():
         row = json.loads(line)
@@ -102,10 +102,11 @@ def score_mentions(shared: Path, layer_name: str, show: bool) -> dict:
     words, seconds = 0, 0.0
     for name, rows in sorted(gold.items()):
         text = _read(shared / "corpora" / "gdelt-bodies" / name)
-        document = layers.Document("bench-20240101-0000000000", text, None)
-        upstream = {name: layers.REGISTRY[name].annotate(document, knowledge, {}) for name in layer.requires}
+        document = registry.Document("bench-20240101-0000000000", text, None)
+        upstream = {name: registry.run(document, knowledge, [registry.resolve(name, "bench")])[name]
+                    for name in layer.reads}
         started = time.perf_counter()  # the layer's own time, not that of the layers it reads
-        found = layer.annotate(document, knowledge, upstream)
+        found = registry.rows_of(layer, document, layer.annotate(document, knowledge, upstream))
         seconds += time.perf_counter() - started
         words += len(text.split())
         predicted = {(r["start"], r["end"], r["label"]) for r in found}
@@ -204,9 +205,9 @@ def main() -> int:
     values = {"quotes span F1": quotes["f1"], "quotes speaker_name": quotes["speaker_name"],
               "turns boundaries": turns["exact"], "turns speaker": turns["speaker"],
               "rule mentions precision": rule["all"][0], "rule mentions F1": rule["all"][2]}
-    from warnews.layers.spacy_mentions import register_if_installed
+    from warnews.layers.spacy_mentions import load
 
-    spacy_layer = register_if_installed()
+    spacy_layer = load()
     if spacy_layer is not None:
         model = score_mentions(args.shared, spacy_layer.name, args.show_errors == "spacy")
         _print_mentions(spacy_layer.name, model)

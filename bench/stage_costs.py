@@ -42,11 +42,12 @@ def main() -> int:
 
 
 def measure(root: Path, limit: int | None) -> int:
-    from warnews import layers
+    from warnews import registry
     from warnews.annotate import check_language, count_sentences, count_words
-    from warnews.build import BATCH_DOCUMENTS, Context, order_documents
+    from warnews.build import order_documents
     from warnews.ingest import read_raw
-    from warnews.release import _schemas
+    from warnews.parquet import schemas as table_schemas
+    from warnews.pipeline import Context
     from warnews.validate import _run_model
 
     ordered = order_documents(root, use_cache=False)[:limit]
@@ -67,18 +68,20 @@ def measure(root: Path, limit: int | None) -> int:
                                                                    raw.kind))
         timed("language check (lingua)", lambda: check_language(result.text, raw.meta.language, raw.path))
         words += timed("counts", lambda: (count_words(result.text), count_sentences(result.text))[0])
-        document = layers.Document(doc_id, result.text, raw.meta.published)
+        document = registry.Document(doc_id, result.text, raw.meta.published)
         done: dict[str, list[dict]] = {}
         for layer in ctx.layers:
-            upstream = {r: done[r] for r in layer.requires}
-            done[layer.name] = timed(layer.name, lambda: layer.annotate(document, ctx.knowledge, upstream))
+            upstream = {r: done[r] for r in layer.reads}
+            done[layer.name] = timed(layer.name, lambda: registry.rows_of(
+                layer, document, layer.annotate(document, ctx.knowledge, upstream)))
             rows[layer.table] += done[layer.name]
     # validation of the annotation tables, in the build's batch size (documents' own checks need
     # the whole build's rows; this times the pandera models on the layers' rows)
-    schemas = _schemas("0.0.0")
+    schemas = table_schemas("0.0.0")
+    batch_documents = ctx.config.batch_documents
     for table, table_rows in rows.items():
-        for at in range(0, len(table_rows), BATCH_DOCUMENTS * 30):
-            batch = pyarrow.Table.from_pylist(table_rows[at:at + BATCH_DOCUMENTS * 30], schema=schemas[table])
+        for at in range(0, len(table_rows), batch_documents * 30):
+            batch = pyarrow.Table.from_pylist(table_rows[at:at + batch_documents * 30], schema=schemas[table])
             timed(f"validate {table} (pandera)", lambda: _run_model(table, batch.to_pandas()))
     n = len(ordered)
     total = sum(spent.values())

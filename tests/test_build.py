@@ -5,6 +5,7 @@ Corpora here are the repository's own copy or synthetic ones from bench/syntheti
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import gc
 import json
@@ -20,8 +21,9 @@ from conftest import NEXT, REPO, SEED_DOC_ID, SEED_RAW, snapshot
 from pathlib import Path
 from warnews import build as build_module
 from warnews import release as rel
-from warnews import layers
-from warnews.build import BuildOptions, Context, process_document, process_task
+from warnews import fingerprint, pipeline, registry
+from warnews.build import BuildOptions
+from warnews.pipeline import Context, process_document, process_task
 from warnews.errors import WarnewsError
 from warnews.executors import Executor, ProcessExecutor, make_executor
 from warnews.validate import Validator
@@ -97,8 +99,8 @@ def test_the_fingerprint_follows_the_unicode_database(repo_copy, monkeypatch):
 
 def test_the_fingerprint_follows_every_pinned_library(repo_copy, monkeypatch):
     first = Context(repo_copy).fingerprint
-    real = build_module.metadata.version
-    monkeypatch.setattr(build_module.metadata, "version", lambda name: "0.0.1" if name == "pyyaml" else real(name))
+    real = fingerprint.metadata.version
+    monkeypatch.setattr(fingerprint.metadata, "version", lambda name: "0.0.1" if name == "pyyaml" else real(name))
     assert Context(repo_copy).fingerprint != first
 
 
@@ -247,20 +249,19 @@ def test_importing_warnews_leaves_global_state_alone():
 
 
 def test_a_changed_layer_recomputes_that_layer_only(repo_copy, monkeypatch):
-    from warnews import build as b
-
     calls = []
-    real_clean = b._read_and_clean
-    monkeypatch.setattr(b, "_read_and_clean", lambda ctx, path: calls.append("clean") or real_clean(ctx, path))
+    real_clean = pipeline.read_and_clean
+    monkeypatch.setattr(pipeline, "read_and_clean", lambda *args: calls.append("clean") or real_clean(*args))
     ctx = Context(repo_copy, use_cache=True)
-    for layer in ctx.layers:
-        object.__setattr__(layer, "annotate", _counting(layer.annotate, layer.name, calls))
+    # counting copies of the layers (the registered ones stay as they are); their keys are the real ones
+    ctx.layers = tuple(dataclasses.replace(layer, annotate=_counting(layer.annotate, layer.name, calls))
+                       for layer in ctx.layers)
     path = repo_copy / SEED_RAW
     first = process_document(ctx, path)
     assert calls == ["clean"] + [layer.name for layer in ctx.layers]
     calls.clear()
     assert process_document(ctx, path).rows == first.rows and calls == []  # every stage from the cache
-    ctx.layer_digests["rule:quotes_v3"] = "0" * 64  # as if the quote rules had changed
+    ctx.layer_keys["rule:quotes_v3"] = "0" * 64  # as if the quote rules had changed
     assert process_document(ctx, path).rows == first.rows and calls == ["rule:quotes_v3"]
 
 
@@ -288,18 +289,16 @@ def test_without_a_layer_list_the_rule_layers_run(repo_copy, run):
     (repo_copy / "warnews.yaml").unlink(missing_ok=True)
     assert run(repo_copy, "build")[0] == 0
     build = json.loads((repo_copy / rel.STAGING_DIR / "build.json").read_text())
-    assert build["settings"]["automatic_layers"] == list(layers.DEFAULT_LAYERS)
+    assert build["settings"]["automatic_layers"] == registry.rule_layers()
     assert build["settings"]["model_libraries"] == {}
 
 
-@pytest.mark.parametrize("changed", ["layers/quotes.py", "layers/names.py", "layers/data/country_names.yaml"])
+@pytest.mark.parametrize("changed", ["layers/quotes.py", "lexicon/names.py", "lexicon/data/country_names.yaml"])
 def test_the_fingerprint_covers_the_layers_code_and_data(changed, monkeypatch):
-    from warnews import build as b
-
-    target = Path(b.__file__).parent / changed
+    target = Path(fingerprint.__file__).parent / changed
     real = Path.read_bytes
     monkeypatch.setattr(Path, "read_bytes", lambda self: real(self) + b"# changed" if self == target else real(self))
-    assert b._code_digest() != b._CODE  # a cached result made with the old file is no longer a hit
+    assert fingerprint._package_digest() != fingerprint._CODE  # a cached result made with the old file is no longer a hit
 
 
 def test_places_a_build_links_become_entities_rows(repo_copy, run, tmp_path):

@@ -10,12 +10,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from warnews import layers
+from warnews import registry
+from warnews.errors import WarnewsError
 from warnews.evaluate import evaluate, prf
 from warnews.knowledge import Entity
-from warnews.layers.dates import dates_v1
-from warnews.layers.mentions import Gazetteer, mentions_v3
-from warnews.layers.quotes import quotes_v3
+from warnews.lexicon.gazetteer import Gazetteer, Knowledge
+from warnews.registry import Document
 
 PUBLISHED = dt.date(2024, 12, 14)  # a Saturday
 
@@ -34,17 +34,35 @@ ENTITIES = {e.entity_id: e for e in [
     _entity("agency-b", "ORG", "Agency B", ["AA"]),  # "AA" names two entities: not sure, left out
 ]}
 GAZ = Gazetteer.from_entities(ENTITIES)
-KNOWLEDGE = layers.Knowledge(ENTITIES, GAZ, frozenset({"Examplestani"}))
+KNOWLEDGE = Knowledge(ENTITIES, GAZ, frozenset({"Examplestani"}))
 DOC_ID = "d-20240101-0000000000"
 
 
+def _rows(name, doc, knowledge=KNOWLEDGE, upstream=None):
+    """A registered layer's rows for one document, as the runner makes them."""
+    layer = registry.resolve(name, "test")
+    return registry.rows_of(layer, doc, layer.annotate(doc, knowledge, upstream or {}))
+
+
+def mentions_v3(doc, knowledge, upstream):
+    return _rows("rule:mentions_v3", doc, knowledge, upstream)
+
+
+def quotes_v3(doc, knowledge, upstream):
+    return _rows("rule:quotes_v3", doc, knowledge, upstream)
+
+
+def dates_v1(doc_id, text, published):
+    return _rows("rule:dates_v1", Document(doc_id, text, published))
+
+
 def quotes_v1(doc_id, text, gazetteer, entities, dates):  # the quote layer as it runs in a build
-    return quotes_v3(layers.Document(doc_id, text, PUBLISHED), KNOWLEDGE, {"rule:dates_v1": dates})
+    return quotes_v3(Document(doc_id, text, PUBLISHED), KNOWLEDGE, {"rule:dates_v1": dates})
 
 
 def _mentions(text):
     return [(r["text"], r["label"], r["entity_id"]) for r in
-            mentions_v3(layers.Document(DOC_ID, text, PUBLISHED), KNOWLEDGE, {})]
+            mentions_v3(Document(DOC_ID, text, PUBLISHED), KNOWLEDGE, {})]
 
 
 def test_curated_names_are_whole_words_longest_first_and_linked():
@@ -169,8 +187,8 @@ _PIECES = st.lists(st.sampled_from(["“", "”", "‘", "’", ". ", ", ", " sa
 @settings(max_examples=200, deadline=None)
 @given(st.one_of(st.text(), _PIECES))
 def test_automatic_layers_run_on_any_text(text):
-    rows = [row for layer_rows in layers.run(layers.Document(DOC_ID, text, PUBLISHED), KNOWLEDGE,
-                                             [layers.REGISTRY[name] for name in layers.DEFAULT_LAYERS]).values()
+    rows = [row for layer_rows in registry.run(Document(DOC_ID, text, PUBLISHED), KNOWLEDGE,
+                                               registry.configured(registry.rule_layers(), "test")).values()
             for row in layer_rows]
     for row in rows:
         assert 0 <= row["start"] < row["end"] <= len(text) and text[row["start"]:row["end"]] == row["text"]
@@ -178,24 +196,42 @@ def test_automatic_layers_run_on_any_text(text):
     assert len(ids) == len(set(ids))
 
 
-def test_layers_are_registered_in_the_order_they_run_under_versioned_names():
-    assert layers.layer_names()[:4] == ("rule:dates_v1", "rule:mentions_v3", "rule:quotes_v3", "rule:turns_v1")
-    for name, layer in layers.REGISTRY.items():
-        assert re.fullmatch(r"rule:[a-z]+_v\d+|spacy_v2:en_core_web_sm-3\.8\.0-[0-9a-f]{12}", name)
+def test_layers_are_registered_under_versioned_names_each_after_what_it_reads():
+    names = [layer.name for layer in registry.registered()]
+    assert registry.rule_layers() == ["rule:dates_v1", "rule:mentions_v3", "rule:quotes_v3", "rule:turns_v1"]
+    for layer in registry.registered():
+        assert re.fullmatch(r"rule:[a-z]+_v\d+|spacy_v2(?::en_core_web_sm-3\.8\.0-[0-9a-f]{12})?", layer.name)
         assert layer.table in ("dates", "mentions", "quotes", "turns")
-        assert all(list(layers.REGISTRY).index(r) < list(layers.REGISTRY).index(name) for r in layer.requires)
+        assert all(names.index(r) < names.index(layer.name) for r in layer.reads if r in names)
 
 
-def test_a_layer_that_requires_an_unregistered_one_is_refused():
-    with pytest.raises(ValueError, match=r"layer rule:test_v1 requires \['rule:nothing_v1'\]"):
-        layers.register(layers.Layer("rule:test_v1", "quotes", lambda d, k, u: [], ("x",), ("rule:nothing_v1",)))
-    assert "rule:test_v1" not in layers.REGISTRY
+@pytest.mark.parametrize("layer,message", [
+    (registry.Layer("rule:test_v1", "nothing", lambda d, k, u: []), r"table 'nothing' is not a span table"),
+    (registry.Layer("rule:test_v1", "documents", lambda d, k, u: []), r"table 'documents' is not a span table"),
+    (registry.Layer("Test Layer", "quotes", lambda d, k, u: []), r"not a layer name rows may carry"),
+    (registry.Layer("rule:test_v1", "quotes"), r"declare either annotate or load"),
+])
+def test_a_declaration_the_schema_does_not_allow_is_refused(layer, message):
+    with pytest.raises(WarnewsError, match=message):
+        registry.register(layer)
+    assert "rule:test_v1" not in registry.REGISTRY
+
+
+def test_a_layer_that_reads_an_unlisted_one_is_refused():
+    with pytest.raises(WarnewsError, match=r"layer rule:quotes_v3 reads rule:dates_v1, which must be listed before it"):
+        registry.configured(("rule:quotes_v3", "rule:dates_v1"), "warnews.yaml")
+
+
+def test_a_row_that_sets_what_the_runner_sets_is_refused():
+    layer = registry.Layer("rule:test_v1", "dates", lambda d, k, u: [{"start": 0, "end": 1, "text": "x"}])
+    with pytest.raises(WarnewsError, match=r"rows get text from the runner"):
+        registry.run(Document(DOC_ID, "x", PUBLISHED), KNOWLEDGE, [layer])
 
 
 def test_run_gives_every_layer_its_rows_and_a_layer_sees_what_it_requires():
-    doc = layers.Document(DOC_ID, "On Dec. 14, Petrenko said: “We hold.”", PUBLISHED)
-    out = layers.run(doc, KNOWLEDGE, [layers.REGISTRY[name] for name in layers.DEFAULT_LAYERS])
-    assert list(out) == list(layers.DEFAULT_LAYERS)
+    doc = Document(DOC_ID, "On Dec. 14, Petrenko said: “We hold.”", PUBLISHED)
+    out = registry.run(doc, KNOWLEDGE, registry.configured(registry.rule_layers(), "test"))
+    assert list(out) == registry.rule_layers()
     (quote,) = out["rule:quotes_v3"]
     assert quote["statement_date"] == dt.date(2024, 12, 14)  # from the dates layer's rows
     assert all(row["layer"] == name for name, rows in out.items() for row in rows)
@@ -242,7 +278,7 @@ def test_what_counts_as_a_transcript(text, labels):
 
 
 def test_turn_rows_link_speakers_only_through_curated_names():
-    (rows,) = [layers.REGISTRY["rule:turns_v1"].annotate(layers.Document(DOC_ID, TRANSCRIPT, PUBLISHED), KNOWLEDGE, {})]
+    (rows,) = [_rows("rule:turns_v1", Document(DOC_ID, TRANSCRIPT, PUBLISHED))]
     assert [r["speaker_entity_ids"] for r in rows] == [["anna-petrenko"], ["ivan-sydorenko"], ["anna-petrenko"], [],
                                                        ["ivan-sydorenko"]]
     assert all(TRANSCRIPT[r["start"]:r["end"]] == r["text"] and TRANSCRIPT[r["label_start"]:r["label_end"]] == r["label"]
@@ -257,13 +293,13 @@ def test_turn_rows_link_speakers_only_through_curated_names():
     ("Examplestan and Ukraine met.", {"Examplestan": "examplestan", "Ukraine": "iso-3166-1-ua"}),
 ])
 def test_places_link_to_package_data_only_where_unambiguous(text, expected):
-    linked = {r["text"]: r["entity_id"] for r in mentions_v3(layers.Document(DOC_ID, text, PUBLISHED), KNOWLEDGE, {})}
+    linked = {r["text"]: r["entity_id"] for r in mentions_v3(Document(DOC_ID, text, PUBLISHED), KNOWLEDGE, {})}
     for name, entity_id in expected.items():
         assert (linked[name] or "").startswith(entity_id) if entity_id else linked[name] is None, (name, linked)
 
 
 def test_a_linked_place_becomes_an_entity_with_its_identifiers():
-    from warnews.layers.places import entity_row
+    from warnews.lexicon.places import entity_row
 
     kyiv = entity_row("geonames-703448")
     assert (kyiv["name"], kyiv["type"], kyiv["country"], kyiv["other_ids"]) == (
@@ -278,8 +314,8 @@ def test_a_curated_entity_stands_for_its_place():
     entities = dict(ENTITIES, ukraine=_entity("ukraine", "GPE", "Ukraina"))
     entities["ukraine"] = Entity("ukraine", "GPE", "Ukraina", (), (), None, None, "UA", None, (), None, None, None,
                                  "synthetic test entity")
-    knowledge = layers.Knowledge.of(entities)
-    (row,) = [r for r in mentions_v3(layers.Document(DOC_ID, "Ukraine voted.", PUBLISHED), knowledge, {})]
+    knowledge = Knowledge.of(entities)
+    (row,) = [r for r in mentions_v3(Document(DOC_ID, "Ukraine voted.", PUBLISHED), knowledge, {})]
     assert row["entity_id"] == "ukraine"  # its ISO code is the curated entity's
 
 
@@ -289,10 +325,10 @@ def test_a_curated_entity_stands_for_its_place():
     ("Moscow Oblast", None),
 ])
 def test_regions_link_to_iso_3166_2_where_one_subdivision_fits(name, entity_id):
-    (row,) = mentions_v3(layers.Document(DOC_ID, f"Shelling hit {name} again.", PUBLISHED), KNOWLEDGE, {})
+    (row,) = mentions_v3(Document(DOC_ID, f"Shelling hit {name} again.", PUBLISHED), KNOWLEDGE, {})
     assert (row["text"], row["label"], row["entity_id"]) == (name, "GPE", entity_id)
     if entity_id:
-        from warnews.layers.places import entity_row
+        from warnews.lexicon.places import entity_row
 
         assert entity_row(entity_id)["iso_3166_2"] == entity_id.removeprefix("iso-3166-2-").upper()
 
@@ -419,7 +455,7 @@ def test_he_and_she_skip_a_speaker_whose_first_name_is_of_the_other_gender():
 
 
 def test_first_names_give_a_gender_only_where_the_data_is_clear():
-    from warnews.layers.names import name_gender
+    from warnews.lexicon.names import name_gender
 
     assert [name_gender(n) for n in ("Maria Kowalska", "Ivan Sydorenko", "A Mark Ostrov", "Mr Ostrov", "Zhao Min")] \
         == ["female", "male", "male", None, None]

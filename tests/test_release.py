@@ -15,7 +15,8 @@ import pytest
 from conftest import NEXT, REPO, SEED_DOC_ID, snapshot
 from warnews import release as rel
 from warnews.errors import WarnewsError
-from warnews.schema import MODELS, arrow_schema, column_descriptions
+from warnews import parquet, registry
+from warnews.schema import TABLES, arrow_schema, column_descriptions
 
 
 def test_the_same_inputs_give_byte_identical_files(tmp_path):
@@ -26,24 +27,24 @@ def test_the_same_inputs_give_byte_identical_files(tmp_path):
     assert snapshot(first) == snapshot(second)
     assert sorted(p.name for p in first.iterdir()) == sorted(
         ["MANIFEST.sha256", "build.json", "croissant.json", "evaluation.json", "report.html", "validation.json"]
-        + [f"{t}.parquet" for t in MODELS])
+        + [f"{t}.parquet" for t in TABLES])
 
 
-@pytest.mark.parametrize("table", list(MODELS))
+@pytest.mark.parametrize("table", list(TABLES))
 def test_each_table_round_trips_through_parquet(table, tmp_path):
     tables, _ = rel.build_tables(REPO, "1.0.0")
     path = tmp_path / f"{table}.parquet"
-    rel.write_parquet(tables[table], path, table, "1.0.0")
+    parquet.write_parquet(tables[table], path, table, "1.0.0")
     back = pq.read_table(path)
     assert back.equals(tables[table])
-    assert back.schema.remove_metadata().equals(arrow_schema(table).remove_metadata(), check_metadata=False)
+    assert back.schema.remove_metadata().equals(arrow_schema(table, registry.rule_layers()).remove_metadata(), check_metadata=False)
     meta = {k.decode(): v.decode() for k, v in back.schema.metadata.items() if k.startswith(b"warnews.")}
     assert list(meta) == sorted(meta)
     assert meta["warnews.version"] == "1.0.0" and meta["warnews.table"] == table
     assert "CC-BY-4.0" in meta["warnews.license"] and "copyright of their publishers" in meta["warnews.license"]
-    assert json.loads(meta["warnews.columns"]) == column_descriptions(table)
+    assert json.loads(meta["warnews.columns"]) == column_descriptions(table, registry.rule_layers())
     for field in back.schema:
-        assert field.metadata[b"description"].decode() == column_descriptions(table)[field.name]
+        assert field.metadata[b"description"].decode() == column_descriptions(table, registry.rule_layers())[field.name]
     info = pq.ParquetFile(path).metadata
     assert info.created_by == "parquet-cpp-arrow version 26.0.1"
     assert info.row_group(0).column(0).compression == "ZSTD"
@@ -61,7 +62,7 @@ def test_release_writes_a_complete_verifiable_folder(repo_copy, run):
     assert code == 0, err
     folder = repo_copy / "corpus" / f"v{NEXT}"
     check = subprocess.run(["sha256sum", "-c", "MANIFEST.sha256"], cwd=folder, capture_output=True, text=True)
-    assert check.returncode == 0 and check.stdout.count(": OK") == len(MODELS) + 5
+    assert check.returncode == 0 and check.stdout.count(": OK") == len(TABLES) + 5
     build = json.loads((folder / "build.json").read_text())
     assert build["version"] == NEXT and build["libraries"]["pyarrow"] == "26.0.1"
     assert build["tables"]["documents"] == {"file": "documents.parquet", "rows": 1}
@@ -141,7 +142,7 @@ def test_verify_proves_the_committed_release(run):
     assert code == 0, err
     newest = rel.releases(REPO)[-1]
     assert f"manifest of corpus/v{newest}: ok" in out
-    assert f"rebuilt {newest} from raw/: {len(MODELS) + 6} of {len(MODELS) + 6} files byte-identical" in out
+    assert f"rebuilt {newest} from raw/: {len(TABLES) + 6} of {len(TABLES) + 6} files byte-identical" in out
     assert out.strip().endswith("PASSED: the release matches a fresh build from raw/ (what was compared is said above)")
 
 
@@ -225,7 +226,7 @@ def test_an_html_page_goes_through_build_validate_release_and_verify(repo_copy, 
     assert "Home" not in html["text"] and "©" not in html["text"]
     code, out, err = run(repo_copy, "verify")
     assert code == 0, err
-    assert f"rebuilt {NEXT} from raw/: {len(MODELS) + 6} of {len(MODELS) + 6} files byte-identical" in out
+    assert f"rebuilt {NEXT} from raw/: {len(TABLES) + 6} of {len(TABLES) + 6} files byte-identical" in out
 
 
 def test_verify_of_a_release_whose_layers_were_replaced_says_how_to_check_it(run):

@@ -13,6 +13,7 @@ import pytest
 
 from conftest import REPO, SEED_DOC_ID
 from warnews.release import build_tables
+from warnews import registry
 from warnews.schema import arrow_schema
 from warnews.validate import validate_tables
 
@@ -151,7 +152,7 @@ def test_validate_command_prints_failures_and_exits_1(tables, repo_copy, run):
     assert code == 0
     staged = repo_copy / "build" / "staging" / "documents.parquet"
     broken = _set(pq.read_table(staged), "text", 0, "Cafe\u0301.")
-    pq.write_table(broken.cast(arrow_schema("documents")), staged)
+    pq.write_table(broken.cast(arrow_schema("documents", registry.rule_layers())), staged)
     code, out, _ = run(repo_copy, "validate")
     lines = out.strip().splitlines()
     assert code == 1
@@ -163,7 +164,7 @@ def test_validate_command_counts_one_failure_of_one_check(repo_copy, run):
     assert run(repo_copy, "build")[0] == 0
     staged = repo_copy / "build" / "staging" / "documents.parquet"
     broken = _set(pq.read_table(staged), "language", 0, "xx")  # one cell that only the language list rejects
-    pq.write_table(broken.cast(arrow_schema("documents")), staged)
+    pq.write_table(broken.cast(arrow_schema("documents", registry.rule_layers())), staged)
     code, out, _ = run(repo_copy, "validate")
     lines = out.strip().splitlines()
     assert code == 1

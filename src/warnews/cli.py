@@ -204,6 +204,28 @@ def cmd_index(args) -> int:
     return 0
 
 
+def cmd_layers(args) -> int:
+    """Every registered layer: name, version, table, what it reads and needs, and whether this
+    collection's build runs it (warnews.yaml, else the rule layers)."""
+    from warnews import registry
+    from warnews.config import Config
+
+    chosen = set(Config.load(args.root).layer_names)
+    rows = [("layer", "version", "table", "reads", "needs", "in this build")]
+    for layer in registry.registered():
+        missing = registry.missing_libraries(layer)
+        needs = ", ".join(layer.needs) + (f" (pip install 'warnews[{layer.extra}]'; missing: {', '.join(missing)})"
+                                          if missing else "")
+        runs = [name for name in chosen if name == layer.name or name.startswith(layer.name + ":")]
+        name = layer.name + (":<model>-<version>-<weights digest>" if layer.load else "")
+        rows.append((name, layer.version, layer.table, ", ".join(layer.reads) or "-", needs or "-",
+                     ", ".join(runs) if layer.load and runs else "yes" if runs else "no"))
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]) - 1)]
+    for row in rows:
+        print("  ".join(cell.ljust(width) for cell, width in zip(row, widths)) + "  " + row[-1])
+    return 0
+
+
 def cmd_docs(args) -> int:
     if args.check:
         stale = card.stale_files(args.root)
@@ -331,6 +353,10 @@ def parser() -> argparse.ArgumentParser:
     x = sub.add_parser("index", help="bring the duplicate index (build/index/) up to date with raw/")
     x.add_argument("--rebuild", action="store_true", help="forget it and make it again from raw/")
     x.set_defaults(func=cmd_index)
+
+    y = sub.add_parser("layers", help="list the annotation layers: version, table, what each reads and needs, and "
+                       "which this build runs")
+    y.set_defaults(func=cmd_layers)
 
     d = sub.add_parser("docs", help="regenerate schema/*.yaml and the generated parts of README.md")
     d.add_argument("--check", action="store_true", help="only report stale files (exit 1 if any)")

