@@ -18,7 +18,7 @@ import yaml
 from conftest import REPO
 from warnews import card
 from warnews.release import releases
-from warnews.schema import TABLES
+from warnews import schema
 
 GEBRU_SECTIONS = ["Motivation", "Composition", "Collection process", "Preprocessing", "Uses", "Distribution",
                   "Maintenance"]
@@ -108,7 +108,7 @@ def test_card_configs_point_at_the_newest_release():
     meta = _front_matter()
     newest = releases(REPO)[-1]
     configs = {c["config_name"]: c for c in meta["configs"]}
-    assert set(configs) == set(TABLES)
+    assert set(configs) == set(schema.TABLES)
     assert [name for name, c in configs.items() if c.get("default")] == ["documents"]
     for name, config in configs.items():
         (split,) = config["data_files"]

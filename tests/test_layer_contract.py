@@ -116,7 +116,8 @@ def test_a_layers_key_covers_every_file_its_code_reads(layer, tmp_path):
         from warnews.knowledge import load_entities
         from warnews.lexicon.gazetteer import Knowledge
         module = importlib.import_module({layer.module!r})  # this layer's module alone: no discovery
-        declared = registry.REGISTRY[{layer.name.split(":")[0] if layer.module.endswith("spacy_mentions") else layer.name!r}]
+        name = {layer.name!r}
+        declared = registry.REGISTRY.get(name) or registry.REGISTRY[name.split(":")[0]]  # a model layer: its family
         layer = declared.load() if declared.load else declared
         knowledge = Knowledge.of(load_entities(Path({str(REPO)!r})))
         texts, upstream = pickle.loads(Path({str(tmp_path / "inputs.pickle")!r}).read_bytes())

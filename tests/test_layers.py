@@ -217,6 +217,17 @@ def test_a_declaration_the_schema_does_not_allow_is_refused(layer, message):
     assert "rule:test_v1" not in registry.REGISTRY
 
 
+def test_a_layer_that_reads_an_undeclared_one_is_refused():
+    registry.register(registry.Layer("rule:test_v1", "quotes", lambda d, k, u: [], reads=("rule:nothing_v1",)))
+    try:
+        with pytest.raises(WarnewsError, match=r"layer rule:test_v1 \(.*\) reads rule:nothing_v1, which no module of "
+                                               r"warnews.layers declares"):
+            registry.registered()
+    finally:
+        registry.REGISTRY.pop("rule:test_v1")
+    assert "rule:test_v1" not in registry.REGISTRY
+
+
 def test_a_layer_that_reads_an_unlisted_one_is_refused():
     with pytest.raises(WarnewsError, match=r"layer rule:quotes_v3 reads rule:dates_v1, which must be listed before it"):
         registry.configured(("rule:quotes_v3", "rule:dates_v1"), "warnews.yaml")

@@ -13,7 +13,6 @@ import pyarrow.parquet as pq
 import pytest
 
 from conftest import REPO, snapshot
-from warnews import build as build_module
 from warnews import release as rel
 from warnews.build import BuildOptions
 from warnews.executors import DaskExecutor, LocalExecutor, ProcessExecutor

@@ -22,6 +22,7 @@ from tqdm import tqdm
 
 from warnews import shards
 from warnews.clean import RULE_NAMES
+from warnews.config import CACHE_DIR, Config
 from warnews.errors import WarnewsError
 from warnews.evaluate import combine, evaluate_document
 from warnews.executors import Executor, LocalExecutor
@@ -30,7 +31,7 @@ from warnews.gold import ANNOTATIONS_DIR
 from warnews.ids import make_doc_id
 from warnews.ingest import find_raw_files, load_sidecar, parse_sidecar, raw_key_bytes, read_record, record_line, record_ref, sidecar_path
 from warnews.lexicon.places import entity_row as place_row
-from warnews.parquet import TableWriter, table_of
+from warnews.parquet import TableWriter, table_of, write_options
 from warnews.pipeline import _CONTEXTS, Context, DocResult, process_document, process_task
 from warnews.schema import TABLES, span_tables
 from warnews.store import Store
@@ -53,7 +54,6 @@ def as_of(options: BuildOptions) -> dt.date:
     return options.as_of or dt.date.today()
 
 
-CACHE_DIR = Path("build") / "cache"
 # The cache's entry that remembers what doc_id each sidecar and shard record gives.
 MEMO_KEY = "doc_ids"
 
@@ -186,14 +186,15 @@ def results(root: Path, ordered: list[tuple[str, Path, str]], ctx: Context, exec
             computed.close()
 
 
-def build_tables_into(root: Path, folder: Path, version: str, schemas: dict[str, pyarrow.Schema],
-                      write_options: dict, first_versions: dict[str, str], options: BuildOptions = BuildOptions(),
+def build_tables_into(config: Config, folder: Path, version: str, schemas: dict[str, pyarrow.Schema],
+                      first_versions: dict[str, str], options: BuildOptions = BuildOptions(),
                       progress: Progress = lambda message: None) -> tuple[dict, Validator, dict]:
-    """Process every document and stream its rows into folder/<table>.parquet, validating each
-    batch before it is written. Returns the counts for build.json, the validator and the
-    evaluation against gold."""
-    ctx = Context(root, options.use_cache)
-    config = ctx.config
+    """Process every document of `config.root` and stream its rows into folder/<table>.parquet,
+    validating each batch before it is written. Returns the counts for build.json, the validator
+    and the evaluation against gold."""
+    root = config.root
+    ctx = Context(root, options.use_cache, config)
+    written = write_options(config)
     ordered = order_documents(root, options.use_cache)
     validator = Validator(root, as_of(options))
     validator.expect(TABLES)
@@ -201,7 +202,7 @@ def build_tables_into(root: Path, folder: Path, version: str, schemas: dict[str,
     # the table is made and checked once every document has named its places
     validator.entity_ids = _KnownEntities(set(ctx.entities))
     places_linked: set[str] = set()
-    writers = {name: TableWriter(folder / f"{name}.parquet", name, schemas[name], write_options)
+    writers = {name: TableWriter(folder / f"{name}.parquet", name, schemas[name], written)
                for name in TABLES if name != "entities"}
     rule_counts = {name: {"documents": 0, "edits": 0, "declined": {}} for name in RULE_NAMES}
     layers = {name: {} for name in span_tables()}
@@ -268,7 +269,7 @@ def build_tables_into(root: Path, folder: Path, version: str, schemas: dict[str,
         raise WarnewsError(f"the build of {version} fails validation, nothing was written:\n"
                            + "\n".join(str(f) for f in validator.failures()[:50]))
     pq.write_table(entities.replace_schema_metadata(schemas["entities"].metadata), folder / "entities.parquet",
-                   **write_options)
+                   **written)
     rows = {"entities": entities.num_rows, **{name: writer.close() for name, writer in writers.items()}}
     if build_fingerprint(config) != ctx.fingerprint:
         raise WarnewsError(f"{root}: outlets/ or knowledge/ changed while the build ran; nothing was written: build again")

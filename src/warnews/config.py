@@ -16,6 +16,8 @@ from warnews.errors import WarnewsError
 from warnews.ingest import read_yaml
 
 CONFIG_FILE = "warnews.yaml"
+# Where builds keep what they may reuse (results by key, the document order's memo).
+CACHE_DIR = Path("build") / "cache"
 
 
 @dataclass(frozen=True)
@@ -47,7 +49,7 @@ class Config:
 
     @property
     def cache_dir(self) -> Path:
-        return self.root / "build" / "cache"
+        return self.root / CACHE_DIR
 
     def layers(self) -> tuple[registry.Layer, ...]:
         """The configured layers, loaded and checked (a model layer that is not installed, or

@@ -53,16 +53,11 @@ def _package_digest() -> bytes:
 _CODE = _package_digest()
 
 
-def _repository_files(root: Path) -> list[Path]:
-    return sorted((root / "outlets").glob("*.yaml")) + sorted((root / "knowledge").glob("*.yaml"))
-
-
 def build_fingerprint(config: Config) -> str:
     """The package's code, the repository's profiles and knowledge, the rule order, the layers and
     the libraries they need, warnews.yaml and the environment. Part of every cache key."""
     digest = hashlib.sha256(_CODE)
-    for path in _repository_files(config.root):
-        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    digest.update(_files(config.root / "outlets") + b"\0" + _files(config.root / "knowledge"))
     configured = config.layers()
     digest.update(repr((RULE_NAMES, MAX_PASSES, tuple(layer.name for layer in configured),
                         registry.libraries(configured))).encode())

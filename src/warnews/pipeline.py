@@ -50,9 +50,9 @@ class Context:
     The fingerprint is taken before anything is loaded; the build takes it again at its end, so
     inputs that changed while it ran are noticed."""
 
-    def __init__(self, root: Path, use_cache: bool = False):
+    def __init__(self, root: Path, use_cache: bool = False, config: Config | None = None):
         self.root = root
-        self.config = Config.load(root)
+        self.config = config or Config.load(root)  # a worker reads warnews.yaml itself
         self.fingerprint = build_fingerprint(self.config)
         self.cleaner = Cleaner(root)
         self.entities = load_entities(root)

@@ -107,8 +107,14 @@ def discover() -> None:
 
 
 def registered() -> tuple[Layer, ...]:
-    """Every declared layer, in an order in which each comes after the layers it reads."""
+    """Every declared layer, in an order in which each comes after the layers it reads; a layer
+    that reads one nobody declares is refused, naming its module."""
     discover()
+    for layer in REGISTRY.values():
+        unknown = [name for name in layer.reads if name not in REGISTRY]
+        if unknown:
+            raise WarnewsError(f"layer {layer.name} ({layer.module}) reads {', '.join(unknown)}, which no module "
+                               f"of {PLUGINS} declares")
     return _ordered(list(REGISTRY.values()))
 
 
@@ -116,8 +122,8 @@ def _ordered(layers: list[Layer]) -> tuple[Layer, ...]:
     done: list[Layer] = []
     waiting = sorted(layers, key=lambda layer: layer.name)
     while waiting:
-        ready = next((layer for layer in waiting if all(r in {d.name for d in done} or r not in REGISTRY
-                                                         for r in layer.reads)), waiting[0])
+        names = {d.name for d in done}
+        ready = next((layer for layer in waiting if all(r in names for r in layer.reads)), waiting[0])
         done.append(ready)
         waiting.remove(ready)
     return tuple(done)
@@ -267,9 +273,10 @@ def layer_key(layer: Layer) -> str:
 def rows_of(layer: Layer, doc: Document, spans: list[dict]) -> list[dict]:
     """The layer's spans as rows of its table: the common columns filled in, sorted by span."""
     id_column = TABLES[layer.table].id_column
+    reserved = {id_column} | set(COMMON_SPAN_COLUMNS) - {"start", "end"}
     rows = []
     for span in sorted(spans, key=lambda s: (s["start"], s["end"])):
-        given = set(span) & ({id_column} | set(COMMON_SPAN_COLUMNS) - {"start", "end"})
+        given = reserved.intersection(span)
         if given:
             raise WarnewsError(f"layer {layer.name} ({layer.module}): rows get {', '.join(sorted(given))} from the "
                                "runner; return start, end and the table's own columns")
@@ -287,6 +294,8 @@ def run(doc: Document, knowledge: Knowledge, layers, cached: Callable | None = N
     computes each once)."""
     out: dict[str, list[dict]] = {}
     keys: dict[str, str] = {}
+    document = [hashlib.sha256(part.encode()).digest() for part in (doc.doc_id, doc.text, doc.published.isoformat())] \
+        if cached is not None else []
     for layer in layers:
         upstream = {name: out[name] for name in layer.reads}
 
@@ -296,9 +305,9 @@ def run(doc: Document, knowledge: Knowledge, layers, cached: Callable | None = N
         if cached is None:
             out[layer.name] = make()
             continue
-        digest = hashlib.sha256()
-        for part in (key(layer), doc.doc_id, doc.text, doc.published.isoformat(), *(keys[r] for r in layer.reads)):
-            digest.update(hashlib.sha256(part.encode()).digest())
+        digest = hashlib.sha256(hashlib.sha256(key(layer).encode()).digest())
+        for part in document + [hashlib.sha256(keys[r].encode()).digest() for r in layer.reads]:
+            digest.update(part)
         keys[layer.name] = digest.hexdigest()
         out[layer.name] = cached(layer.name, keys[layer.name], make)
     return out

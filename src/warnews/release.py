@@ -25,7 +25,7 @@ from warnews.config import Config
 from warnews.croissant import write_croissant
 from warnews.errors import WarnewsError
 from warnews.fingerprint import environment
-from warnews.parquet import LICENSE_URLS, citation, schemas, write_options
+from warnews.parquet import LICENSE_URLS, citation, schemas
 from warnews.schema import TABLES
 from warnews.stats import corpus_stats, report_html
 from warnews.validate import report, summary
@@ -87,9 +87,8 @@ def build_tables(root: Path, version: str, progress: Progress = _quiet,
                  options: BuildOptions = BuildOptions(use_cache=False)) -> tuple[dict[str, pyarrow.Table], dict]:
     """All tables of a build in memory (for checks and tools; releases are written by streaming)."""
     with tempfile.TemporaryDirectory(prefix="warnews-tables-") as tmp:
-        info, _, evaluation = build_tables_into(root, Path(tmp), version, schemas(version),
-                                                write_options(Config.load(root)), _first_versions(root, version),
-                                                options, progress)
+        info, _, evaluation = build_tables_into(Config.load(root), Path(tmp), version, schemas(version),
+                                                _first_versions(root, version), options, progress)
         tables = {name: pq.read_table(Path(tmp) / f"{name}.parquet") for name in TABLES}
     return {name: t.replace_schema_metadata(None) for name, t in tables.items()}, {**info, "evaluation": evaluation}
 
@@ -112,7 +111,7 @@ def build_into(root: Path, folder: Path, version: str, progress: Progress = _qui
     """Build, validate and write a complete release folder (which must be new and empty)."""
     parse_version(version)
     config = Config.load(root)
-    info, validator, evaluation = build_tables_into(root, folder, version, schemas(version), write_options(config),
+    info, validator, evaluation = build_tables_into(config, folder, version, schemas(version),
                                                     _first_versions(root, version), options, progress)
     results = validator.finish()
     rows = {name: t["rows"] for name, t in info["tables"].items()}

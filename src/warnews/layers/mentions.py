@@ -21,7 +21,6 @@ from warnews.lexicon.gazetteer import Knowledge, linked_mentions
 from warnews.lexicon.names import (People, bare_word, capitalized_runs, is_org_word, is_person_name, is_title_word,
                                    split_title)
 from warnews.lexicon.places import country_names, demonyms, group_names, places
-from warnews.lexicon.places import demonyms as nationality_words
 from warnews.lexicon.words import (OFFICE_WORDS, ORG_DESCRIPTORS, ORG_NAME_WORDS, ORG_NAMES, PLACE_WORDS, STOP_WORDS,
                                    TITLE_WORDS)
 from warnews.registry import Document, Layer, register
@@ -36,10 +35,10 @@ COMPASS = frozenset("North South East West Northern Southern Eastern Western Cen
 
 
 @lru_cache(maxsize=4)
-def _with_nationality(demonyms: frozenset[str]) -> frozenset[str]:
+def _with_nationality(curated: frozenset[str]) -> frozenset[str]:
     """The curated demonyms and every nationality word of the package data: words that are no
     person's name (made once, not per run)."""
-    return demonyms | frozenset(nationality_words())
+    return curated | frozenset(demonyms())
 
 
 def _label_run(run: str, knowledge: Knowledge, people, countries, cities, nationality) -> list[tuple[int, int, str]]:
