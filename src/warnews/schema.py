@@ -550,7 +550,9 @@ class TableSpec:
 
     @property
     def id_column(self) -> str:
-        return next(iter(self.model.to_schema().columns))
+        """The first column, read from the model's own annotations: the runner asks for it per
+        layer and document, and building the pandera schema costs most of a second the first time."""
+        return next(iter(vars(self.model)["__annotations__"]))
 
 
 _SPAN_KEYS = ("doc_id", "start", "end", "layer")
