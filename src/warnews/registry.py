@@ -202,7 +202,14 @@ def _module_file(name: str) -> Path | None:
 
 def _imported(path: Path, package: str | None, top_level_only: bool) -> set[str]:
     """Names of the warnews modules a source file imports (in functions too, unless
-    `top_level_only`): `from warnews.x import y` is warnews.x, and warnews.x.y where y is a module."""
+    `top_level_only`): `from warnews.x import y` is warnews.x, and warnews.x.y where y is a module.
+    Parsed once per version of the file (every layer's key walks the same modules)."""
+    stat = path.stat()
+    return _parsed_imports(path, stat.st_mtime_ns, stat.st_size, package, top_level_only)
+
+
+@lru_cache(maxsize=None)
+def _parsed_imports(path: Path, mtime_ns: int, size: int, package: str | None, top_level_only: bool) -> frozenset[str]:
     tree = ast.parse(path.read_bytes(), str(path))
     nodes = tree.body if top_level_only else ast.walk(tree)
     found = set()
@@ -216,7 +223,7 @@ def _imported(path: Path, package: str | None, top_level_only: bool) -> set[str]
                 base = ".".join(parts[:len(parts) - node.level + 1] + ([base] if base else []))
             found.add(base)
             found |= {f"{base}.{alias.name}" for alias in node.names}
-    return {name for name in found if name == "warnews" or name.startswith("warnews.")}
+    return frozenset(name for name in found if name == "warnews" or name.startswith("warnews."))
 
 
 def module_files(module: str) -> list[Path]:
