@@ -157,7 +157,7 @@ def test_a_layers_key_covers_every_file_its_code_reads(layer, tmp_path):
 
 # Stages from the bottom up: a module imports modules of its own stage or below, never above.
 STAGES = [
-    {"errors", "ids", "vocabularies", "store", "executors", "stats"},
+    {"errors", "ids", "vocabularies", "store", "lock", "executors", "stats"},
     {"shards", "page_dumps", "ingest", "knowledge"},
     {"clean", "annotate", "prepare"},
     {"lexicon", "lexicon.*"},
