@@ -184,7 +184,9 @@ def test_add_takes_both_files_back_when_the_build_side_read_fails(repo_copy, run
     assert code == 1 and "refused when read back as the build reads it" in err
     after = snapshot(repo_copy)
     # neither the raw file nor its sidecar, nor a temporary file, is left; the duplicate index (a
-    # cache under build/, made from raw/ on first use) knows nothing of the refused file
+    # cache under build/, made from raw/ on first use) knows nothing of the refused file; the
+    # collection's lock file stays, empty once no command holds it
+    assert after.pop("build/warnews.lock") == b""
     assert {k: v for k, v in after.items() if not k.startswith("build/index/")} == before
     from warnews.dedup import DuplicateIndex
 

@@ -27,6 +27,7 @@ from warnews.pipeline import Context, process_document, process_task
 from warnews.errors import WarnewsError
 from warnews.executors import Executor, ProcessExecutor, make_executor
 from warnews.validate import Validator
+from warnews.store import SUFFIX
 
 sys.path.insert(0, str(REPO / "bench"))
 from synthetic import make_corpus  # noqa: E402
@@ -65,7 +66,7 @@ def test_a_result_made_under_another_fingerprint_is_never_cached_or_written(repo
     assert not staging.exists()
     cache = repo_copy / build_module.CACHE_DIR
     # no document result is cached (stages/ holds results keyed by what they depend on, checked by their keys)
-    assert [p for p in cache.rglob("*.pickle") if p.name != "doc_ids.pickle" and "stages" not in p.parts] == []
+    assert [p for p in cache.rglob(f"*{SUFFIX}") if p.name != f"doc_ids{SUFFIX}" and "stages" not in p.parts] == []
 
 
 class _EditingExecutor(Executor):

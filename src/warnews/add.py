@@ -22,6 +22,7 @@ import yaml
 from warnews.annotate import MIN_WORDS_FOR_LANGUAGE_CHECK, check_language, count_words, detect_language
 from warnews.clean import Cleaner
 from warnews.errors import WarnewsError
+from warnews.lock import writing
 from warnews.dedup import DuplicateIndex, signature
 from warnews.vocabularies import LICENSES
 from warnews.ingest import (RAW_DIR, RAW_SUFFIXES, REQUIRED_KEYS, SIDECAR_SUFFIX, load_sidecar,
@@ -68,14 +69,11 @@ def add_document(root: Path, source: Path, *, outlet: str, published: str, licen
     check_language(text, language, str(source))
     digest = hashlib.sha256(data).hexdigest()
     _check_slug(f"{published_date.isoformat()}-{slug or _slugify(title or page.get('title') or text)}", "--slug")
-    index = DuplicateIndex.open(root)
-    try:
+    with writing(root, "warnews add"), DuplicateIndex.open(root) as index:
         return _add_indexed(root, source, data, text, page, digest, index, outlet=outlet, published_date=published_date,
                             license=license, url=url, title=title, outlet_name=outlet_name, outlet_domain=outlet_domain,
                             outlet_country=outlet_country, language=language, license_note=license_note,
                             collected_from=collected_from, slug=slug)
-    finally:
-        index.close()
 
 
 def _add_indexed(root: Path, source: Path, data: bytes, text: str, page: dict, digest: str, index: DuplicateIndex, *,

@@ -32,7 +32,7 @@ from warnews.ids import make_doc_id
 from warnews.ingest import find_raw_files, load_sidecar, parse_sidecar, raw_key_bytes, read_record, record_line, record_ref, sidecar_path
 from warnews.lexicon.places import entity_row as place_row
 from warnews.parquet import TableWriter, table_of, write_options
-from warnews.pipeline import _CONTEXTS, Context, DocResult, process_document, process_task
+from warnews.pipeline import _CONTEXTS, STORED, Context, DocResult, process_document, process_task
 from warnews.schema import TABLES, span_tables
 from warnews.store import Store
 from warnews.validate import Validator
@@ -60,7 +60,7 @@ MEMO_KEY = "doc_ids"
 
 def order_documents(root: Path, use_cache: bool = True) -> list[tuple[str, Path, str]]:
     """(doc_id, raw path, sha256 of the bytes that decide it) for every raw document, in doc_id
-    order, read from the sidecars (or records) alone. build/cache/doc_ids.pickle remembers what
+    order, read from the sidecars (or records) alone. The cache's `doc_ids` entry remembers what
     each sidecar's bytes give, and each shard's records' digests and doc_ids under the shard's
     size and times (`shards.stamp`): a shard seen before is not decompressed again."""
     raw_files = find_raw_files(root)
@@ -208,7 +208,7 @@ def build_tables_into(config: Config, folder: Path, version: str, schemas: dict[
     layers = {name: {} for name in span_tables()}
     inputs, page_notes, scores, gold_docs, batch = [], [], [], 0, []
     cache_stats: dict = {}
-    cache = Store(root / CACHE_DIR, options.use_cache)
+    cache = Store(root / CACHE_DIR, options.use_cache, types=STORED)
     stream = results(root, ordered, ctx, options.executor, cache, cache_stats)
     bar = tqdm(stream, total=len(ordered), desc="build", unit="doc", file=sys.stderr, disable=None)
 

@@ -18,6 +18,7 @@ from warnews.add import add_document
 from warnews.dedup import INDEX_PATH, NEAR_DUPLICATE_THRESHOLD, DuplicateIndex
 from warnews.importer import Defaults, Mapping, import_sources
 from warnews.errors import WarnewsError
+from warnews.lock import writing
 from warnews.vocabularies import LICENSES
 from warnews.publish import stage, token_from_environment, upload
 from warnews.build import BuildOptions
@@ -195,7 +196,8 @@ def cmd_import(args) -> int:
 
 
 def cmd_index(args) -> int:
-    with DuplicateIndex.open(args.root, _say, sync=not args.rebuild) as index:
+    with writing(args.root, "warnews index", _say), DuplicateIndex.open(args.root, _say, sync=not args.rebuild,
+                                                                        replace_unreadable=args.rebuild) as index:
         if args.rebuild:
             count = index.rebuild(_say)
         else:

@@ -74,15 +74,22 @@ class DuplicateIndex:
         self.root, self.db = root, connection
 
     @classmethod
-    def open(cls, root: Path, progress=None, sync: bool = True) -> DuplicateIndex:
+    def open(cls, root: Path, progress=None, sync: bool = True, replace_unreadable: bool = False) -> DuplicateIndex:
+        """The index, brought up to date with raw/ (`sync`). It is derived data: where it cannot be
+        read and `replace_unreadable` is set (`warnews index --rebuild`), it is made anew."""
         path = root / INDEX_PATH
-        path.parent.mkdir(parents=True, exist_ok=True)
         try:
-            connection = sqlite3.connect(path)
-            connection.executescript(_SCHEMA)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            connection = _connect(path)
         except sqlite3.DatabaseError as err:
-            raise WarnewsError(f"{path}: the duplicate index cannot be read ({err}); remove it and run "
-                               "`warnews index --rebuild`") from None
+            if not replace_unreadable:
+                raise WarnewsError(f"{path}: the duplicate index cannot be read ({err}); it is derived data: run "
+                                   "`warnews index --rebuild` to make it anew") from None
+            path.unlink()
+            connection = _connect(path)
+        except OSError as err:
+            raise WarnewsError(f"{path.parent}: cannot hold the duplicate index ({err.strerror}); make build/ "
+                               "writable") from None
         index = cls(root, connection)
         if sync:
             index.sync(progress)
@@ -158,7 +165,11 @@ class DuplicateIndex:
                 "select sha256 from bands where band = ? and hash = ?", (band, h)))
         found = []
         for sha in sorted(candidates):
-            ref, blob = self.db.execute("select ref, signature from documents where sha256 = ?", (sha,)).fetchone()
+            row = self.db.execute("select ref, signature from documents where sha256 = ?", (sha,)).fetchone()
+            if row is None or len(row[1]) != 8 * MINHASH_PERMUTATIONS:
+                raise WarnewsError(f"{self.root / INDEX_PATH}: the duplicate index is inconsistent (a band of "
+                                   f"{sha[:12]} without its document); run `warnews index --rebuild`")
+            ref, blob = row
             score = similarity(sig, np.frombuffer(blob, dtype="<u8"))
             if score >= NEAR_DUPLICATE_THRESHOLD:
                 found.append(Match(ref, round(score, 3)))
@@ -172,6 +183,17 @@ class DuplicateIndex:
         """Mark a raw file or shard as indexed as it now stands (after its documents were added)."""
         self.db.execute("insert or replace into sources values (?, ?)",
                         (source.relative_to(self.root).as_posix(), _stamp(source)))
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    connection = sqlite3.connect(path)
+    try:
+        connection.executescript(_SCHEMA)
+        connection.execute("select count(*) from documents").fetchone()
+    except sqlite3.DatabaseError:
+        connection.close()
+        raise
+    return connection
 
 
 def _stamp(path: Path) -> str:

@@ -25,6 +25,7 @@ import io
 import json
 import os
 import re
+import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
@@ -38,13 +39,14 @@ from warnews.add import default_license_note
 from warnews.clean import Cleaner
 from warnews.dedup import NEAR_DUPLICATE_THRESHOLD, DuplicateIndex, Match, bands, signature, similarity
 from warnews.errors import WarnewsError
+from warnews.lock import writing
 from warnews.page_dumps import input_kind
 from warnews.vocabularies import LICENSES
-from warnews.ingest import (RAW_DIR, RAW_SUFFIXES, REQUIRED_KEYS, SHARD_SUFFIX, check_bytes, decode_utf8,
+from warnews.ingest import (MAX_RAW_BYTES, RAW_DIR, RAW_SUFFIXES, REQUIRED_KEYS, SHARD_SUFFIX, check_bytes, decode_utf8,
                             extract_html, parse_sidecar, read_yaml)
 from warnews.ids import make_doc_id
 
-SHARD_RECORDS = 2_000
+SHARD_RECORDS = shards.MAX_RECORDS
 FIELDS = ("text", "title", "url", "published", "language")
 _SOURCE_KINDS = {".jsonl": "jsonl", ".jsonl.gz": "jsonl", ".jsonl.zst": "jsonl", ".csv": "csv", ".warc": "warc",
                  ".warc.gz": "warc"}
@@ -124,14 +126,47 @@ def source_kind(path: Path) -> str:
     raise WarnewsError(f"{path}: not a source warnews imports; give .jsonl (.gz, .zst), .csv, .warc (.gz) or a folder")
 
 
-def _open_text(path: Path) -> io.TextIOBase:
-    """A source as text lines, decompressing .gz and .zst; bytes that are not UTF-8 fail per line."""
-    raw = open(path, "rb")
-    if path.name.endswith(".gz"):
-        raw = gzip.open(raw)
-    elif path.name.endswith(".zst"):
-        raw = zstandard.ZstdDecompressor().stream_reader(raw, read_across_frames=True)  # pzstd writes many frames
-    return io.TextIOWrapper(raw, encoding="utf-8", errors="surrogateescape", newline="")
+class TooLong(csv.Error):
+    """A source line over shards.MAX_LINE_BYTES; a csv.Error, so the csv reader's caller refuses
+    its row as it refuses any malformed one."""
+
+
+class _open_text:
+    """A source's lines as text, decompressing .gz and .zst as they are read. A line longer than
+    a shard may hold is skipped while it is read, never held whole, and raises TooLong: the limit
+    holds while decompressing. Bytes that are not UTF-8 fail per line."""
+
+    def __init__(self, path: Path):
+        self.file = open(path, "rb")
+        if path.name.endswith(".gz"):
+            self.stream = gzip.open(self.file)
+        elif path.name.endswith(".zst"):  # pzstd writes many frames
+            reader = zstandard.ZstdDecompressor().stream_reader(self.file, read_across_frames=True)
+            self.stream = io.BufferedReader(reader, buffer_size=1 << 20)
+        else:
+            self.stream = self.file
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.stream.close()
+        self.file.close()
+
+    def __iter__(self):
+        return self
+
+    def __next__(self) -> str:
+        """The next line; after TooLong, the line after the long one (a generator could not go on)."""
+        limit = shards.MAX_LINE_BYTES
+        line = self.stream.readline(limit + 2)
+        if not line:
+            raise StopIteration
+        if len(line.rstrip(b"\r\n")) > limit:
+            while not line.endswith(b"\n") and (line := self.stream.readline(1 << 20)):
+                pass
+            raise TooLong(f"a line of over {limit:,} bytes (a record's text may have {MAX_RAW_BYTES:,})")
+        return line.decode("utf-8", errors="surrogateescape")
 
 
 def _text_field(record: dict, name: str, where: str) -> bytes | None:
@@ -158,8 +193,17 @@ def _from_mapping(record: dict, mapping: Mapping, where: str) -> Candidate:
 
 def read_jsonl(path: Path, mapping: Mapping) -> Iterator[Candidate | tuple[str, str]]:
     with _open_text(path) as lines:
-        for n, line in enumerate(lines, 1):
+        n = 0
+        while True:
+            n += 1
             where = f"{path.name}:{n}"
+            try:
+                line = next(lines)
+            except StopIteration:
+                return
+            except TooLong as err:
+                yield where, f"too large: {err}"
+                continue
             if not line.strip():
                 continue
             try:
@@ -303,12 +347,26 @@ def record_line(sidecar: dict, raw: str, kind: str) -> bytes:
 
 
 def write_shard(path: Path, lines: list[bytes]) -> None:
-    """A shard (warnews.shards' format), to a temporary name first, then renamed: whole or absent."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
+    """A shard (warnews.shards' format), to a temporary name of its own first, synced, then
+    renamed: whole or absent, never another's. Refuses to replace a shard (shards are never edited)."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}-{uuid.uuid4().hex}.tmp")
     try:
-        tmp.write_bytes(shards.encode(lines))
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with open(tmp, "xb") as handle:
+            handle.write(shards.encode(lines))
+            handle.flush()
+            os.fsync(handle.fileno())
+        if path.exists():  # the lock's holder alone writes raw/, so nothing appears between check and rename
+            raise FileExistsError
         os.replace(tmp, path)
+    except FileExistsError:
+        tmp.unlink(missing_ok=True)
+        raise WarnewsError(f"{path}: exists already; shards are never replaced") from None
+    except OSError as err:
+        tmp.unlink(missing_ok=True)
+        raise WarnewsError(f"{path.parent}: cannot write the shard {path.name} ({err.strerror}); nothing of it was "
+                           "written and the records already imported are kept: make raw/ writable (or free "
+                           "space) and import again, records already in come back as duplicates") from None
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
@@ -335,6 +393,14 @@ def import_sources(root: Path, sources: list[Path], mapping: Mapping, defaults: 
     for source, _ in kinds:
         if not source.exists():
             raise WarnewsError(f"{source}: no such file or folder")
+    with writing(root, "warnews import", progress):
+        return _import_locked(root, kinds, mapping, defaults, collection, dry_run, keep_near_duplicates, progress,
+                              on_record)
+
+
+def _import_locked(root, kinds, mapping, defaults, collection, dry_run, keep_near_duplicates, progress,
+                   on_record) -> Report:
+    """import_sources while holding the collection's lock: the shard numbers are chosen by one writer."""
     folder = root / RAW_DIR / collection
     report = Report()
     cleaner = Cleaner(root)
@@ -352,10 +418,10 @@ def import_sources(root: Path, sources: list[Path], mapping: Mapping, defaults: 
             return
         pending.sort(key=lambda item: item[0])
         shard = folder / f"{number:05d}{SHARD_SUFFIX}"
-        write_shard(shard, [line for _, line, _, _ in pending])
-        with index.db:
+        with index.db:  # the shard's rename is the commit point: the index's transaction ends after it
             for line_number, (_, _, sha, sig) in enumerate(pending, 1):
                 index.add(sha, f"{shard.relative_to(root).as_posix()}#{line_number}", sig)
+            write_shard(shard, [line for _, line, _, _ in pending])
             index.seen(shard)
         report.shards.append(shard.relative_to(root).as_posix())
         number, pending = number + 1, []

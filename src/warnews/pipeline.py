@@ -14,13 +14,13 @@ from pathlib import Path
 
 from warnews import registry
 from warnews.annotate import count_sentences, count_words
-from warnews.clean import Cleaner
+from warnews.clean import Cleaner, CleanResult, Edit
 from warnews.config import Config
 from warnews.errors import WarnewsError
 from warnews.fingerprint import build_fingerprint, cleaning_key, digest, layer_keys
 from warnews.gold import errata_rows, load_gold
 from warnews.ids import make_doc_id
-from warnews.ingest import page_disagreements, raw_key_bytes
+from warnews.ingest import RawDocument, Sidecar, page_disagreements, raw_key_bytes
 from warnews.knowledge import load_entities, load_errata
 from warnews.lexicon.gazetteer import Knowledge
 from warnews.prepare import read_and_clean
@@ -43,6 +43,10 @@ class DocResult:
     declined: dict[str, dict[str, int]] = field(default_factory=dict)  # cleaning rule -> reason -> count
     cache_key: str = ""
     validated: bool = False  # True when it comes from the cache, where only validated results go
+
+
+# The classes a cache entry may hold (warnews.store rebuilds no other).
+STORED = (DocResult, RawDocument, Sidecar, CleanResult, Edit)
 
 
 class Context:
@@ -68,7 +72,7 @@ class Context:
         if self.stages is None:
             return make()
         if stage not in self.stages:
-            self.stages[stage] = Store(self.config.cache_dir / "stages" / stage.replace(":", "_"))
+            self.stages[stage] = Store(self.config.cache_dir / "stages" / stage.replace(":", "_"), types=STORED)
         return self.stages[stage].get_or_make(key, make)
 
 
