@@ -25,7 +25,7 @@ from warnews.build import BuildOptions
 from warnews.executors import make_executor
 from warnews.release import STAGING_DIR, build, make_release, recorded_as_of, stats_columns, verify
 from warnews.stats import corpus_stats, format_stats, report_html
-from warnews.versions import diff, release_dir, releases, required_level, summarize
+from warnews.versions import MANIFEST, check_manifest, diff, release_dir, releases, required_level, summarize
 from warnews.schema import TABLES
 from warnews.validate import failures, summary, validate_tables
 
@@ -58,6 +58,14 @@ def cmd_validate(args) -> int:
     if not folder.is_dir():
         what = f"release {args.version}" if args.version else "staged build (run `warnews build` first)"
         raise WarnewsError(f"{folder}: no {what}")
+    # a release's tables are checked in the bytes that were released (the staged build is scratch)
+    damaged = check_manifest(folder) if args.version else []
+    for problem in damaged:
+        print(f"FAILED {problem}")
+    if damaged:
+        print(f"{folder}: {len(damaged)} file(s) do not match {MANIFEST}; restore the release from a copy (or "
+              "`git checkout` it): its tables were not validated")
+        return 1
     tables = {}
     for name in TABLES:  # an older release has fewer tables; documents and edits are in every one
         path = folder / f"{name}.parquet"
@@ -111,6 +119,10 @@ def cmd_stats(args) -> int:
     folder = release_dir(args.root, version)
     if not folder.is_dir():
         raise WarnewsError(f"{folder}: no such release; released: {', '.join(releases(args.root))}")
+    damaged = check_manifest(folder)
+    if damaged:
+        raise WarnewsError(f"{folder}: its files do not match {MANIFEST}, nothing was counted; restore the release "
+                           "from a copy (or `git checkout` it):\n" + "\n".join(damaged))
     tables = {name: pq.read_table(folder / f"{name}.parquet", columns=columns)  # the columns the release's report counts
               for name, columns in stats_columns().items() if (folder / f"{name}.parquet").is_file()}
     stats = corpus_stats(tables)

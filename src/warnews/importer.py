@@ -25,6 +25,7 @@ import io
 import json
 import os
 import re
+import sqlite3
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -37,7 +38,7 @@ from warnews.annotate import (LANGUAGE_SAMPLE_CHARS, MIN_WORDS_FOR_LANGUAGE_CHEC
 from warnews import shards
 from warnews.add import default_license_note
 from warnews.clean import Cleaner
-from warnews.dedup import NEAR_DUPLICATE_THRESHOLD, DuplicateIndex, Match, bands, signature, similarity
+from warnews.dedup import INDEX_PATH, NEAR_DUPLICATE_THRESHOLD, DuplicateIndex, Match, bands, signature, similarity
 from warnews.errors import WarnewsError
 from warnews.lock import writing
 from warnews.page_dumps import input_kind
@@ -360,16 +361,24 @@ def write_shard(path: Path, lines: list[bytes]) -> None:
             raise FileExistsError
         os.replace(tmp, path)
     except FileExistsError:
-        tmp.unlink(missing_ok=True)
+        _discard(tmp)
         raise WarnewsError(f"{path}: exists already; shards are never replaced") from None
     except OSError as err:
-        tmp.unlink(missing_ok=True)
+        _discard(tmp)
         raise WarnewsError(f"{path.parent}: cannot write the shard {path.name} ({err.strerror}); nothing of it was "
                            "written and the records already imported are kept: make raw/ writable (or free "
                            "space) and import again, records already in come back as duplicates") from None
     except BaseException:
-        tmp.unlink(missing_ok=True)
+        _discard(tmp)
         raise
+
+
+def _discard(path: Path) -> None:
+    """Remove a temporary file where one can (on a read-only or full disk there may be none)."""
+    try:
+        path.unlink(missing_ok=True)
+    except OSError:
+        pass
 
 
 def _next_shard_number(folder: Path) -> int:
@@ -418,11 +427,18 @@ def _import_locked(root, kinds, mapping, defaults, collection, dry_run, keep_nea
             return
         pending.sort(key=lambda item: item[0])
         shard = folder / f"{number:05d}{SHARD_SUFFIX}"
-        with index.db:  # the shard's rename is the commit point: the index's transaction ends after it
-            for line_number, (_, _, sha, sig) in enumerate(pending, 1):
-                index.add(sha, f"{shard.relative_to(root).as_posix()}#{line_number}", sig)
-            write_shard(shard, [line for _, line, _, _ in pending])
-            index.seen(shard)
+        written = False
+        try:  # the shard and its index entries come in together: the index commits after the rename
+            with index.db:
+                for line_number, (_, _, sha, sig) in enumerate(pending, 1):
+                    index.add(sha, f"{shard.relative_to(root).as_posix()}#{line_number}", sig)
+                write_shard(shard, [line for _, line, _, _ in pending])
+                written = True
+                index.seen(shard)
+        except BaseException:
+            if written:  # the index could not commit: the shard goes too (a kill here is undone by the next sync)
+                shard.unlink(missing_ok=True)
+            raise
         report.shards.append(shard.relative_to(root).as_posix())
         number, pending = number + 1, []
 
@@ -468,6 +484,10 @@ def _import_locked(root, kinds, mapping, defaults, collection, dry_run, keep_nea
                     progress(f"read {report.read:,} records: {report.accepted:,} accepted, "
                              f"{len(report.refused):,} refused")
         flush()
+    except sqlite3.OperationalError as err:  # the index's transaction was rolled back with its shard
+        raise WarnewsError(f"{root / INDEX_PATH}: the duplicate index could not be written ({err}); the shards "
+                           f"written before ({len(report.shards)}) are kept and indexed, the rest was not imported: "
+                           "free space and import again (records already in come back as duplicates)") from None
     finally:
         index.close()
     return report

@@ -134,7 +134,10 @@ def _frame(path: str, size: int, mtime_ns: int, ctime_ns: int, k: int) -> tuple[
     with open(path, "rb") as handle:
         handle.seek(offset)
         data = handle.read(compressed)
-    return _decode_frame(data, path, layout.version, layout.per_frame, content)
+    lines = _decode_frame(data, path, layout.version, layout.per_frame, content)
+    if k < len(layout.frames) - 1 and len(lines) != layout.per_frame:
+        raise _damaged(path, f"frame {k + 1} holds {len(lines)} records, not the {layout.per_frame} its header says")
+    return lines
 
 
 def _decode_frame(data: bytes, path: str, version: int, per_frame: int, content: int) -> tuple[bytes, ...]:
@@ -146,7 +149,7 @@ def _decode_frame(data: bytes, path: str, version: int, per_frame: int, content:
     if version >= 2 and not params.has_checksum:
         raise _damaged(path, "a frame lacks its checksum")
     lines = _lines(data, path, per_frame)
-    if sum(len(line) + 1 for line in lines) != content:
+    if not lines or sum(len(line) + 1 for line in lines) != content:
         raise _damaged(path, "a frame's content is not the size its seek table records")
     return lines
 
