@@ -5,12 +5,15 @@ in ../shared/corpora are imported by bench/real_collections.py and by the last t
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import gzip
 import hashlib
 import io
+import itertools
 import json
 import os
 import random
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -354,3 +357,145 @@ def test_a_record_is_read_from_its_frame_alone_and_any_zstd_tool_reads_a_shard_w
     plain = tmp_path / "00001.jsonl.zst"  # one frame, no seek table: read whole
     plain.write_bytes(zstandard.ZstdCompressor().compress(b"".join(lines[:5])))
     assert shards.count(plain) == 5 and shards.line(plain, 5) == lines[4].rstrip(b"\n")
+
+
+TOMORROW = (dt.date.today() + dt.timedelta(days=1)).isoformat()
+# case: (record fields, flags that differ from FLAGS, the field a refusal names, whether it comes in)
+AGREEMENT = {
+    **{f"published {value!r}": ({"published": value}, {}, "published", value == "2014-01-01")
+       for value in ("2013-12-31", "2014-01-01", "0001-01-01", "9999-12-31", TOMORROW, "2024-02-30", "2024-1-5",
+                     20240105)},
+    "url not http": ({"url": "ftp://example.org/a"}, {}, "url", False),
+    "url with a space": ({"url": "https://example.org/a b"}, {}, "url", False),
+    "url with a newline at the end": ({"url": "https://example.org/a\n"}, {}, "url", False),
+    "title only white space": ({"title": " \t "}, {}, "title", False),
+    "domain in capitals": ({}, {"--domain": "Example.ORG"}, "outlet_domain", False),
+    "domain without a dot": ({}, {"--domain": "localhost"}, "outlet_domain", False),
+    "country in lower case": ({}, {"--country": "gb"}, "outlet_country", False),
+    "country of three letters": ({}, {"--country": "GBR"}, "outlet_country", False),
+    "outlet with a newline at the end": ({}, {"--outlet": "example-wire\n"}, "outlet", False),
+}
+
+
+def _written_sidecar(text: str, flags: dict, fields: dict) -> dict:
+    """The sidecar keys of a record as a shard holds them, with `fields` in place of the good values."""
+    return {"sha256": hashlib.sha256(text.encode()).hexdigest(), "outlet": flags["--outlet"],
+            "outlet_name": flags["--outlet-name"], "outlet_domain": flags["--domain"],
+            "outlet_country": flags["--country"], "published": "2024-05-06", "url": "https://example.org/a",
+            "title": "Synthetic title", "language": "en", "license": "CC-BY-4.0",
+            "license_note": "Synthetic text written by the tests.", "collected": None,
+            "collected_from": "Written by the tests.", **fields}
+
+
+@pytest.mark.parametrize("case", list(AGREEMENT))
+def test_import_accepts_exactly_what_a_build_accepts(case, tmp_path, run):
+    """A record comes in exactly when a build takes it: what import accepts builds, and what it
+    refuses (naming the field) a build refuses too when a shard holds it anyway. `add` agrees on
+    the publication date."""
+    from warnews.importer import record_line
+
+    fields, changed, named, expected = AGREEMENT[case]
+    flags = {**dict(zip(FLAGS[:-1:2], FLAGS[1:-1:2])), **changed}
+    text = paragraph(99)
+    root = tmp_path / "imported"
+    (root / "raw").mkdir(parents=True)
+    record = {"text": text, "title": "Synthetic title", "url": "https://example.org/a", "published": "2024-05-06",
+              **fields}
+    source = write_jsonl(tmp_path / "one.jsonl", [record])
+    code, out, err = run(root, "import", str(source), *itertools.chain(*flags.items()), "--language", "en", "--quiet")
+    assert code == 0, err
+    imported = "imported 1 of 1 records" in out
+    if imported:
+        code, _, err = run(root, "build", "--version", "1.0.0")
+        assert code == 0, err
+        assert len(pd.read_parquet(root / "build" / "staging" / "documents.parquet")) == 1
+    else:
+        (line,) = [line for line in out.splitlines() if line.startswith("refused ")]
+        assert re.search(rf"\b{named}\b", line), line
+        written = tmp_path / "written"
+        shard = written / "raw" / "example-wire" / "00000.jsonl.zst"
+        shard.parent.mkdir(parents=True)
+        shard.write_bytes(shards.encode([record_line(_written_sidecar(text, flags, fields), text, "txt")]))
+        code, _, err = run(written, "build", "--version", "1.0.0")
+        assert code == 1 and re.search(rf"\b{named}\b", err), err
+        assert len(err) < 1000, err
+    assert imported == expected, out
+
+    if named == "published":
+        added = tmp_path / "added"
+        (added / "raw").mkdir(parents=True)
+        file = tmp_path / "one.txt"
+        file.write_text(text, encoding="utf-8")
+        code, _, err = run(added, "add", str(file), "--published", str(fields["published"]), "--language", "en",
+                           *itertools.chain(*flags.items()))
+        assert (code == 0) == expected, err
+        if not expected:
+            assert "published" in err and not (added / "raw" / "example-wire").exists(), err
+
+
+def _write_csv(path: Path, rows: list[dict], columns: list[str], encoding: str = "utf-8") -> Path:
+    with open(path, "w", newline="", encoding=encoding) as handle:
+        writer = csv.DictWriter(handle, fieldnames=columns)
+        writer.writeheader()
+        writer.writerows(rows)
+    return path
+
+
+@pytest.mark.parametrize("columns", [["url", "text", "title", "published"], ["text", "title", "url", "published"]])
+def test_a_csv_that_starts_with_a_byte_order_mark_keeps_its_first_column(columns, corpus, run, tmp_path):
+    source = _write_csv(tmp_path / "marked.csv", records(3), columns, encoding="utf-8-sig")
+    assert source.read_bytes().startswith(b"\xef\xbb\xbf")
+    code, out, err = _import(run, corpus, str(source))
+    assert code == 0, err
+    assert "imported 3 of 3 records" in out
+    docs = [read_raw(corpus, ref) for ref in find_raw_files(corpus)]
+    assert sorted(d.meta.url for d in docs) == sorted(r["url"] for r in records(3))
+    assert sorted(d.text for d in docs) == sorted(r["text"] for r in records(3))
+
+
+def test_a_csv_row_with_more_or_fewer_fields_than_the_header_is_refused_by_its_line(corpus, run, tmp_path):
+    good = records(3)
+    columns = ["text", "title", "url", "published"]
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer)
+    writer.writerow(columns)
+    writer.writerow([good[0][c] for c in columns])
+    extra = records(1, start=60)[0]
+    writer.writerow([extra[c] for c in columns] + ["a fifth field"])  # line 3
+    writer.writerow([good[1][c] for c in columns])
+    short = records(1, start=61)[0]
+    writer.writerow([short["text"], short["title"]])  # line 5
+    writer.writerow([good[2][c] for c in columns])
+    source = tmp_path / "ragged.csv"
+    source.write_text(buffer.getvalue(), encoding="utf-8")
+    code, out, err = _import(run, corpus, str(source))
+    assert code == 0, err
+    refused = dict(line.split(": ", 1) for line in out.splitlines() if line.startswith("refused "))
+    assert refused == {"refused ragged.csv:3": "bad record: line 3 has 5 fields, the header has 4",
+                       "refused ragged.csv:5": "bad record: line 5 has 2 fields, the header has 4"}
+    assert "imported 3 of 5 records" in out
+    assert sorted(read_raw(corpus, ref).text for ref in find_raw_files(corpus)) == sorted(r["text"] for r in good)
+
+
+def test_a_folder_import_never_follows_a_link_out_of_the_folder(corpus, run, tmp_path):
+    folder = tmp_path / "pages"
+    (folder / "inner").mkdir(parents=True)
+    rows = records(4, start=70)
+    (folder / "inner" / "a.txt").write_text(rows[0]["text"], encoding="utf-8")
+    (folder / "b.txt").write_text(rows[1]["text"], encoding="utf-8")
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    (outside / "secret.txt").write_text(rows[2]["text"], encoding="utf-8")
+    (outside / "deeper.txt").write_text(rows[3]["text"], encoding="utf-8")
+    (folder / "link.txt").symlink_to(outside / "secret.txt")
+    (folder / "linked").symlink_to(outside, target_is_directory=True)
+    (folder / "inside.txt").symlink_to(folder / "inner" / "a.txt")  # inside the folder: read (a duplicate)
+    code, out, err = _import(run, corpus, str(folder), "--published-date", "2024-05-06")
+    assert code == 0, err
+    refused = dict(line.split(": ", 1) for line in out.splitlines() if line.startswith("refused "))
+    assert set(refused) == {"refused pages:link.txt", "refused pages:linked", "refused pages:inside.txt"}, out
+    assert "link.txt" in refused["refused pages:link.txt"] and "outside" in refused["refused pages:link.txt"]
+    assert "outside" in refused["refused pages:linked"]
+    assert refused["refused pages:inside.txt"].startswith("duplicate:")
+    texts = sorted(read_raw(corpus, ref).text for ref in find_raw_files(corpus))
+    assert texts == sorted([rows[0]["text"], rows[1]["text"]])

@@ -9,11 +9,13 @@ duplicate index (warnews.dedup), which the new file then joins.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import os
 import re
 import unicodedata
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,7 +27,7 @@ from warnews.errors import WarnewsError
 from warnews.lock import writing
 from warnews.dedup import DuplicateIndex, signature
 from warnews.vocabularies import LICENSES
-from warnews.ingest import (RAW_DIR, RAW_SUFFIXES, REQUIRED_KEYS, SIDECAR_SUFFIX, load_sidecar,
+from warnews.ingest import (RAW_DIR, RAW_SUFFIXES, REQUIRED_KEYS, SIDECAR_SUFFIX, check_published, load_sidecar,
                             page_disagreements, raw_text, read_raw, sidecar_path)
 
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -113,15 +115,8 @@ def _add_indexed(root: Path, source: Path, data: bytes, text: str, page: dict, d
 
 
 def _parse_published(value: str) -> dt.date:
-    try:
-        date = dt.date.fromisoformat(value) if re.match(r"^\d{4}-\d{2}-\d{2}$", value or "") else None
-    except ValueError:
-        date = None
-    if date is None:
-        raise WarnewsError(f"--published {value!r} is not an ISO date (YYYY-MM-DD)")
-    if date > dt.date.today():
-        raise WarnewsError(f"--published {value} is in the future; check the date")
-    return date
+    """--published by the rule the build checks a sidecar's `published` with, before anything is written."""
+    return check_published(value, "--published")
 
 
 def _check_slug(value: str, flag: str) -> None:
@@ -162,18 +157,30 @@ def _free_name(folder: Path, stem: str, suffix: str) -> Path:
 
 
 def _write_together(target: Path, data: bytes, sidecar: dict) -> None:
-    """Raw file and sidecar both, or neither: each is written to a temporary name, then renamed."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    side = sidecar_path(target)
-    tmp_raw, tmp_side = target.with_name(f".{target.name}.tmp"), side.with_name(f".{side.name}.tmp")
+    """Raw file and sidecar both, or neither: each is written to a temporary name of its own (never
+    another process's), then renamed. A folder that cannot be written (read-only, full) is named
+    with the reason, and nothing of the two is left."""
+    folder, side = target.parent, sidecar_path(target)
+    made = not folder.exists()
+    tag = f"{os.getpid()}-{uuid.uuid4().hex}"
+    tmp_raw, tmp_side = target.with_name(f".{target.name}.{tag}.tmp"), side.with_name(f".{side.name}.{tag}.tmp")
     header = f"# Sidecar of {target.name}, written by `warnews add`. Unknown facts are null, never guessed.\n"
     try:
+        folder.mkdir(parents=True, exist_ok=True)
         tmp_raw.write_bytes(data)
         tmp_side.write_text(header + yaml.safe_dump({k: sidecar[k] for k in REQUIRED_KEYS}, sort_keys=False,
                                                      allow_unicode=True, width=100), encoding="utf-8")
         os.replace(tmp_raw, target)
         os.replace(tmp_side, side)
-    except BaseException:
+    except BaseException as err:
         for path in (tmp_raw, tmp_side, target):
-            path.unlink(missing_ok=True)
+            with contextlib.suppress(OSError):
+                path.unlink(missing_ok=True)
+        if made:
+            with contextlib.suppress(OSError):
+                folder.rmdir()
+        if isinstance(err, OSError):
+            reason = os.strerror(err.errno) if err.errno else str(err)
+            raise WarnewsError(f"{folder}: cannot write {target.name} and its sidecar there ({reason}); nothing was "
+                               "added: make the folder writable (or free space) and add again") from None
         raise

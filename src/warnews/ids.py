@@ -21,7 +21,9 @@ GOLD = "gold"
 
 def make_doc_id(outlet: str, published: dt.date, raw_sha256: str) -> str:
     """<outlet>-<yyyymmdd of published>-<first 10 hex digits of raw_sha256>: stable while the raw
-    bytes are."""
+    bytes are. A year before 1000 has no eight digits and is refused rather than written short."""
+    if not 1000 <= published.year <= 9999:
+        raise ValueError(f"published {published.isoformat()} cannot be a doc_id's yyyymmdd (years 1000-9999)")
     return f"{outlet}-{published:%Y%m%d}-{raw_sha256[:10]}"
 
 

@@ -22,6 +22,7 @@ import datetime as dt
 import gzip
 import hashlib
 import io
+import itertools
 import json
 import os
 import re
@@ -225,14 +226,23 @@ def read_jsonl(path: Path, mapping: Mapping) -> Iterator[Candidate | tuple[str, 
 
 
 def read_csv(path: Path, mapping: Mapping) -> Iterator[Candidate | tuple[str, str]]:
+    """Rows by the header's column names. A UTF-8 byte-order mark before the header is dropped (as
+    utf-8-sig drops it), so the first column keeps its name; a row with more or fewer fields than
+    the header is refused by its line, never cut or padded into a record."""
     csv.field_size_limit(16 * 1024 * 1024)
     with _open_text(path) as handle:
-        reader = csv.DictReader(handle)
-        if reader.fieldnames is None or mapping.text not in reader.fieldnames:
+        try:
+            first = next(handle, "")
+            reader = csv.reader(itertools.chain([first.removeprefix("\ufeff")], handle))  # goes on after TooLong
+            header = next(reader, None)
+        except csv.Error as err:
+            raise WarnewsError(f"{path}: line 1: the header row cannot be read ({err}); is this a CSV file?") from None
+        if header is None or mapping.text not in header:
             raise WarnewsError(f"{path}: no column {mapping.text!r} for the text (columns: "
-                               f"{', '.join(reader.fieldnames or [])}); give --text COLUMN")
+                               f"{', '.join(header or [])}); give --text COLUMN")
         while True:
-            where = f"{path.name}:{reader.line_num + 1}"
+            line = reader.line_num + 1
+            where = f"{path.name}:{line}"
             try:
                 row = next(reader)
             except StopIteration:
@@ -240,15 +250,34 @@ def read_csv(path: Path, mapping: Mapping) -> Iterator[Candidate | tuple[str, st
             except csv.Error as err:
                 yield where, f"bad record: {err}"
                 continue
+            if not row:
+                continue  # a blank line
+            if len(row) != len(header):
+                yield where, f"bad record: line {line} has {len(row)} fields, the header has {len(header)}"
+                continue
             try:
-                yield _from_mapping(row, mapping, where)
+                yield _from_mapping(dict(zip(header, row)), mapping, where)
             except Refused as err:
                 yield where, str(err)
 
 
 def read_folder(path: Path, mapping: Mapping) -> Iterator[Candidate | tuple[str, str]]:
-    for file in sorted(p for p in path.rglob("*") if p.suffix in RAW_SUFFIXES and p.is_file()):
-        yield Candidate(file.relative_to(path).as_posix(), file.read_bytes(), file.suffix == ".html", {})
+    """The folder's .txt and .html files. A collection is what the folder holds: a link is read
+    only where it resolves inside the folder, and one to a file or folder outside is refused by its
+    name. Links to folders are never followed (one inside leads to files read anyway)."""
+    inside = path.resolve()
+    found = []
+    for folder, folders, files in os.walk(path):
+        found += [Path(folder, name) for name in folders if Path(folder, name).is_symlink()]
+        found += [Path(folder, name) for name in files if Path(name).suffix in RAW_SUFFIXES]
+    for file in sorted(found):
+        rel = file.relative_to(path).as_posix()
+        if file.is_symlink() and not file.resolve().is_relative_to(inside):
+            what = "folder" if file.is_dir() else "file"
+            yield f"{path.name}:{rel}", (f"link outside: {rel} is a link to the {what} {file.resolve()}, outside "
+                                         f"{path}; only what the folder holds is imported (copy it in if it belongs)")
+        elif file.is_file() and file.suffix in RAW_SUFFIXES:
+            yield Candidate(rel, file.read_bytes(), file.suffix == ".html", {})
 
 
 def read_warc(path: Path, mapping: Mapping) -> Iterator[Candidate | tuple[str, str]]:
@@ -394,7 +423,7 @@ def import_sources(root: Path, sources: list[Path], mapping: Mapping, defaults: 
                    progress=None, on_record=None) -> Report:
     """Import every record of `sources` into raw/<collection>/ (default: the outlet's slug)."""
     collection = collection or defaults.outlet
-    if not re.match(r"^[a-z0-9]+(?:-[a-z0-9]+)*$", collection):
+    if not re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", collection):
         raise WarnewsError(f"--collection {collection!r} must be lowercase letters, digits and single hyphens")
     if defaults.license not in LICENSES:
         raise WarnewsError(f"--license {defaults.license!r} is not a known value; allowed: {', '.join(LICENSES)}")

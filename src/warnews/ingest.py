@@ -16,6 +16,7 @@ import datetime as dt
 import hashlib
 import json
 import re
+import reprlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -24,7 +25,7 @@ import yaml
 from warnews import shards
 from warnews.errors import WarnewsError
 from warnews.page_dumps import input_kind
-from warnews.vocabularies import ARTICLE_BODY, LANGUAGES, LICENSES
+from warnews.vocabularies import ARTICLE_BODY, LANGUAGES, LICENSES, PUBLISHED_MIN
 
 RAW_DIR = "raw"
 RAW_SUFFIXES = (".txt", ".html")
@@ -36,6 +37,12 @@ RECORD_FORMATS = {"txt": ".txt", "html": ".html"}  # a record's `format` and the
 MAX_RAW_BYTES = 5 * 1024 * 1024
 # An HTML page whose extracted text is shorter than this is navigation or an error page, not an article.
 MIN_HTML_ARTICLE_WORDS = 10
+# Sidecars and configuration files are a few kilobytes; a larger YAML file is a mistake (or hostile)
+# and is refused before it is parsed.
+MAX_YAML_BYTES = 1024 * 1024
+# Nodes a YAML document may spell out once its aliases are expanded: more than a file of
+# MAX_YAML_BYTES holds without aliases, far fewer than a "billion laughs" makes of a few lines.
+MAX_YAML_NODES = 1_000_000
 
 # What a sidecar's `license` may say about the text (not about our annotations).
 REQUIRED_KEYS = (
@@ -48,7 +55,13 @@ _OUTLET_SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _DOMAIN = re.compile(r"^(?:[a-z0-9-]+\.)+[a-z]{2,}$")
 _COUNTRY = re.compile(r"^[A-Z]{2}$")
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
-_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_ISO_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+_URL = re.compile(r"^https?://\S+$")
+# What an error message quotes of a value: enough to find it, never a whole (perhaps huge) value.
+SHOWN_CHARS = 80
+_REPR = reprlib.Repr()
+_REPR.maxstring = _REPR.maxother = SHOWN_CHARS
+_REPR.maxlevel, _REPR.maxlist, _REPR.maxtuple, _REPR.maxdict, _REPR.maxset = 2, 4, 4, 4, 4
 
 
 @dataclass(frozen=True)
@@ -125,15 +138,23 @@ def sidecar_path(raw_path: Path) -> Path:
 
 
 def read_record(shard: Path, line: int, name: str) -> tuple[bytes, str, dict]:
-    """(raw bytes, format, metadata mapping) of a shard's record; problems name shard and line."""
+    """(raw bytes, format, metadata mapping) of a shard's record; problems name shard and line.
+    `warnews import` writes only strict UTF-8, so a record that is not is a damaged shard."""
     try:
-        record = json.loads(record_line(shard, line))
+        record = json.loads(record_line(shard, line).decode("utf-8"))
+        if isinstance(record, dict) and isinstance(record.get("raw"), str):
+            record["raw"] = record["raw"].encode("utf-8")
+    except UnicodeError as err:
+        where = f" at byte offset {err.start}" if isinstance(err, UnicodeDecodeError) else ""
+        raise WarnewsError(f"{name}: not valid UTF-8{where}; the shard {shard.name} is damaged: restore it from a "
+                           "copy (shards are never edited)") from None
     except json.JSONDecodeError as err:
         raise WarnewsError(f"{name}: not a JSON object ({err.msg}); shards are written by `warnews import`") from None
-    if not isinstance(record, dict) or not isinstance(record.get("raw"), str) or record.get("format") not in RECORD_FORMATS:
+    if not isinstance(record, dict) or not isinstance(record.get("raw"), bytes) or \
+            not isinstance(record.get("format"), str) or record["format"] not in RECORD_FORMATS:
         raise WarnewsError(f"{name}: a record needs `raw` (the text) and `format` (txt or html)")
     raw = record.pop("raw")
-    return raw.encode("utf-8"), record.pop("format"), record
+    return raw, record.pop("format"), record
 
 
 def read_raw(root: Path, raw_path: Path) -> RawDocument:
@@ -241,15 +262,58 @@ class LineLoader(yaml.SafeLoader):
 
 
 def read_yaml(path: Path, loader=yaml.SafeLoader):
-    """Safe YAML only (no Python objects); a syntax error names the file and line."""
+    """Safe YAML only (no Python objects), of at most MAX_YAML_BYTES, whose aliases expand to at most
+    MAX_YAML_NODES nodes: a "billion laughs" stops before it is built. A syntax error names the file
+    and line."""
     try:
-        return yaml.load(path.read_text(encoding="utf-8"), Loader=loader)  # noqa: S506 (safe loaders only)
+        with open(path, "rb") as handle:
+            data = handle.read(MAX_YAML_BYTES + 1)
+        if len(data) > MAX_YAML_BYTES:
+            raise WarnewsError(f"{path}: over the limit of {MAX_YAML_BYTES:,} bytes for a YAML file; sidecars and "
+                               "configuration files are small: is this the right file?")
+        parser = loader(data.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n"))  # safe loaders only
+        try:
+            node = parser.get_single_node()
+            if node is None:
+                return None
+            _check_aliases(node, path)
+            return parser.construct_document(node)
+        finally:
+            parser.dispose()
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
         where = f" line {mark.line + 1}" if mark else ""
         raise WarnewsError(f"{path}:{where}: not valid YAML ({getattr(err, 'problem', err)})") from None
     except UnicodeDecodeError as err:
         raise WarnewsError(f"{path}: not valid UTF-8 at byte offset {err.start}") from None
+
+
+def _check_aliases(root: yaml.Node, path: Path) -> None:
+    """Refuse a document whose aliases expand past MAX_YAML_NODES nodes, or that contains itself.
+    Counted on the node graph, each node once, so counting costs what reading did."""
+    sizes: dict[int, int] = {}
+    open_nodes: set[int] = set()
+    stack = [(root, False)]
+    while stack:
+        node, counted = stack.pop()
+        if not counted and id(node) in sizes:
+            continue
+        if not counted and id(node) in open_nodes:
+            raise WarnewsError(f"{path}: line {node.start_mark.line + 1}: an alias (*name) inside the node it names "
+                               "makes a structure that contains itself; write the values out")
+        children = [n for pair in node.value for n in pair] if isinstance(node, yaml.MappingNode) else \
+            node.value if isinstance(node, yaml.SequenceNode) else []
+        if counted:
+            sizes[id(node)] = 1 + sum(sizes[id(child)] for child in children)
+            open_nodes.discard(id(node))
+            if sizes[id(node)] > MAX_YAML_NODES:
+                raise WarnewsError(f"{path}: line {node.start_mark.line + 1}: its aliases (*name) expand to over "
+                                   f"{MAX_YAML_NODES:,} values; write the values out instead of repeating them "
+                                   "through aliases")
+        else:
+            open_nodes.add(id(node))
+            stack.append((node, True))
+            stack += [(child, False) for child in children if id(child) not in sizes]
 
 
 def load_sidecar(path: Path) -> Sidecar:
@@ -260,15 +324,18 @@ def load_sidecar(path: Path) -> Sidecar:
 
 
 def parse_sidecar(data, path) -> Sidecar:
-    """Check a sidecar's mapping (from a file, or a shard's record); problems name `path`."""
+    """Check a sidecar's mapping (from a file, or a shard's record); problems name `path`. What this
+    accepts the documents table keeps: `warnews import` and `warnews add` check records here too."""
     if not isinstance(data, dict):
         raise WarnewsError(f"{path}: a sidecar is a YAML mapping of the keys {', '.join(REQUIRED_KEYS)}")
     missing = [k for k in REQUIRED_KEYS if k not in data]
     if missing:
         raise WarnewsError(f"{path}: missing key(s) {', '.join(missing)}; write null where a fact is unknown")
-    unknown = sorted(set(data) - set(REQUIRED_KEYS))
+    unknown = sorted(set(data) - set(REQUIRED_KEYS), key=str)
     if unknown:
-        raise WarnewsError(f"{path}: unknown key(s) {', '.join(unknown)}; allowed: {', '.join(REQUIRED_KEYS)}")
+        listed = ", ".join(str(k)[:SHOWN_CHARS] for k in unknown[:10])
+        listed += f" and {len(unknown) - 10} more" if len(unknown) > 10 else ""
+        raise WarnewsError(f"{path}: unknown key(s) {listed}; allowed: {', '.join(REQUIRED_KEYS)}")
     for key in REQUIRED_KEYS:
         if data[key] is None and key not in NULLABLE_KEYS:
             raise WarnewsError(f"{path}: field {key!r} must not be null")
@@ -278,64 +345,82 @@ def parse_sidecar(data, path) -> Sidecar:
         outlet_name=_text(path, data, "outlet_name"),
         outlet_domain=_matching(path, data, "outlet_domain", _DOMAIN, "a lowercase domain such as news.az"),
         outlet_country=_matching(path, data, "outlet_country", _COUNTRY, "an ISO 3166-1 alpha-2 code such as AZ"),
-        published=_past_date(path, data, "published"),
-        url=_url(path, data),
+        published=check_published(data["published"], f"{path}: field 'published'"),
+        url=None if data["url"] is None else _matching(path, data, "url", _URL, "an http(s) address or null"),
         title=None if data["title"] is None else _text(path, data, "title"),
         language=_choice(path, data, "language", LANGUAGES),
         license=_choice(path, data, "license", LICENSES),
         license_note=_text(path, data, "license_note"),
-        collected=None if data["collected"] is None else _past_date(path, data, "collected"),
+        collected=None if data["collected"] is None else _past_date(data["collected"], f"{path}: field 'collected'"),
         collected_from=_text(path, data, "collected_from"),
     )
 
 
+def check_published(value, name: str) -> dt.date:
+    """The one rule for a publication date, shared by the build, `warnews import` and `warnews add`:
+    an ISO date (YYYY-MM-DD) from PUBLISHED_MIN on, never in the future. `name` starts messages."""
+    date = _past_date(value, name)
+    if date < PUBLISHED_MIN:
+        raise WarnewsError(f"{name} is {date.isoformat()}, before {PUBLISHED_MIN.isoformat()}: reports from before "
+                           "the war are out of scope; check the date")
+    return date
+
+
+def shown(value) -> str:
+    """A value as an error message quotes it: about SHOWN_CHARS characters at most, however large."""
+    text = _REPR.repr(value)
+    return text if len(text) <= SHOWN_CHARS else text[:SHOWN_CHARS - 3] + "..."
+
+
 def _text(path: Path, data: dict, key: str) -> str:
+    """Non-empty text that UTF-8 can hold (a lone surrogate, from an escape, cannot be written out)."""
     value = data[key]
     if not isinstance(value, str) or not value.strip():
-        raise WarnewsError(f"{path}: field {key!r} must be non-empty text, got {value!r}")
+        raise WarnewsError(f"{path}: field {key!r} must be non-empty text, got {shown(value)}")
+    return _encodable(path, key, value)
+
+
+def _encodable(path: Path, key: str, value: str) -> str:
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as err:
+        raise WarnewsError(f"{path}: field {key!r} holds a lone surrogate at character {err.start} "
+                           f"({shown(value)}); write the character itself, not an escape of half of it") from None
     return value
 
 
 def _matching(path: Path, data: dict, key: str, pattern: re.Pattern, what: str) -> str:
+    """The whole value matches (fullmatch: a `$` alone lets a final newline through)."""
     value = data[key]
-    if not isinstance(value, str) or not pattern.match(value):
-        raise WarnewsError(f"{path}: field {key!r} is {value!r}; expected {what}")
-    return value
+    if not isinstance(value, str) or not pattern.fullmatch(value):
+        raise WarnewsError(f"{path}: field {key!r} is {shown(value)}; expected {what}")
+    return _encodable(path, key, value)
 
 
 def _choice(path: Path, data: dict, key: str, allowed) -> str:
     value = data[key]
-    if value not in allowed:
-        raise WarnewsError(f"{path}: field {key!r} is {value!r}, not a known value; allowed: {', '.join(sorted(allowed))}")
+    if not isinstance(value, str) or value not in allowed:
+        raise WarnewsError(f"{path}: field {key!r} is {shown(value)}, not a known value; allowed: "
+                           f"{', '.join(sorted(allowed))}")
     return value
 
 
-def _date(path: Path, data: dict, key: str) -> dt.date:
-    """YAML turns an unquoted ISO date into a date; a quoted one must still be ISO."""
-    value = data[key]
+def _date(value, name: str) -> dt.date:
+    """YAML turns an unquoted ISO date into a date; a quoted one (or a record's) must still be ISO."""
     if isinstance(value, dt.datetime):
-        raise WarnewsError(f"{path}: field {key!r} is {value!r}; expected a date (YYYY-MM-DD), not a time")
+        raise WarnewsError(f"{name} is {shown(value)}; expected a date (YYYY-MM-DD), not a time")
     if isinstance(value, dt.date):
         return value
-    if isinstance(value, str) and _ISO_DATE.match(value):
+    if isinstance(value, str) and _ISO_DATE.fullmatch(value):
         try:
             return dt.date.fromisoformat(value)
         except ValueError:
             pass
-    raise WarnewsError(f"{path}: field {key!r} is {value!r}; expected an ISO date (YYYY-MM-DD)")
+    raise WarnewsError(f"{name} is {shown(value)}; expected an ISO date (YYYY-MM-DD)")
 
 
-def _past_date(path: Path, data: dict, key: str) -> dt.date:
-    value = _date(path, data, key)
-    if value > dt.date.today():
-        raise WarnewsError(f"{path}: field {key!r} is {value.isoformat()}, in the future; check the date")
-    return value
-
-
-def _url(path: Path, data: dict) -> str | None:
-    value = data["url"]
-    if value is None:
-        return None
-    if not isinstance(value, str) or not re.match(r"^https?://\S+$", value):
-        raise WarnewsError(f"{path}: field 'url' is {value!r}; expected an http(s) address or null")
-    return value
+def _past_date(value, name: str) -> dt.date:
+    date = _date(value, name)
+    if date > dt.date.today():
+        raise WarnewsError(f"{name} is {date.isoformat()}, in the future; check the date")
+    return date

@@ -6,7 +6,6 @@ datasheet. A model checks one table; checks across tables live in `validate`.
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -22,10 +21,7 @@ from warnews.clean import RULE_NAMES
 from warnews.ids import DOC_ID_PATTERN, LAYER_PATTERN, SEMVER_PATTERN, SLUG_PATTERN, make_doc_id, span_id
 from warnews.vocabularies import (CLAIM_KINDS, CONFIDENCE, DATE_BASES, DATE_KINDS, ENTITY_TYPES, ERRATUM_KINDS,
                                   EVENT_TYPES, INPUT_KINDS, LANGUAGES, LICENSES, MENTION_LABELS, PRECISIONS,
-                                  QUOTE_KINDS)
-
-# Russia's war on Ukraine began in February 2014; reports from before 2014 are out of scope.
-PUBLISHED_MIN = dt.date(2014, 1, 1)
+                                  PUBLISHED_MIN, QUOTE_KINDS)
 
 
 def _per_row(df: pd.DataFrame, func) -> pd.Series:

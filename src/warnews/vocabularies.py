@@ -6,7 +6,13 @@ gold and knowledge check their inputs against the same lists, without importing 
 
 from __future__ import annotations
 
+import datetime as dt
+
 from lingua import Language
+
+# Russia's war on Ukraine began in February 2014; reports from before 2014 are out of scope. The
+# earliest publication date a sidecar (ingest), `warnews import`, `warnews add` and the schema accept.
+PUBLISHED_MIN = dt.date(2014, 1, 1)
 
 # What a text's copyright allows, with what each status means.
 LICENSES = {
