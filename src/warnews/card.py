@@ -7,8 +7,11 @@ when they are stale.
 
 from __future__ import annotations
 
+import errno
 import json
+import os
 import re
+import uuid
 import warnings
 from pathlib import Path
 
@@ -201,10 +204,22 @@ def _write(path: Path, text: str) -> None:
 
 
 def write_file(path: Path, data: bytes) -> None:
-    """Whole or not at all: a temporary file, then a rename."""
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_bytes(data)
-    tmp.replace(path)
+    """Whole or not at all, and on disk before it counts: a temporary name of this process's own
+    beside the file (the next writer removes what a killed one left), fsync, a rename. A failure
+    names the file and leaves no temporary file."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}-{uuid.uuid4().hex}.tmp")
+    try:
+        with open(tmp, "xb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except OSError as err:
+        tmp.unlink(missing_ok=True)
+        reason, advice = (("the disk is full (ENOSPC)", "free some space") if err.errno == errno.ENOSPC
+                          else (err.strerror or str(err), "make it writable"))
+        raise WarnewsError(f"{path}: cannot write it: {reason}; it keeps its old bytes: {advice} and run the "
+                           "command again") from None
 
 
 def stale_files(root: Path) -> list[Path]:

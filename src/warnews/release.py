@@ -3,23 +3,38 @@
 Guarantees: the same inputs give byte-identical files; a release folder appears whole or not at
 all (it is written to a temporary folder and renamed); an existing release is never overwritten;
 `verify` proves a committed release equals a fresh build, naming any file that differs.
+
+A release keeps a journal, so that no kill, full disk or git failure leaves it half done. Before
+its first change it saves, under build/release-journal/, the old bytes of every document it may
+rewrite (README.md, CHANGELOG.md, CITATION.cff, schema/*.yaml; or notes one as absent), then
+writes journal.json: the version, whether git is used, HEAD before the release, and each step
+once done (corpus/vX renamed into place, documents updated, committed, tagged). The next release
+or build, under the collection's lock, finishes an interrupted release whose commit was made
+(only the tag can be missing) and rolls back any other: the release folder removed, each document
+renamed back from its saved copy, nothing left staged. A rollback only renames and unlinks, so it
+works on a full disk; a rerun of the same release then gives the files an uninterrupted one gives.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import errno
 import json
 import os
 import shutil
+import stat
 import subprocess
 import tempfile
+import time
+import uuid
 from pathlib import Path
 from typing import Callable
 
 import pyarrow
 import pyarrow.parquet as pq
 
-from warnews import __version__
+from warnews import __version__, lock
 from warnews.build import BuildOptions, as_of, build_tables_into
 from warnews.config import Config
 from warnews.croissant import write_croissant
@@ -42,6 +57,13 @@ from warnews.versions import (
 )
 
 STAGING_DIR = Path("build") / "staging"
+JOURNAL_DIR = Path("build") / "release-journal"  # no name lock.LEFTOVERS sweeps: the saved copies must stay
+JOURNAL = JOURNAL_DIR / "journal.json"
+SAVED = JOURNAL_DIR / "saved"  # the old bytes of the documents a release may rewrite, by their paths
+_REACHED = {"folder": "corpus/v{version} written", "documents": "documents updated", "commit": "committed",
+            "tag": "tagged"}
+
+
 def stats_columns() -> dict[str, list[str]]:
     """Columns the corpus report counts, per table (schema.TABLES), read back from the written
     tables rather than held in memory."""
@@ -131,11 +153,13 @@ def build_into(root: Path, folder: Path, version: str, progress: Progress = _qui
 
 def _atomic_build(root: Path, target: Path, version: str, progress: Progress, replace: bool,
                   check: Callable[[Path], None] | None = None, options: BuildOptions = BuildOptions()) -> dict:
-    """Build into a temporary sibling of `target`, run `check` on it, then rename it into place."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.tmp-", dir=target.parent))
+    """Build into a temporary sibling of `target`, run `check` on it, then rename it into place.
+    The folder gets the mode of any new folder (0o777 less the umask); a full disk is named."""
+    tmp = target.with_name(f".{target.name}.tmp-{os.getpid()}-{uuid.uuid4().hex[:12]}")  # in lock.LEFTOVERS
     old = None
     try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp.mkdir()
         build = build_into(root, tmp, version, progress, options)
         if check is not None:
             check(tmp)
@@ -146,6 +170,12 @@ def _atomic_build(root: Path, target: Path, version: str, progress: Progress, re
             target.rename(old)
         tmp.rename(target)
         return build
+    except OSError as err:
+        if err.errno != errno.ENOSPC:
+            raise
+        raise WarnewsError(f"{target}: cannot write it: the disk is full (ENOSPC)"
+                           + (f" writing {Path(err.filename).name}" if err.filename else "")
+                           + "; free some space and run the command again") from None
     finally:
         if tmp.exists():
             shutil.rmtree(tmp)
@@ -155,10 +185,25 @@ def _atomic_build(root: Path, target: Path, version: str, progress: Progress, re
 
 def build(root: Path, version: str | None = None, progress: Progress = _quiet,
           options: BuildOptions = BuildOptions()) -> tuple[Path, dict]:
-    """`warnews build`: a complete, validated build in build/staging (replacing the previous one)."""
-    version = version or default_version(root)
-    target = root / STAGING_DIR
-    return target, _atomic_build(root, target, version, progress, replace=True, options=options)
+    """`warnews build`: a complete, validated build in build/staging (replacing the previous one),
+    after finishing or undoing a release that was interrupted (its releases count for the build)."""
+    with lock.writing(root, "warnews build", progress):
+        recover_release(root, progress)
+        version = version or default_version(root)
+        target = root / STAGING_DIR
+        return target, _atomic_build(root, target, version, progress, replace=True, options=options)
+
+
+def _check_new_version(root: Path, version: str) -> list[str]:
+    """Refuse an existing or older version; return the releases."""
+    target = release_dir(root, version)
+    if target.exists():
+        raise WarnewsError(f"{target} already exists; released versions are never overwritten: choose a new version")
+    known = releases(root)
+    newer = [v for v in known if parse_version(v) >= parse_version(version)]
+    if newer:
+        raise WarnewsError(f"version {version} is not newer than the released {newer[-1]}; choose a higher version")
+    return known
 
 
 def release(root: Path, version: str, progress: Progress = _quiet,
@@ -167,12 +212,7 @@ def release(root: Path, version: str, progress: Progress = _quiet,
     a version number that understates the change from the newest release. Returns the folder,
     build.json and the change from the newest release (None for the first)."""
     target = release_dir(root, version)
-    if target.exists():
-        raise WarnewsError(f"{target} already exists; released versions are never overwritten: choose a new version")
-    known = releases(root)
-    newer = [v for v in known if parse_version(v) >= parse_version(version)]
-    if newer:
-        raise WarnewsError(f"version {version} is not newer than the released {newer[-1]}; choose a higher version")
+    known = _check_new_version(root, version)
     change = {}
 
     def check(folder: Path) -> None:
@@ -220,43 +260,248 @@ def make_release(root: Path, version: str, progress: Progress = _quiet, options:
                  git: bool = True, date: str | None = None) -> tuple[Path, dict, dict | None, list[Path], bool]:
     """`warnews release`: write corpus/vX.Y.Z, then its CHANGELOG entry, CITATION.cff, the card and
     the schema exports, and in a git checkout commit them and tag vX.Y.Z. All of it or nothing:
-    if anything fails before the commit is made, the release folder is removed and every updated
-    file gets its old bytes back. Returns the folder, build.json, the change from the previous
+    if anything fails before the commit is made, the release is rolled back; if the process dies,
+    the next release or build finishes or rolls it back (the journal, above), and a rerun of this
+    release then completes it. Returns the folder, build.json, the change from the previous
     release, the files updated and whether git committed and tagged."""
     from warnews import card  # card reads releases; imported here to keep the build free of it
 
-    use_git = git and in_git_checkout(root)
-    if use_git:
-        check_git_ready(root, version)
-    documents = [root / card.README, root / card.CHANGELOG, root / card.CITATION] + [
-        root / card.SCHEMA_DIR / f"{table}.yaml" for table in TABLES]
-    before = {path: path.read_bytes() if path.is_file() else None for path in documents}
-    folder, build, change = release(root, version, progress, options)
-    updated: list[Path] = []
-    try:
-        updated = card.record_release(root, version, change, date or dt.date.today().isoformat())
-        updated += card.write_docs(root)
+    with lock.writing(root, "warnews release", progress):
+        finished = recover_release(root, progress)
+        if finished is not None and finished["version"] == version:
+            return _finished(root, finished)
+        _check_new_version(root, version)
+        use_git = git and in_git_checkout(root)
         if use_git:
-            names = [str(p.relative_to(root)) for p in [folder] + updated]
-            try:
-                _run_git_step(root, ("add", "--", *names), "nothing was released")
-                _run_git_step(root, ("commit", "-m", f"Release data {version}", "--", *names),
-                              "nothing was released; fix that and release again")
-            except WarnewsError:
-                _git(root, "reset", "-q", "--", *names)  # nothing stays staged
-                raise
-    except BaseException:
-        for path, data in before.items():
-            if data is None:
-                path.unlink(missing_ok=True)
-            elif not path.is_file() or path.read_bytes() != data:
-                card.write_file(path, data)
-        shutil.rmtree(folder)
-        raise
-    if use_git:
-        _run_git_step(root, ("tag", "-a", f"v{version}", "-m", f"warnews data {version}"),
-                      f"the release is committed; tag it by hand: git tag -a v{version} -m 'warnews data {version}'")
+            check_git_ready(root, version)
+        documents = [root / card.README, root / card.CHANGELOG, root / card.CITATION] + [
+            root / card.SCHEMA_DIR / f"{table}.yaml" for table in TABLES]
+        journal = _new_journal(root, version, use_git, documents)
+        try:
+            _save_documents(root, journal)
+            folder, build, change = release(root, version, progress, options)
+            _record(root, journal, "folder")
+            updated = card.record_release(root, version, change, date or dt.date.today().isoformat())
+            updated += card.write_docs(root)
+            journal["updated"] = [p.relative_to(root).as_posix() for p in updated]
+            _record(root, journal, "documents")
+            if use_git:
+                _commit_and_tag(root, journal, [folder] + updated)
+        except BaseException as err:
+            if _release_commit(root, journal) is not None:
+                raise  # committed: the next release or build tags it, unless it is tagged by hand
+            _roll_back(root, journal)
+            if isinstance(err, WarnewsError) and "nothing was released" not in str(err):
+                raise WarnewsError(f"nothing was released (release {version} was rolled back): {err}") from None
+            raise
+        _remove_journal(root)
     return folder, build, change, updated, use_git
+
+
+def _commit_and_tag(root: Path, journal: dict, paths: list[Path]) -> None:
+    version = journal["version"]
+    names = [p.relative_to(root).as_posix() for p in paths]
+    journal["git_started"] = time.time()  # what tells git's own lock, if git is killed, from another's
+    _write_journal(root, journal)
+    _run_git_step(root, ("add", "--", *names), "nothing was released")
+    _run_git_step(root, ("commit", "-m", f"Release data {version}", "--", *names),
+                  "nothing was released; fix that and release again")
+    _record(root, journal, "commit")
+    _run_git_step(root, ("tag", "-a", f"v{version}", "-m", f"warnews data {version}"),
+                  f"the release is committed; tag it by hand: git tag -a v{version} -m 'warnews data {version}' "
+                  f"(or run `warnews release {version}` again, which tags it)")
+    _record(root, journal, "tag")
+
+
+# --- the journal -------------------------------------------------------------------------------
+
+
+def _new_journal(root: Path, version: str, use_git: bool, documents: list[Path]) -> dict:
+    head = _git(root, "rev-parse", "-q", "--verify", "HEAD").stdout.strip() if use_git else ""
+    names = [p.relative_to(root).as_posix() for p in documents]
+    return {"version": version, "git": use_git, "head": head or None, "started": time.time(), "git_started": None,
+            "documents": {name: "saved" if (root / name).is_file() else "absent" for name in names},
+            "new_folders": sorted({p.parent.relative_to(root).as_posix() for p in documents if not p.parent.exists()}),
+            "done": [], "updated": []}
+
+
+def _write(path: Path, data: bytes) -> None:
+    from warnews import card
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    card.write_file(path, data)
+
+
+def _write_journal(root: Path, journal: dict) -> None:
+    """Whole or not at all, and on disk before the step it announces (card.write_file fsyncs)."""
+    _write(root / JOURNAL, (json.dumps(journal, indent=2, sort_keys=True) + "\n").encode("utf-8"))
+
+
+def _record(root: Path, journal: dict, step: str) -> None:
+    journal["done"].append(step)
+    _write_journal(root, journal)
+
+
+def _save_documents(root: Path, journal: dict) -> None:
+    """The old bytes (and mode) of each document the release may rewrite, on disk before any is
+    touched; then the journal, which lists them. A rollback renames them back: no new data."""
+    for name, state in journal["documents"].items():
+        if state == "saved":
+            copy = root / SAVED / name
+            _write(copy, (root / name).read_bytes())
+            os.chmod(copy, stat.S_IMODE((root / name).stat().st_mode))
+    _write_journal(root, journal)
+
+
+def _remove_journal(root: Path) -> None:
+    """The journal first: a kill between the two leaves saved copies without a journal, which the
+    next recovery removes."""
+    (root / JOURNAL).unlink(missing_ok=True)
+    shutil.rmtree(root / JOURNAL_DIR, ignore_errors=True)
+
+
+def recover_release(root: Path, progress: Progress = _quiet) -> dict | None:
+    """Finish or undo a release that was killed part-way (or whose rollback failed): it left its
+    journal. One whose commit was made is finished (tagged); without git, one whose documents
+    were updated was done; any other is rolled back. Call while holding the collection's lock.
+    Returns the journal of a release it finished."""
+    path = root / JOURNAL
+    if not path.is_file():
+        if (root / JOURNAL_DIR).exists():  # saved by a release killed before its journal was written
+            shutil.rmtree(root / JOURNAL_DIR)
+        return None
+    journal = json.loads(path.read_text(encoding="utf-8"))
+    version = journal["version"]
+    commit = _release_commit(root, journal)
+    if commit is not None:
+        progress(f"completed the interrupted release {version}: {_tag(root, version, commit)}")
+    elif not journal["git"] and "documents" in journal["done"]:
+        progress(f"completed the interrupted release {version}: it was done but for removing its journal")
+    else:
+        _roll_back(root, journal)
+        progress(f"rolled back the interrupted release {version} (it had reached: {_reached(journal)})")
+        return None
+    _remove_journal(root)
+    return journal
+
+
+def _finished(root: Path, journal: dict) -> tuple[Path, dict, dict | None, list[Path], bool]:
+    """What make_release returns for the release a recovery just finished."""
+    version = journal["version"]
+    folder = release_dir(root, version)
+    older = [v for v in releases(root) if parse_version(v) < parse_version(version)]
+    change = diff_folders(release_dir(root, older[-1]), folder) if older else None
+    return folder, _build_json(folder), change or None, [root / n for n in journal["updated"]], journal["git"]
+
+
+def _reached(journal: dict) -> str:
+    if journal["git_started"] and "commit" not in journal["done"]:
+        return "git add and commit begun"
+    if journal["done"]:
+        return _REACHED[journal["done"][-1]].format(version=journal["version"])
+    return "the build"
+
+
+def _release_commit(root: Path, journal: dict) -> str | None:
+    """The commit `Release data X` made on top of the HEAD the release began from, if any."""
+    if not journal["git"]:
+        return None
+    head = journal["head"]
+    log = _git(root, "log", "--format=%H %P%x09%s", f"{head}..HEAD" if head else "HEAD")
+    for line in log.stdout.splitlines() if log.returncode == 0 else []:
+        ids, _, subject = line.partition("\t")
+        commit, *parents = ids.split()
+        if subject == f"Release data {journal['version']}" and parents == ([head] if head else []):
+            return commit
+    return None
+
+
+def _tag(root: Path, version: str, commit: str) -> str:
+    """Tag the release commit, unless it was tagged; say which."""
+    tagged = _git(root, "rev-parse", "-q", "--verify", f"refs/tags/v{version}^{{commit}}")
+    if tagged.returncode == 0:
+        if tagged.stdout.strip() != commit:
+            raise WarnewsError(f"git tag v{version} points at {tagged.stdout.strip()[:12]}, not at the commit "
+                               f"`Release data {version}` ({commit[:12]}); {root / JOURNAL} is kept: move the tag "
+                               f"(git tag -f -a v{version} -m 'warnews data {version}' {commit[:12]}) and run "
+                               "the command again")
+        return f"it was committed and tagged v{version}"
+    _run_git_step(root, ("tag", "-a", f"v{version}", "-m", f"warnews data {version}", commit),
+                  f"the release is committed; tag it by hand: git tag -a v{version} -m 'warnews data {version}' "
+                  f"{commit[:12]}")
+    return f"tagged v{version}"
+
+
+def _roll_back(root: Path, journal: dict) -> None:
+    """Undo a release that made no commit, by renames and unlinks only, so that it works on a full
+    disk: the release folder goes, each document gets its saved copy back (or goes, if it was
+    absent), nothing stays staged, and then the journal goes. An interrupted rollback is resumed
+    by the next recovery."""
+    version = journal["version"]
+    folder = release_dir(root, version)
+    if folder.exists():  # the version was new when the journal began: the folder is the release's
+        if journal["git"]:
+            _refuse_committed(root, folder, journal)
+        old = folder.with_name(f".{folder.name}.old-{os.getpid()}")  # in lock.LEFTOVERS, if killed here
+        folder.rename(old)
+        shutil.rmtree(old)
+    for name, state in journal["documents"].items():
+        copy = root / SAVED / name
+        if state == "absent":
+            (root / name).unlink(missing_ok=True)
+        elif copy.is_file():  # else an interrupted rollback put it back already
+            os.replace(copy, root / name)
+    for name in journal["new_folders"]:
+        with contextlib.suppress(OSError):
+            (root / name).rmdir()
+    if journal["git_started"]:
+        _unlock_index(root, journal["git_started"])
+        reset = _git(root, "reset", "-q", "--", folder.relative_to(root).as_posix(), *journal["documents"])
+        if reset.returncode != 0:
+            raise WarnewsError(f"rolling back release {version}: `git reset` failed: {reset.stderr.strip()}; its "
+                               f"files are restored, {root / JOURNAL} is kept: fix that and run the command again")
+    _remove_journal(root)
+
+
+def _refuse_committed(root: Path, folder: Path, journal: dict) -> None:
+    name = folder.relative_to(root).as_posix()
+    found = _git(root, "log", "--all", "-1", "--format=%H", "--", name).stdout.strip()
+    if found:
+        raise WarnewsError(f"{name} is in commit {found[:12]}, but no commit `Release data {journal['version']}` "
+                           f"follows the HEAD the interrupted release began from ({journal['head']}); nothing was "
+                           f"undone: check the history, then remove {root / JOURNAL_DIR} to keep things as they are")
+
+
+def _unlock_index(root: Path, since: float) -> None:
+    """Remove git's lock on the index if a git killed with the release left it: it was made after
+    the release's git step began, and no git process works in this checkout."""
+    path = root / _git(root, "rev-parse", "--git-path", "index.lock").stdout.strip()
+    if not path.is_file():
+        return
+    if path.stat().st_mtime < since - 1 or _git_running(root):  # a second for the file clock's coarseness
+        raise WarnewsError(f"{path}: git's index is locked by a git this release did not start, or one still "
+                           f"running; the release's files are restored, {root / JOURNAL} is kept: once no git "
+                           f"runs here, remove {path} and run the command again")
+    path.unlink()
+
+
+def _git_running(root: Path) -> bool:
+    """Whether a process named git works in this checkout (where /proc cannot tell, assume so)."""
+    if not Path("/proc/self").exists():
+        return True
+    top = root.resolve()
+    for comm in Path("/proc").glob("[0-9]*/comm"):
+        try:
+            if comm.read_text().strip() != "git":
+                continue
+            cwd = Path(os.readlink(comm.parent / "cwd"))
+        except PermissionError:
+            return True
+        except OSError:  # it ended meanwhile
+            continue
+        if cwd == top or top in cwd.parents:
+            return True
+    return False
 
 
 # --- verify ------------------------------------------------------------------------------------
