@@ -422,6 +422,9 @@ def import_sources(root: Path, sources: list[Path], mapping: Mapping, defaults: 
                    collection: str | None = None, dry_run: bool = False, keep_near_duplicates: bool = False,
                    progress=None, on_record=None) -> Report:
     """Import every record of `sources` into raw/<collection>/ (default: the outlet's slug)."""
+    if not re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", defaults.outlet):
+        raise WarnewsError(f"--outlet {defaults.outlet!r} must be lowercase letters, digits and single hyphens "
+                           "(it becomes part of every doc_id); nothing was read")
     collection = collection or defaults.outlet
     if not re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", collection):
         raise WarnewsError(f"--collection {collection!r} must be lowercase letters, digits and single hyphens")
