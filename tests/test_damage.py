@@ -395,3 +395,23 @@ def test_an_inconsistent_index_is_named_not_a_traceback(collection, tmp_path, ru
     assert run(collection, "index", "--rebuild")[0] == 0
     code, out, _ = run(collection, "import", str(write_jsonl(tmp_path / "b.jsonl", near)), *FLAGS)
     assert code == 0 and "near-duplicate" in out
+
+
+def test_an_oversized_page_in_a_web_archive_or_a_folder_is_refused_unread(collection, tmp_path, run):
+    """A WARC record or a folder's file over the 5 MiB limit is refused before it is read whole
+    (a gzip WARC expands as it is read): the limit holds while decompressing."""
+    from test_import import _page, _write_warc
+
+    archive = tmp_path / "pages.warc.gz"
+    big = b"<html><body><p>" + b"word " * (2 * 1024 * 1024) + b"</p></body></html>"  # 10 MiB, compresses to kBs
+    _write_warc(archive, [("https://example.org/big", big), ("https://example.org/20", _page(20))])
+    folder = tmp_path / "files"
+    folder.mkdir()
+    (folder / "big.txt").write_bytes(b"word " * (2 * 1024 * 1024))
+    (folder / "small.txt").write_text(paragraph(5), encoding="utf-8")
+    code, out, _ = run(collection, "import", str(archive), str(folder), *FLAGS, "--published-date", "2024-05-06",
+                       "--language", "en")
+    assert code == 0
+    assert "refused pages.warc.gz:https://example.org/big: too large: the page is over 5,242,880 bytes" in out
+    assert "refused files:big.txt: too large: 10,485,760 bytes, over 5,242,880" in out
+    assert "imported 2 of 4 records" in out

@@ -277,6 +277,9 @@ def read_folder(path: Path, mapping: Mapping) -> Iterator[Candidate | tuple[str,
             yield f"{path.name}:{rel}", (f"link outside: {rel} is a link to the {what} {file.resolve()}, outside "
                                          f"{path}; only what the folder holds is imported (copy it in if it belongs)")
         elif file.is_file() and file.suffix in RAW_SUFFIXES:
+            if file.stat().st_size > MAX_RAW_BYTES:  # never read whole what cannot come in
+                yield f"{path.name}:{rel}", f"too large: {file.stat().st_size:,} bytes, over {MAX_RAW_BYTES:,}"
+                continue
             yield Candidate(rel, file.read_bytes(), file.suffix == ".html", {})
 
 
@@ -296,7 +299,10 @@ def read_warc(path: Path, mapping: Mapping) -> Iterator[Candidate | tuple[str, s
             if status != "200":
                 yield where, f"not a page: HTTP status {status}"
                 continue
-            payload = record.content_stream().read()
+            payload = record.content_stream().read(MAX_RAW_BYTES + 1)  # decompressed no further than the limit
+            if len(payload) > MAX_RAW_BYTES:
+                yield where, f"too large: the page is over {MAX_RAW_BYTES:,} bytes"
+                continue
             charset = re.search(r"charset=([\w-]+)", kind)
             if charset and charset.group(1) not in ("utf-8", "utf8"):
                 try:
