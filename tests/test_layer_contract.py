@@ -164,8 +164,8 @@ STAGES = [
     {"schema"},
     {"registry", "gold", "validate", "evaluate", "versions"},
     {"layers", "layers.*"},
-    {"config", "fingerprint", "parquet", "pipeline", "build", "croissant", "card"},
-    {"release", "publish", "dedup", "add", "importer"},
+    {"config", "fingerprint", "parquet", "pipeline", "build", "croissant", "card", "init"},
+    {"release", "textfree", "hydrate", "publish", "dedup", "add", "importer"},
     {"cli", ""},  # "" is the package itself, whose `load` reads releases
 ]
 

@@ -190,7 +190,7 @@ def test_build_reports_what_it_did(repo_copy, run):
            "strip_page_furniture 0, strip_surrounding_whitespace 1, strip_page_chrome 1, strip_boilerplate_lines 0, " \
            "strip_outlet_trailer 1, " \
            "fix_missing_sentence_space 8" in out
-    assert "built 1.0.0 into" in out  # the first build is stamped 1.0.0
+    assert "an unreleased build (stamped 1.0.0); `warnews release 1.0.0` makes it a version" in out
 
 
 def test_a_duplicate_raw_file_is_refused(repo_copy):

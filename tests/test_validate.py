@@ -43,7 +43,7 @@ def _failed(tables, root: Path = REPO) -> dict[str, list[str]]:
 # (span_is_not_empty, id_matches_span, label_comes_before_its_utterance); less 1 since
 # mentions.entity_id may be null (an unlinked name); plus 3 for documents.input_kind (dtype,
 # not_nullable, isin).
-N_CHECKS = 374 + 7 + 38 - 1 + 3
+N_CHECKS = 374 + 7 + 38 - 1 + 3 + 9  # 1.6.0: language_detected, language_confidence, extra
 
 
 def test_the_build_passes_every_check(tables):

@@ -3,6 +3,7 @@ citation, git tags, Croissant, the Hub upload (dry run and the layout it sends),
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 import shutil
@@ -10,6 +11,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pyarrow as pa
 import pytest
 import yaml
 
@@ -17,6 +19,7 @@ import warnews
 from conftest import REPO, SEED_DOC_ID, snapshot
 from warnews.errors import WarnewsError
 from warnews.publish import check_card
+from warnews.stats import corpus_stats, report_html
 from warnews.versions import check_step, diff, releases, required_level
 
 NEWEST = releases(REPO)[-1]
@@ -282,9 +285,13 @@ def test_a_broken_card_is_found(repo_copy, old, new, message):
     assert any(re.search(message, p) for p in check_card(repo_copy))
 
 
+# The seed text is the publisher's: publish sends it only when told to (tests/test_textfree.py).
+SEND_TEXTS = ("--include-text-under", "publisher-copyright")
+
+
 def test_publish_dry_run_lists_exactly_what_would_be_sent(repo_copy, run, monkeypatch):
     monkeypatch.delenv("HF_TOKEN", raising=False)
-    code, out, err = run(repo_copy, "publish", "--repo-id", "someone/warnews", "--dry-run")
+    code, out, err = run(repo_copy, "publish", "--repo-id", "someone/warnews", "--dry-run", *SEND_TEXTS)
     assert code == 0, err
     listed = re.findall(r"^  (\S+)  [\d,]+ bytes  sha256 ([0-9a-f]{64})$", out, re.M)
     names = [name for name, _ in listed]
@@ -300,7 +307,7 @@ def test_the_sent_layout_loads_with_datasets(repo_copy, run, tmp_path, monkeypat
     monkeypatch.setenv("HF_DATASETS_OFFLINE", "1")
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
     monkeypatch.setenv("HF_HOME", str(tmp_path / "hf"))
-    run(repo_copy, "publish", "--repo-id", "someone/warnews", "--dry-run")
+    run(repo_copy, "publish", "--repo-id", "someone/warnews", "--dry-run", *SEND_TEXTS)
     hub_copy = tmp_path / "hub-copy"  # what a user gets after downloading the Hub repository
     shutil.copytree(repo_copy / "build" / "publish", hub_copy)
     docs = load_dataset(str(hub_copy), split="train", cache_dir=str(tmp_path / "cache"))
@@ -313,7 +320,7 @@ def test_publish_without_a_token_sends_nothing(repo_copy, run, monkeypatch):
         monkeypatch.delenv(name, raising=False)
     sent = []
     monkeypatch.setattr("warnews.cli.upload", lambda *a, **k: sent.append(a))
-    code, _, err = run(repo_copy, "publish", "--repo-id", "someone/warnews")
+    code, _, err = run(repo_copy, "publish", "--repo-id", "someone/warnews", *SEND_TEXTS)
     assert code == 1 and "no Hugging Face token: set HF_TOKEN in the environment (nothing was sent)" in err
     assert sent == []
 
@@ -321,7 +328,7 @@ def test_publish_without_a_token_sends_nothing(repo_copy, run, monkeypatch):
 def test_the_token_is_never_printed(repo_copy, run, monkeypatch):
     monkeypatch.setenv("HF_TOKEN", "hf_secret_value_for_test")
     monkeypatch.setattr("warnews.cli.upload", lambda staged, repo_id, version, token: f"https://example.org/{repo_id}")
-    code, out, err = run(repo_copy, "publish", "--repo-id", "someone/warnews")
+    code, out, err = run(repo_copy, "publish", "--repo-id", "someone/warnews", *SEND_TEXTS)
     assert code == 0 and "published" in out
     assert "hf_secret_value_for_test" not in out + err
 
@@ -353,7 +360,7 @@ def test_publish_sends_the_staged_folder_and_tags_the_version(repo_copy, run, mo
     FakeHub.calls = []
     monkeypatch.setattr(huggingface_hub, "HfApi", FakeHub)  # only the network is replaced
     monkeypatch.setenv("HF_TOKEN", "hf_test_token")
-    code, out, err = run(repo_copy, "publish", "--repo-id", "someone/warnews")
+    code, out, err = run(repo_copy, "publish", "--repo-id", "someone/warnews", *SEND_TEXTS)
     assert code == 0, err
     assert [name for name, _ in FakeHub.calls] == ["HfApi", "create_repo", "upload_folder", "create_tag"]
     calls = dict(FakeHub.calls)
@@ -377,7 +384,7 @@ def test_publish_refuses_a_malformed_repo_id_before_sending(repo_id, repo_copy, 
     FakeHub.calls = []
     monkeypatch.setattr(huggingface_hub, "HfApi", FakeHub)
     monkeypatch.setenv("HF_TOKEN", "hf_test_token")
-    code, _, err = run(repo_copy, "publish", "--repo-id", repo_id)
+    code, _, err = run(repo_copy, "publish", "--repo-id", repo_id, *SEND_TEXTS)
     assert code == 1 and f"--repo-id {repo_id!r} must be OWNER/NAME" in err
     assert FakeHub.calls == []
 
@@ -399,8 +406,17 @@ def test_stats_prints_the_counts_and_writes_a_report(repo_copy, run):
     assert re.search(r"^fix_missing_sentence_space\s+8$", out, re.M)
     report = (repo_copy / "build" / "stats" / f"v{NEWEST}" / "report.html").read_text()
     assert report.count("data:image/png;base64,") >= 4
-    assert (REPO / "corpus" / f"v{NEWEST}" / "report.html").read_text() == report  # the release's own copy
+    assert f"<h1>warnews {NEWEST}: corpus report</h1>" in report  # the card's pretty_name
+    assert "<td>volodymyr-zelenskyy (Volodymyr Zelenskyy)</td>" in report  # entities named beside their ids
 
 
 def test_the_card_links_the_report():
     assert f"[report.html](corpus/v{NEWEST}/report.html)" in (REPO / "README.md").read_text()
+
+
+def test_the_report_shows_every_month_and_the_collection_s_name():
+    docs = pa.table({"outlet_name": ["A", "A", "B"], "language": ["en"] * 3,
+                     "published": pa.array([dt.date(2023, 11, 2), dt.date(2023, 11, 9), dt.date(2024, 2, 1)])})
+    stats = corpus_stats({"documents": docs, "edits": pa.table({"rule": pa.array([], pa.string())})})
+    assert stats["documents per month"] == [("2023-11", 2), ("2023-12", 0), ("2024-01", 0), ("2024-02", 1)]
+    assert "<title>Kyiv wires &amp; co 2.0.0: corpus report</title>" in report_html(stats, "2.0.0", "Kyiv wires & co")

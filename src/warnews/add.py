@@ -21,12 +21,12 @@ from pathlib import Path
 
 import yaml
 
-from warnews.annotate import MIN_WORDS_FOR_LANGUAGE_CHECK, check_language, count_words, detect_language
+from warnews.annotate import MIN_WORDS_FOR_LANGUAGE_CHECK, count_words, detect_language
 from warnews.clean import Cleaner
 from warnews.errors import WarnewsError
 from warnews.lock import writing
 from warnews.dedup import DuplicateIndex, signature
-from warnews.vocabularies import LICENSES
+from warnews.vocabularies import LANGUAGES, LICENSES
 from warnews.ingest import (RAW_DIR, RAW_SUFFIXES, REQUIRED_KEYS, SIDECAR_SUFFIX, check_published, load_sidecar,
                             page_disagreements, raw_text, read_raw, sidecar_path)
 
@@ -64,11 +64,12 @@ def add_document(root: Path, source: Path, *, outlet: str, published: str, licen
                                         ("--country", outlet_country)) if not value]
     if missing:
         raise WarnewsError(f"{source}: outlet {outlet!r} is new; give {', '.join(missing)}")
+    if language is not None and language not in LANGUAGES:
+        raise WarnewsError(f"--language {language!r} is not a known value; give an ISO 639-1 code such as en")
     if language is None:
         if count_words(text) < MIN_WORDS_FOR_LANGUAGE_CHECK:
             raise WarnewsError(f"{source}: too short to detect its language; give --language")
         language = detect_language(text)[0]
-    check_language(text, language, str(source))
     digest = hashlib.sha256(data).hexdigest()
     _check_slug(f"{published_date.isoformat()}-{slug or _slugify(title or page.get('title') or text)}", "--slug")
     with writing(root, "warnews add"), DuplicateIndex.open(root) as index:

@@ -85,14 +85,11 @@ def detect_language(text: str) -> tuple[str | None, float]:
     return best.language.iso_code_639_1.name.lower(), best.value
 
 
-def check_language(text: str, declared: str, name: str) -> None:
-    """Stop the build when the detector is confident the sidecar's language is wrong."""
+def read_language(text: str) -> tuple[str | None, float | None]:
+    """What lingua reads in a clean text's first LANGUAGE_SAMPLE_CHARS characters, and its
+    confidence (4 decimals); (None, None) for a text too short to judge or where it finds no
+    language. Recorded beside the declared language, never in its place."""
     if count_words(text) < MIN_WORDS_FOR_LANGUAGE_CHECK:
-        return
+        return None, None
     detected, confidence = detect_language(text[:LANGUAGE_SAMPLE_CHARS])
-    if detected != declared:
-        raise WarnewsError(
-            f"{name}: the sidecar says language {declared!r} but the text reads as {detected!r} "
-            f"(lingua confidence {confidence:.2f}); correct the sidecar's language"
-        )
-
+    return (detected, round(confidence, 4)) if detected else (None, None)

@@ -99,7 +99,8 @@ class CleanResult:
 
 # --- outlet profiles ---------------------------------------------------------------------------
 
-_PROFILE_KEYS = {"outlet", "page_chrome_top", "trailer_lines", "protected_names", "boilerplate_lines"}
+_PROFILE_KEYS = {"outlet", "page_chrome_top", "trailer_lines", "protected_names", "boilerplate_lines",
+                 "outlet_name", "outlet_domain", "outlet_country"}  # the last three: the outlets table `import` reads
 
 
 def load_profiles(root: Path) -> dict[str, OutletProfile]:

@@ -1,5 +1,5 @@
-"""cli: `warnews add | import | index | build | validate | release | verify | diff | cite | stats | publish | docs`.
-Errors go to stderr, exit 1."""
+"""cli: `warnews init | add | import | index | build | validate | release | verify | diff | cite | stats |
+publish | strip-text | hydrate | docs`. Errors go to stderr, exit 1."""
 
 from __future__ import annotations
 
@@ -17,10 +17,13 @@ from tqdm import tqdm
 from warnews.add import add_document
 from warnews.dedup import INDEX_PATH, NEAR_DUPLICATE_THRESHOLD, DuplicateIndex
 from warnews.importer import Defaults, Mapping, import_sources
+from warnews.init import ANNOTATION_LICENSES, Answers, collection_name, init as init_collection
 from warnews.errors import WarnewsError
 from warnews.lock import writing
 from warnews.vocabularies import LICENSES
 from warnews.publish import stage, token_from_environment, upload
+from warnews.textfree import strip_text
+from warnews.hydrate import hydrate
 from warnews.build import BuildOptions
 from warnews.executors import make_executor
 from warnews.release import STAGING_DIR, build, make_release, recorded_as_of, stats_columns, verify
@@ -49,7 +52,8 @@ def cmd_build(args) -> int:
     with options.executor:
         folder, info = build(args.root, args.version, _say, options)
     _print_counts(info)
-    _say(f"built {info['version']} into {folder} (not a release: `warnews release X.Y.Z` makes one)")
+    version = info["version"]
+    _say(f"staged in {folder}: an unreleased build (stamped {version}); `warnews release {version}` makes it a version")
     return 0
 
 
@@ -123,13 +127,16 @@ def cmd_stats(args) -> int:
     if damaged:
         raise WarnewsError(f"{folder}: its files do not match {MANIFEST}, nothing was counted; restore the release "
                            "from a copy (or `git checkout` it):\n" + "\n".join(damaged))
-    tables = {name: pq.read_table(folder / f"{name}.parquet", columns=columns)  # the columns the release's report counts
-              for name, columns in stats_columns().items() if (folder / f"{name}.parquet").is_file()}
+    tables = {}  # the columns the release's report counts, of those an older release has
+    for name, columns in stats_columns().items():
+        path = folder / f"{name}.parquet"
+        if path.is_file():
+            tables[name] = pq.read_table(path, columns=[c for c in columns if c in pq.read_schema(path).names])
     stats = corpus_stats(tables)
     print(format_stats(stats), end="")
     out = args.root / "build" / "stats" / f"v{version}" / "report.html"
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(report_html(stats, version), encoding="utf-8")
+    out.write_text(report_html(stats, version, collection_name(args.root)), encoding="utf-8")
     _say(f"\nwrote {out.relative_to(args.root)} (the release's own copy is {folder.relative_to(args.root)}/report.html)"
          if (folder / "report.html").is_file() else f"\nwrote {out.relative_to(args.root)}")
     return 0
@@ -137,7 +144,7 @@ def cmd_stats(args) -> int:
 
 def cmd_publish(args) -> int:
     staged = args.root / "build" / "publish"
-    version, files = stage(args.root, staged, args.release)
+    version, files = stage(args.root, staged, args.release, tuple(args.include_text_under), args.without_text)
     total = sum(size for _, size, _ in files)
     _say(f"{'would send' if args.dry_run else 'sending'} to dataset {args.repo_id}, tag v{version}: "
          f"{len(files)} files, {total:,} bytes (laid out in {staged.relative_to(args.root)})")
@@ -147,6 +154,29 @@ def cmd_publish(args) -> int:
         return 0
     url = upload(staged, args.repo_id, version, token_from_environment())
     _say(f"published {version}: {url}")
+    return 0
+
+
+def cmd_strip_text(args) -> int:
+    folder = release_dir(args.root, args.version)
+    if not folder.is_dir():
+        raise WarnewsError(f"{folder}: no such release; released: {', '.join(releases(args.root)) or 'none'}")
+    record = strip_text(folder, args.out.resolve())
+    _say(f"wrote the text-free copy of {args.version} into {args.out}: the texts of {len(record['text_sha256'])} "
+         "document(s) and every span's text removed; `warnews hydrate` puts them back from the raw files")
+    return 0
+
+
+def cmd_hydrate(args) -> int:
+    known = releases(args.root)
+    if args.textfree is None and not known:
+        raise WarnewsError(f"{args.root / 'corpus'}: no release found; pass the text-free folder")
+    folder = args.textfree.resolve() if args.textfree else release_dir(args.root, known[-1])
+    differ = hydrate(folder, args.source.resolve(), args.into.resolve())
+    _say(f"wrote {folder.name} with its texts into {args.into}, each checked against its sha256")
+    if differ:
+        _say(f"note: {', '.join(differ)} differ in bytes from the original release (the rows are the same; the "
+             "Parquet writer or warnews version is not the one that made it)")
     return 0
 
 
@@ -178,8 +208,8 @@ def cmd_add(args) -> int:
 
 def cmd_import(args) -> int:
     mapping = Mapping.from_yaml(args.mapping) if args.mapping else Mapping()
-    overrides = {key: getattr(args, f"{key}_field") for key in ("text", "title", "url", "published", "language")
-                 if getattr(args, f"{key}_field")}
+    overrides = {key: getattr(args, f"{key}_field") for key in ("text", "title", "url", "published", "language",
+                                                                 "outlet") if getattr(args, f"{key}_field")}
     mapping = dataclasses.replace(mapping, **overrides)
     defaults = Defaults(outlet=args.outlet, outlet_name=args.outlet_name, outlet_domain=args.domain,
                         outlet_country=args.country, license=args.license, license_note=args.license_note,
@@ -189,9 +219,10 @@ def cmd_import(args) -> int:
         report = import_sources(args.root, args.sources, mapping, defaults, collection=args.collection,
                                 dry_run=args.dry_run, keep_near_duplicates=args.keep_near_duplicates,
                                 progress=lambda message: bar.set_postfix_str(message, refresh=False),
-                                on_record=bar.update)
-    for where, reason in report.refused:
-        print(f"refused {where}: {reason}")
+                                on_record=bar.update, manifest=args.manifest, strict=args.strict)
+    if args.verbose:
+        for where, reason in report.refused:
+            print(f"refused {where}: {reason}")
     for where, other, score in report.near_duplicates:
         if args.keep_near_duplicates:
             print(f"kept near-duplicate {where}: estimated similarity {score} with {other}")
@@ -199,11 +230,20 @@ def cmd_import(args) -> int:
     reasons = ", ".join(f"{kind} {n}" for kind, n in report.reasons().items())
     _say(f"{verb} {report.accepted:,} of {report.read:,} records; refused {len(report.refused):,}"
          + (f" ({reasons})" if reasons else ""))
+    if not args.verbose and report.refused:
+        for line in report.summary():
+            print(line)
+        if any(n > 3 for n in report.reasons().values()):
+            print("(--verbose lists every refused record)")
     if report.shards:
         _say(f"wrote {len(report.shards)} shard(s): {report.shards[0]}" + (f" … {report.shards[-1]}"
                                                                             if len(report.shards) > 1 else ""))
     if not args.dry_run and report.accepted:
         _say("next: `warnews build`, then `warnews release X.Y.Z` with a CHANGELOG entry")
+    if report.read and not report.accepted:  # exit 1, as for any error: a script must not go on to build
+        print(f"error: nothing {'would come' if args.dry_run else 'came'} in: all {report.read:,} records read were "
+              "refused (reasons above)", file=sys.stderr)
+        return 1
     return 0
 
 
@@ -237,6 +277,18 @@ def cmd_layers(args) -> int:
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]) - 1)]
     for row in rows:
         print("  ".join(cell.ljust(width) for cell, width in zip(row, widths)) + "  " + row[-1])
+    return 0
+
+
+def cmd_init(args) -> int:
+    answers = Answers(title=args.title, authors=tuple(args.author), license=args.license, description=args.description)
+    written, layers, left_out = init_collection(args.dir, answers)
+    _say(f"made a collection in {args.dir}: {', '.join(p.name for p in written)} and raw/")
+    _say(f"layers in warnews.yaml: {', '.join(layers)}")
+    for reason in left_out:
+        _say(f"left out {reason}")
+    _say("next: fill in every <FILL IN: …> (README.md, CITATION.cff and LICENSE before a release; DATASHEET.md "
+         "before anyone relies on it), add texts with `warnews import` or `warnews add`, then `warnews release 1.0.0`")
     return 0
 
 
@@ -337,15 +389,37 @@ def parser() -> argparse.ArgumentParser:
     u.add_argument("--repo-id", required=True, help="OWNER/NAME of the dataset repository on the Hub")
     u.add_argument("--release", help="release to send (must be the newest, which the card points at)")
     u.add_argument("--dry-run", action="store_true", help="list exactly what would be sent, send nothing")
+    u.add_argument("--include-text-under", action="append", default=[], metavar="LICENSE",
+                   help="send the texts under LICENSE too, though it does not allow redistribution (you hold the "
+                   "right to); repeat for each")
+    u.add_argument("--without-text", action="store_true", help="send the text-free form (see strip-text)")
     u.set_defaults(func=cmd_publish)
+
+    s = sub.add_parser("strip-text", help="write a copy of a release without its texts (ids, offsets, hashes and "
+                       "annotations kept), which `hydrate` fills again")
+    s.add_argument("version", help="released version, e.g. 1.5.0")
+    s.add_argument("--out", type=Path, required=True, help="new (or empty) folder for the copy")
+    s.set_defaults(func=cmd_strip_text)
+
+    h = sub.add_parser("hydrate", help="put the texts back into a text-free release from your own raw files")
+    h.add_argument("textfree", type=Path, nargs="?", help="the text-free release folder (default: the newest "
+                   "release under --root)")
+    h.add_argument("--from", dest="source", type=Path, required=True, help="a warnews collection holding raw/ "
+                   "with the release's raw files and outlets/ with its outlet profiles")
+    h.add_argument("--into", type=Path, required=True, help="new (or empty) folder for the release with its texts")
+    h.set_defaults(func=cmd_hydrate)
 
     i = sub.add_parser("import", help="import a collection into raw/ as shards: JSON Lines (.jsonl, .gz, .zst), "
                        "CSV, a folder of .txt/.html files, or WARC (.warc, .warc.gz)")
     i.add_argument("sources", type=Path, nargs="+", help="files or folders to import, read in the order given")
-    i.add_argument("--outlet", required=True, help="outlet slug, lowercase with hyphens (e.g. kremlin)")
-    i.add_argument("--outlet-name", required=True, help="outlet name as styled (e.g. \"President of Russia\")")
-    i.add_argument("--domain", required=True, help="outlet's web domain (e.g. en.kremlin.ru)")
-    i.add_argument("--country", required=True, help="outlet's country, ISO 3166-1 alpha-2")
+    i.add_argument("--outlet", help="outlet slug of every record, lowercase with hyphens (e.g. kremlin); with "
+                   "--outlet-name, --domain and --country, unless --outlet-field is given")
+    i.add_argument("--outlet-name", help="outlet name as styled (e.g. \"President of Russia\")")
+    i.add_argument("--domain", help="outlet's web domain (e.g. en.kremlin.ru)")
+    i.add_argument("--country", help="outlet's country, ISO 3166-1 alpha-2")
+    i.add_argument("--outlet-field", metavar="FIELD", help="the records' field holding each one's outlet slug; its "
+                   "name, domain and country come from outlets/<slug>.yaml (outlet_name, outlet_domain, "
+                   "outlet_country) or the outlet's earlier files in raw/<slug>/")
     i.add_argument("--license", required=True, help="copyright status of the texts: " + ", ".join(LICENSES))
     i.add_argument("--license-note", help="who holds the rights and on what terms (default: written from --license)")
     i.add_argument("--language", help="ISO 639-1 code of every record (default: a record's language field, else "
@@ -357,10 +431,17 @@ def parser() -> argparse.ArgumentParser:
         i.add_argument(f"--{name}" if name not in ("language",) else "--language-field", dest=f"{name}_field",
                        metavar="FIELD", help=f"the records' field holding the {name} (default: {name})")
     i.add_argument("--mapping", type=Path, help="a YAML file `fields: {text: body, title: headline, …}`")
-    i.add_argument("--collection", help="folder under raw/ for the shards (default: the outlet slug)")
+    i.add_argument("--manifest", type=Path, metavar="FILE", help="a folder's facts per file: CSV or JSON Lines with "
+                   "a `file` column (its path in the folder) and any record fields (title, url, published, …)")
+    i.add_argument("--collection", help="folder under raw/ for the shards (default: the outlet slug; with "
+                   "--outlet-field, imported)")
     i.add_argument("--dry-run", action="store_true", help="check every record and report; write nothing")
     i.add_argument("--keep-near-duplicates", action="store_true",
                    help="import near-duplicates and list them (default: refuse them)")
+    i.add_argument("--strict", action="store_true", help="check every record first and write nothing if any is "
+                   "refused (reads the collection twice)")
+    i.add_argument("--verbose", action="store_true", help="print every refused record (default: a summary by "
+                   "reason with the first 3 of each)")
     i.add_argument("--quiet", action="store_true", help="no progress bar")
     i.set_defaults(func=cmd_import)
 
@@ -371,6 +452,17 @@ def parser() -> argparse.ArgumentParser:
     y = sub.add_parser("layers", help="list the annotation layers: version, table, what each reads and needs, and "
                        "which this build runs")
     y.set_defaults(func=cmd_layers)
+
+    n = sub.add_parser("init", help="make a new collection folder: warnews.yaml, the dataset card, datasheet, "
+                       "changelog, citation, license and raw/")
+    n.add_argument("dir", type=Path, help="the folder to make (it may exist, but not hold any of those files)")
+    n.add_argument("--title", help="the collection's name (the card's pretty_name, the citation's title)")
+    n.add_argument("--author", action="append", default=[], help="an author, as \"Family, Given\" or free text such "
+                   "as an organisation; repeat for each")
+    n.add_argument("--license", help="license of the annotations, an SPDX id: " + ", ".join(ANNOTATION_LICENSES)
+                   + " (each text keeps its own)")
+    n.add_argument("--description", help="what the collection is, in a sentence or two")
+    n.set_defaults(func=cmd_init)
 
     d = sub.add_parser("docs", help="regenerate schema/*.yaml and the generated parts of README.md")
     d.add_argument("--check", action="store_true", help="only report stale files (exit 1 if any)")

@@ -18,6 +18,7 @@ give the same bytes.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import datetime as dt
 import gzip
 import hashlib
@@ -32,24 +33,26 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
 
+import pycountry
 import zstandard
 
-from warnews.annotate import (LANGUAGE_SAMPLE_CHARS, MIN_WORDS_FOR_LANGUAGE_CHECK, check_language, count_words,
-                               detect_language)
+from warnews.annotate import LANGUAGE_SAMPLE_CHARS, MIN_WORDS_FOR_LANGUAGE_CHECK, count_words, detect_language
 from warnews import shards
-from warnews.add import default_license_note
-from warnews.clean import Cleaner
+from warnews.add import _outlet_facts, default_license_note
+from warnews.clean import OUTLETS_DIR, Cleaner
 from warnews.dedup import INDEX_PATH, NEAR_DUPLICATE_THRESHOLD, DuplicateIndex, Match, bands, signature, similarity
 from warnews.errors import WarnewsError
 from warnews.lock import writing
 from warnews.page_dumps import input_kind
-from warnews.vocabularies import LICENSES
-from warnews.ingest import (MAX_RAW_BYTES, RAW_DIR, RAW_SUFFIXES, REQUIRED_KEYS, SHARD_SUFFIX, check_bytes, decode_utf8,
-                            extract_html, parse_sidecar, read_yaml)
+from warnews.vocabularies import LANGUAGES, LICENSES
+from warnews.ingest import (EXTRA_KEY, MAX_RAW_BYTES, RAW_DIR, RAW_SUFFIXES, REQUIRED_KEYS, SHARD_SUFFIX, check_bytes, decode_utf8,
+                            _DOMAIN, check_published, extract_html, parse_sidecar, read_yaml, shown, sidecar_path)
 from warnews.ids import make_doc_id
 
 SHARD_RECORDS = shards.MAX_RECORDS
 FIELDS = ("text", "title", "url", "published", "language")
+OUTLET_FACTS = ("outlet_name", "outlet_domain", "outlet_country")  # what outlets/<slug>.yaml tells an import
+_SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 _SOURCE_KINDS = {".jsonl": "jsonl", ".jsonl.gz": "jsonl", ".jsonl.zst": "jsonl", ".csv": "csv", ".warc": "warc",
                  ".warc.gz": "warc"}
 
@@ -63,14 +66,16 @@ class Mapping:
     url: str = "url"
     published: str = "published"
     language: str = "language"
+    outlet: str | None = None  # --outlet-field: each record names its outlet
 
     @classmethod
     def from_yaml(cls, path: Path) -> Mapping:
         data = read_yaml(path)
         fields = data.get("fields") if isinstance(data, dict) else None
-        if not isinstance(fields, dict) or set(fields) - set(FIELDS) or not all(isinstance(v, str) for v in fields.values()):
-            raise WarnewsError(f"{path}: a field mapping is `fields:` with some of {', '.join(FIELDS)}, each the name "
-                               "of a field of the records (e.g. `text: body`)")
+        if not isinstance(fields, dict) or set(fields) - {*FIELDS, "outlet"} or \
+                not all(isinstance(v, str) for v in fields.values()):
+            raise WarnewsError(f"{path}: a field mapping is `fields:` with some of {', '.join(FIELDS)}, outlet, each "
+                               "the name of a field of the records (e.g. `text: body`)")
         return cls(**fields)
 
 
@@ -78,10 +83,10 @@ class Mapping:
 class Defaults:
     """What the command's flags say of every record (the fields `warnews add` takes)."""
 
-    outlet: str
-    outlet_name: str
-    outlet_domain: str
-    outlet_country: str
+    outlet: str | None  # the four are None with --outlet-field: outlet_table gives each record's
+    outlet_name: str | None
+    outlet_domain: str | None
+    outlet_country: str | None
     license: str
     license_note: str | None = None
     language: str | None = None
@@ -94,7 +99,8 @@ class Candidate:
     where: str  # `<source>:<line>` or the file or WARC record it came from
     data: bytes | None  # the raw bytes, or None where the record has no text
     html: bool
-    fields: dict = field(default_factory=dict)  # title, url, published, language, collected as found
+    fields: dict = field(default_factory=dict)  # title, url, published, language, collected, outlet as found
+    extra: dict[str, str] = field(default_factory=dict)  # the record's other fields, as text
 
 
 @dataclass
@@ -111,6 +117,19 @@ class Report:
             kind = reason.split(":")[0]
             counts[kind] = counts.get(kind, 0) + 1
         return dict(sorted(counts.items()))
+
+    def summary(self, places: int = 3) -> list[str]:
+        """The refusals by reason, each with its first `places` records: a few lines however many
+        records were refused, enough to find and fix each kind of problem."""
+        groups: dict[str, list[tuple[str, str]]] = {}
+        for where, reason in self.refused:
+            groups.setdefault(reason.split(":")[0], []).append((where, reason))
+        lines = []
+        for kind, items in sorted(groups.items()):
+            first = f", the first {places}" if len(items) > places else ""
+            lines.append(f"{kind}: {len(items):,} record{'s' if len(items) > 1 else ''} refused{first}:")
+            lines += [f"  {where}: {reason.split(': ', 1)[-1]}" for where, reason in items[:places]]
+        return lines
 
 
 class Refused(Exception):
@@ -183,14 +202,27 @@ def _text_field(record: dict, name: str, where: str) -> bytes | None:
         raise Refused("not UTF-8: the text holds bytes that are not UTF-8") from None
 
 
-def _from_mapping(record: dict, mapping: Mapping, where: str) -> Candidate:
-    data = _text_field(record, mapping.text, where)
-    found = {key: record.get(getattr(mapping, key)) for key in ("title", "url", "published", "language")}
+def _fields(record: dict, mapping: Mapping, where: str, used: tuple[str, ...] = ()) -> tuple[dict, dict[str, str]]:
+    """A record's mapped facts (each checked to be text) and its other fields as text (Candidate.extra):
+    every field but the text, `format`, the mapped ones and `used`, so nothing a collection holds is lost."""
+    names = {key: getattr(mapping, key) for key in ("title", "url", "published", "language", "outlet")
+             if getattr(mapping, key)}
+    found = {key: record.get(name) for key, name in names.items()}
     for key, value in found.items():
         if value is not None:
-            _text_field(record, getattr(mapping, key), where)
+            _text_field(record, names[key], where)
+    skip = {mapping.text, "format", *names.values(), *used}
+    extra = {str(key): value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, sort_keys=True,
+                                                                        default=str)
+             for key, value in record.items() if key not in skip and value is not None}
+    return {k: v for k, v in found.items() if v not in (None, "")}, extra
+
+
+def _from_mapping(record: dict, mapping: Mapping, where: str) -> Candidate:
+    data = _text_field(record, mapping.text, where)
+    fields, extra = _fields(record, mapping, where)
     html = isinstance(record.get("format"), str) and record["format"].lower() == "html"
-    return Candidate(where, data, html, {k: v for k, v in found.items() if v not in (None, "")})
+    return Candidate(where, data, html, fields, extra)
 
 
 def read_jsonl(path: Path, mapping: Mapping) -> Iterator[Candidate | tuple[str, str]]:
@@ -261,26 +293,137 @@ def read_csv(path: Path, mapping: Mapping) -> Iterator[Candidate | tuple[str, st
                 yield where, str(err)
 
 
-def read_folder(path: Path, mapping: Mapping) -> Iterator[Candidate | tuple[str, str]]:
-    """The folder's .txt and .html files. A collection is what the folder holds: a link is read
-    only where it resolves inside the folder, and one to a file or folder outside is refused by its
-    name. Links to folders are never followed (one inside leads to files read anyway)."""
+def read_folder(path: Path, mapping: Mapping, manifest: Path | None = None) -> Iterator[Candidate | tuple[str, str]]:
+    """The folder's .txt and .html files, each with its facts (see folder_files). A collection is
+    what the folder holds: a link is read only where it resolves inside the folder, and one to a
+    file or folder outside is refused by its name. Links to folders are never followed (one inside
+    leads to files read anyway)."""
+    for rel, file, refusal, fields, extra in folder_files(path, mapping, manifest):
+        if refusal:
+            yield f"{path.name}:{rel}", refusal
+        elif file.stat().st_size > MAX_RAW_BYTES:  # never read whole what cannot come in
+            yield f"{path.name}:{rel}", f"too large: {file.stat().st_size:,} bytes, over {MAX_RAW_BYTES:,}"
+        else:
+            yield Candidate(rel, file.read_bytes(), file.suffix == ".html", fields, extra)
+
+
+def folder_files(path: Path, mapping: Mapping, manifest: Path | None = None) -> list[tuple]:
+    """(name, path, refusal or None, fields, extra) of each file of the folder, its text unread, so
+    that every file's date can be checked before anything is written. A file's facts are taken
+    field by field from its manifest row, else its sidecar (`<name>.meta.yaml` beside it), else,
+    for the date, from its name."""
+    rows = read_manifest(manifest, path) if manifest else {}
     inside = path.resolve()
     found = []
     for folder, folders, files in os.walk(path):
         found += [Path(folder, name) for name in folders if Path(folder, name).is_symlink()]
         found += [Path(folder, name) for name in files if Path(name).suffix in RAW_SUFFIXES]
+    entries = []
     for file in sorted(found):
         rel = file.relative_to(path).as_posix()
         if file.is_symlink() and not file.resolve().is_relative_to(inside):
             what = "folder" if file.is_dir() else "file"
-            yield f"{path.name}:{rel}", (f"link outside: {rel} is a link to the {what} {file.resolve()}, outside "
-                                         f"{path}; only what the folder holds is imported (copy it in if it belongs)")
+            entries.append((rel, file, f"link outside: {rel} is a link to the {what} {file.resolve()}, outside "
+                            f"{path}; only what the folder holds is imported (copy it in if it belongs)", {}, {}))
         elif file.is_file() and file.suffix in RAW_SUFFIXES:
-            if file.stat().st_size > MAX_RAW_BYTES:  # never read whole what cannot come in
-                yield f"{path.name}:{rel}", f"too large: {file.stat().st_size:,} bytes, over {MAX_RAW_BYTES:,}"
+            named = date_in_name(file.name)
+            record = {**({mapping.published: named} if named else {}), **_given(_file_sidecar(file)),
+                      **_given(rows.get(rel, ("", {}))[1])}
+            try:
+                entries.append((rel, file, None, *_fields(record, mapping, rel, used=("file",))))
+            except Refused as err:
+                entries.append((rel, file, str(err), {}, {}))
+    return entries
+
+
+def _given(record: dict) -> dict:
+    """The fields that say something: an empty CSV cell or a null leaves the next source's value."""
+    return {key: value for key, value in record.items() if value not in (None, "")}
+
+
+def _file_sidecar(file: Path) -> dict:
+    side = sidecar_path(file)
+    if not side.is_file():
+        return {}
+    data = read_yaml(side)
+    if not isinstance(data, dict):
+        raise WarnewsError(f"{side}: a file's sidecar is a YAML mapping of its fields (title, url, published, "
+                           "language, …); nothing was read")
+    return {key: value.isoformat() if isinstance(value, dt.date) else value for key, value in data.items()}
+
+
+_NAME_DATES = (re.compile(r"(?<!\d)(\d{4})-(\d{2})-(\d{2})(?!\d)"),
+               re.compile(r"(?<!\d)((?:19|20)\d\d)(\d\d)(\d\d)(?!\d)"))
+
+
+def date_in_name(name: str) -> str | None:
+    """The first real date a file's name holds (`2024-05-06-talks.txt`, `talks_20240506.txt`), as
+    scrapers often name files by the day; the last place a file's date is looked for."""
+    for pattern in _NAME_DATES:
+        for match in pattern.finditer(name):
+            try:
+                return dt.date(*map(int, match.groups())).isoformat()
+            except ValueError:
                 continue
-            yield Candidate(rel, file.read_bytes(), file.suffix == ".html", {})
+    return None
+
+
+def read_manifest(path: Path, folder: Path) -> dict[str, tuple[str, dict]]:
+    """A folder's manifest, CSV or JSON Lines, as {file: (`manifest:line`, row)}. A row must name
+    in `file` a .txt or .html file of the folder (its path relative to it), each file once: a row
+    that does not is a mistake in the manifest, and an error before anything is read."""
+    if not path.is_file():
+        raise WarnewsError(f"{path}: no such manifest file")
+    rows: dict[str, tuple[str, dict]] = {}
+    for line, row in _manifest_rows(path):
+        name = row.get("file")
+        if not isinstance(name, str) or not name.strip():
+            raise WarnewsError(f"{path}: line {line}: no `file`; each row names its file by its path in {folder}")
+        rel = os.path.normpath(name).replace(os.sep, "/")
+        if os.path.isabs(name) or rel.split("/")[0] == ".." or not (folder / rel).is_file() or \
+                Path(rel).suffix not in RAW_SUFFIXES:
+            raise WarnewsError(f"{path}: line {line}: `file` {shown(name)} is not a .txt or .html file in {folder}; "
+                               "give its path relative to the folder, or remove the row")
+        if rel in rows:
+            raise WarnewsError(f"{path}: line {line}: {rel} is listed again (first at {rows[rel][0]}); give each "
+                               "file one row")
+        rows[rel] = (f"{path.name}:{line}", row)
+    return rows
+
+
+def _manifest_rows(path: Path) -> Iterator[tuple[int, dict]]:
+    kind = source_kind(path)
+    if kind not in ("csv", "jsonl"):
+        raise WarnewsError(f"{path}: a manifest is CSV (.csv) or JSON Lines (.jsonl, .gz, .zst)")
+    try:
+        with _open_text(path) as lines:
+            if kind == "jsonl":
+                for n, line in enumerate(lines, 1):
+                    if not line.strip():
+                        continue
+                    try:
+                        row = json.loads(line)
+                    except json.JSONDecodeError as err:
+                        raise WarnewsError(f"{path}: line {n}: not a JSON object ({err.msg} at column "
+                                           f"{err.colno})") from None
+                    if not isinstance(row, dict):
+                        raise WarnewsError(f"{path}: line {n}: not a JSON object")
+                    yield n, row
+                return
+            reader = csv.reader(itertools.chain([next(lines, "").removeprefix("\ufeff")], lines))
+            header = next(reader, [])
+            if "file" not in header:
+                raise WarnewsError(f"{path}: line 1: no column `file` (columns: {', '.join(header)}); a manifest "
+                                   "names each row's file in `file`")
+            start = reader.line_num + 1
+            for row in reader:
+                if row and len(row) != len(header):
+                    raise WarnewsError(f"{path}: line {start}: {len(row)} fields, the header has {len(header)}")
+                if row:
+                    yield start, dict(zip(header, row))
+                start = reader.line_num + 1
+    except csv.Error as err:  # TooLong too
+        raise WarnewsError(f"{path}: {err}; is this the manifest?") from None
 
 
 def read_warc(path: Path, mapping: Mapping) -> Iterator[Candidate | tuple[str, str]]:
@@ -319,11 +462,19 @@ READERS = {"jsonl": read_jsonl, "csv": read_csv, "folder": read_folder, "warc": 
 
 # --- checking a record -------------------------------------------------------------------------
 
-def prepare(candidate: Candidate, defaults: Defaults, source: Path) -> tuple[dict, str, str, str]:
+def prepare(candidate: Candidate, defaults: Defaults, source: Path,
+            outlets: dict[str, Defaults] | None = None) -> tuple[dict, str, str, str]:
     """(sidecar fields, raw text, format, the text cleaning starts from) of a record, as a build
-    will read it; Refused if not."""
+    will read it; Refused if not. With `outlets` (--outlet-field), the record's outlet decides
+    the defaults it gets."""
     if candidate.data is None or not candidate.data.strip():
         raise Refused("empty text: the record has no text")
+    if outlets is not None:
+        slug = candidate.fields.get("outlet")
+        if slug not in outlets:  # outlets/ knows every slug a record names: this one is none
+            raise Refused(f"bad field: the record's outlet (--outlet-field) is {shown(slug) if slug else 'missing'}; "
+                          "expected an outlet slug such as news-az")
+        defaults = outlets[slug]
     try:
         check_bytes(candidate.data, candidate.where)
         raw = decode_utf8(candidate.data, candidate.where)
@@ -348,6 +499,11 @@ def prepare(candidate: Candidate, defaults: Defaults, source: Path) -> tuple[dic
         "collected_from": defaults.collected_from or f"Imported with `warnews import` from {source.name} "
         f"({candidate.where}); how the collection was made was not recorded.",
     }
+    extra = candidate.extra
+    if extra:  # the record's other fields, kept as text (documents.extra)
+        sidecar[EXTRA_KEY] = {str(key): value if isinstance(value, str) else json.dumps(value, ensure_ascii=False,
+                                                                                       sort_keys=True)
+                              for key, value in extra.items()}
     try:
         parse_sidecar({**sidecar, "language": "en"} if language == "und" else sidecar, candidate.where)
     except WarnewsError as err:
@@ -358,13 +514,9 @@ def prepare(candidate: Candidate, defaults: Defaults, source: Path) -> tuple[dic
 
 
 def language_of(clean: str, declared: str, where: str) -> str:
-    """The declared language, checked on the clean text as the build checks it; or, where none was
-    declared (`und`), the language detected on the same part of the clean text."""
+    """The declared language, which wins (the build records what lingua reads beside it); or,
+    where none was declared (`und`), the language detected on the clean text as the build reads it."""
     if declared != "und":
-        try:
-            check_language(clean, declared, where)
-        except WarnewsError as err:
-            raise Refused(f"wrong language: {str(err).split(': ', 1)[-1]}") from None
         return declared
     if count_words(clean) < MIN_WORDS_FOR_LANGUAGE_CHECK:
         raise Refused("too short: too few words to tell the language (give --language)")
@@ -379,6 +531,8 @@ def language_of(clean: str, declared: str, where: str) -> str:
 def record_line(sidecar: dict, raw: str, kind: str) -> bytes:
     """One shard line: the raw text exactly, its format and the sidecar's keys, keys sorted."""
     record = {"raw": raw, "format": kind, **{key: sidecar[key] for key in REQUIRED_KEYS}}
+    if sidecar.get(EXTRA_KEY):  # absent where empty: a record without other fields is as 1.5.0 wrote it
+        record[EXTRA_KEY] = dict(sorted(sidecar[EXTRA_KEY].items()))
     return json.dumps(record, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8") + b"\n"
 
 
@@ -426,27 +580,193 @@ def _next_shard_number(folder: Path) -> int:
 
 def import_sources(root: Path, sources: list[Path], mapping: Mapping, defaults: Defaults, *,
                    collection: str | None = None, dry_run: bool = False, keep_near_duplicates: bool = False,
-                   progress=None, on_record=None) -> Report:
-    """Import every record of `sources` into raw/<collection>/ (default: the outlet's slug)."""
-    if not re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", defaults.outlet):
-        raise WarnewsError(f"--outlet {defaults.outlet!r} must be lowercase letters, digits and single hyphens "
-                           "(it becomes part of every doc_id); nothing was read")
-    collection = collection or defaults.outlet
-    if not re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", collection):
-        raise WarnewsError(f"--collection {collection!r} must be lowercase letters, digits and single hyphens")
-    if defaults.license not in LICENSES:
-        raise WarnewsError(f"--license {defaults.license!r} is not a known value; allowed: {', '.join(LICENSES)}")
+                   progress=None, on_record=None, manifest: Path | None = None, strict: bool = False) -> Report:
+    """Import every record of `sources` into raw/<collection>/ (default: the outlet's slug, or
+    `imported` where each record names its outlet). What can be wrong with a whole import is an
+    error before anything is written: flags, sources, the mapping against each source's first
+    record, files without a date, outlets not in outlets/. With `strict`, every record is checked
+    first (as a dry run does) and a single refusal stops the import with nothing written."""
+    collection = _check_flags(mapping, defaults, collection)
     kinds = [(source, source_kind(source)) for source in sources]  # every source checked before any is read
     for source, _ in kinds:
         if not source.exists():
             raise WarnewsError(f"{source}: no such file or folder")
+    folders = [source for source, kind in kinds if kind == "folder"]
+    if manifest and len(folders) != 1:
+        raise WarnewsError(f"--manifest {manifest} describes the files of one folder; give exactly one folder "
+                           f"among the sources (given: {len(folders)})")
+    if mapping.outlet and any(kind == "warc" for _, kind in kinds):
+        raise WarnewsError("--outlet-field: a web archive's records have no fields to name their outlet; import "
+                           "it separately with --outlet")
+    _check_first_records(kinds, mapping)
+    used = _survey(kinds, mapping, manifest, defaults)
+    outlets = outlet_table(root, used, defaults) if mapping.outlet else None
     with writing(root, "warnews import", progress):
-        return _import_locked(root, kinds, mapping, defaults, collection, dry_run, keep_near_duplicates, progress,
-                              on_record)
+        def run(dry: bool) -> Report:
+            return _import_locked(root, kinds, mapping, defaults, collection, dry, keep_near_duplicates, progress,
+                                  on_record, outlets, manifest)
+        if strict and not dry_run:
+            checked = run(True)
+            if checked.refused:
+                raise WarnewsError(f"--strict: {len(checked.refused):,} of {checked.read:,} records would be "
+                                   "refused, so nothing was written:\n" + "\n".join(checked.summary())
+                                   + "\nfix or remove them, or import without --strict to bring the rest in")
+        return run(dry_run)
+
+
+def _check_flags(mapping: Mapping, defaults: Defaults, collection: str | None) -> str:
+    """The flags every record gets, checked before any is read; the collection's folder name."""
+    outlet = (("--outlet", defaults.outlet), ("--outlet-name", defaults.outlet_name),
+              ("--domain", defaults.outlet_domain), ("--country", defaults.outlet_country))
+    if mapping.outlet:
+        given = [flag for flag, value in outlet if value]
+        if given:
+            raise WarnewsError(f"--outlet-field {mapping.outlet} takes each record's outlet from its field and the "
+                               f"outlet's facts from outlets/; leave out {', '.join(given)}")
+        collection = collection or "imported"
+    else:
+        missing = [flag for flag, value in outlet if not value]
+        if missing:
+            raise WarnewsError(f"give {', '.join(missing)} (the outlet of every record), or --outlet-field FIELD "
+                               "where each record names its outlet")
+        if not _SLUG.fullmatch(defaults.outlet):
+            raise WarnewsError(f"--outlet {defaults.outlet!r} must be lowercase letters, digits and single hyphens "
+                               "(it becomes part of every doc_id); nothing was read")
+        _check_outlet(defaults.outlet_name, defaults.outlet_domain, defaults.outlet_country)
+        collection = collection or defaults.outlet
+    if not _SLUG.fullmatch(collection):
+        raise WarnewsError(f"--collection {collection!r} must be lowercase letters, digits and single hyphens")
+    if defaults.license not in LICENSES:
+        raise WarnewsError(f"--license {defaults.license!r} is not a known value; allowed: {', '.join(LICENSES)}")
+    if defaults.language is not None and defaults.language not in LANGUAGES:
+        raise WarnewsError(f"--language {defaults.language!r} is not an ISO 639-1 code the language detector "
+                           f"knows; allowed: {', '.join(sorted(LANGUAGES))}")
+    if defaults.published is not None:
+        check_published(defaults.published, "--published-date")
+    return collection
+
+
+def _check_outlet(name, domain, country, labels=("--outlet-name", "--domain", "--country")) -> None:
+    """An outlet's facts as every record's sidecar must hold them: one error before any is read."""
+    if not isinstance(name, str) or not name.strip():
+        raise WarnewsError(f"{labels[0]} {shown(name)} must be the outlet's name as styled (outlet_name)")
+    if not isinstance(domain, str) or not _DOMAIN.fullmatch(domain):
+        raise WarnewsError(f"{labels[1]} {shown(domain)} is not a lowercase domain such as news.az (the records' "
+                           "outlet_domain); nothing was read")
+    if not isinstance(country, str) or not re.fullmatch(r"[A-Z]{2}", country) or \
+            pycountry.countries.get(alpha_2=country) is None:
+        raise WarnewsError(f"{labels[2]} {shown(country)} is not an ISO 3166-1 alpha-2 code such as AZ (the records' "
+                           "outlet_country); nothing was read")
+
+
+def _check_first_records(kinds, mapping: Mapping) -> None:
+    """Each JSON Lines or CSV source's first record must have the text's field and every field
+    mapped by name (--title headline, --outlet-field): a misspelt name would otherwise refuse, or
+    silently empty, every record. Fields left at their default names may be absent."""
+    default = Mapping()
+    wanted = {key: getattr(mapping, key) for key in ("text", "title", "url", "published", "language", "outlet")
+              if getattr(mapping, key) and (key == "text" or getattr(mapping, key) != getattr(default, key))}
+    flags = {"text": "--text", "title": "--title", "url": "--url", "published": "--published",
+             "language": "--language-field", "outlet": "--outlet-field"}
+    for source, kind in kinds:
+        if kind not in ("jsonl", "csv"):
+            continue
+        names = _first_record_fields(source, kind)
+        for key, name in wanted.items():
+            if names is not None and name not in names:
+                what = "column" if kind == "csv" else "field"
+                raise WarnewsError(f"{source}: the first record has no {what} {name!r} for the {key} (its {what}s: "
+                                   f"{', '.join(names) or 'none'}); give {flags[key]} {what.upper()}, or --mapping; "
+                                   "nothing was read")
+
+
+def _first_record_fields(path: Path, kind: str) -> list[str] | None:
+    """The field names of a source's first record (a CSV's header), or None where none can be read
+    (its records are then refused one by one)."""
+    with _open_text(path) as lines:
+        if kind == "csv":
+            try:
+                first = next(lines, "")
+                return next(csv.reader(itertools.chain([first.removeprefix("\ufeff")], lines)), None)
+            except csv.Error as err:
+                raise WarnewsError(f"{path}: line 1: the header row cannot be read ({err}); is this a CSV "
+                                   "file?") from None
+        for _ in range(1000):
+            try:
+                record = json.loads(next(lines))
+            except StopIteration:
+                return None
+            except (TooLong, ValueError):
+                continue
+            if isinstance(record, dict):
+                return [str(key) for key in record]
+    return None
+
+
+def _survey(kinds, mapping: Mapping, manifest: Path | None, defaults: Defaults) -> dict[str, list]:
+    """Read through the collection before writing: a folder's files without a date are an error
+    (together, not one by one), and with --outlet-field every outlet slug the records name is
+    collected as {slug: [count, first places]}."""
+    used: dict[str, list] = {}
+    undated = []
+
+    def note(slug, where: str) -> None:
+        if isinstance(slug, str) and _SLUG.fullmatch(slug):  # a malformed one is refused with its record
+            count, places = used.setdefault(slug, [0, []])
+            used[slug] = [count + 1, places + [where] if len(places) < 3 else places]
+
+    for source, kind in kinds:
+        if kind == "folder":
+            for rel, _, refusal, fields, _ in folder_files(source, mapping, manifest):
+                if refusal is None and not defaults.published and "published" not in fields and rel.endswith(".txt"):
+                    undated.append(f"{source.name}:{rel}")  # a page may hold its own date
+                if refusal is None and mapping.outlet:
+                    note(fields.get("outlet"), f"{source.name}:{rel}")
+        elif mapping.outlet:
+            for item in READERS[kind](source, mapping):
+                if isinstance(item, Candidate):
+                    note(item.fields.get("outlet"), item.where)
+    if undated:
+        shown_names = ", ".join(undated[:20]) + (f", and {len(undated) - 20:,} more" if len(undated) > 20 else "")
+        raise WarnewsError(f"{len(undated):,} file{'s have' if len(undated) > 1 else ' has'} no publication date "
+                           f"(no manifest row, sidecar or date in the name): {shown_names}; give --manifest, "
+                           "sidecars, or --published-date; nothing was written")
+    return used
+
+
+def outlet_table(root: Path, used: dict[str, list], defaults: Defaults) -> dict[str, Defaults]:
+    """Each outlet the records name, with its name, domain and country from outlets/<slug>.yaml
+    (outlet_name, outlet_domain, outlet_country), else from a sidecar already in raw/<slug>/. All
+    outlets not known are named in one error, before anything is written."""
+    table, problems = {}, []
+    for slug, (count, places) in sorted(used.items()):
+        profile = root / OUTLETS_DIR / f"{slug}.yaml"
+        facts = _outlet_facts(root, slug)
+        if profile.is_file():
+            data = read_yaml(profile)
+            if not isinstance(data, dict) or data.get("outlet") != slug:
+                raise WarnewsError(f"{profile}: an outlet profile is a mapping whose `outlet` is its file's name "
+                                   f"({slug})")
+            facts.update({key: data[key] for key in OUTLET_FACTS if data.get(key) is not None})
+        missing = [key for key in OUTLET_FACTS if not facts.get(key)]
+        records = ", ".join(places) + (", …" if count > len(places) else "")
+        if missing and profile.is_file():
+            problems.append(f"outlet {slug!r} (records {records}): {OUTLETS_DIR}/{slug}.yaml has no "
+                            f"{', '.join(missing)}: add {'them' if len(missing) > 1 else 'it'}")
+        elif missing:
+            problems.append(f"outlet {slug!r} (records {records}) is not in {OUTLETS_DIR}/: add "
+                            f"{OUTLETS_DIR}/{slug}.yaml with outlet: {slug}, outlet_name, outlet_domain and "
+                            "outlet_country")
+        else:
+            _check_outlet(*(facts[key] for key in OUTLET_FACTS), labels=[f"{profile}: {key}" for key in OUTLET_FACTS])
+            table[slug] = dataclasses.replace(defaults, outlet=slug, **{key: facts[key] for key in OUTLET_FACTS})
+    if problems:
+        raise WarnewsError("; ".join(problems) + "; nothing was written")
+    return table
 
 
 def _import_locked(root, kinds, mapping, defaults, collection, dry_run, keep_near_duplicates, progress,
-                   on_record) -> Report:
+                   on_record, outlets=None, manifest=None) -> Report:
     """import_sources while holding the collection's lock: the shard numbers are chosen by one writer."""
     folder = root / RAW_DIR / collection
     report = Report()
@@ -482,7 +802,8 @@ def _import_locked(root, kinds, mapping, defaults, collection, dry_run, keep_nea
 
     try:
         for source, kind in kinds:
-            for item in READERS[kind](source, mapping):
+            items = read_folder(source, mapping, manifest) if kind == "folder" else READERS[kind](source, mapping)
+            for item in items:
                 report.read += 1
                 if on_record:
                     on_record(1)
@@ -491,13 +812,14 @@ def _import_locked(root, kinds, mapping, defaults, collection, dry_run, keep_nea
                     continue
                 where = f"{source.name}:{item.where}" if kind in ("folder",) else item.where
                 try:
-                    sidecar, raw, fmt, text = prepare(item, defaults, source)
+                    sidecar, raw, fmt, text = prepare(item, defaults, source, outlets)
                     sha = sidecar["sha256"]
                     earlier = in_this_import.get(sha) or index.exact(sha)
                     if earlier:
                         raise Refused(f"duplicate: the same bytes as {earlier}")
                     published = dt.date.fromisoformat(sidecar["published"])
-                    clean = cleaner.clean(where, defaults.outlet, published, text, input_kind(text, html=fmt == "html"))
+                    clean = cleaner.clean(where, sidecar["outlet"], published, text,
+                                          input_kind(text, html=fmt == "html"))
                     if not clean.text:
                         raise Refused("empty text: nothing is left after cleaning")
                     sidecar["language"] = language_of(clean.text, sidecar["language"], where)
@@ -511,7 +833,7 @@ def _import_locked(root, kinds, mapping, defaults, collection, dry_run, keep_nea
                     report.refused.append((where, str(err)))
                     continue
                 in_this_import[sha] = where
-                doc_id = make_doc_id(defaults.outlet, published, sha)
+                doc_id = make_doc_id(sidecar["outlet"], published, sha)
                 for band in bands(sig):
                     pending_bands.setdefault(band, []).append(len(pending))
                 pending.append((doc_id, record_line(sidecar, raw, fmt), sha, sig))

@@ -50,6 +50,8 @@ REQUIRED_KEYS = (
     "title", "language", "license", "license_note", "collected", "collected_from",
 )
 NULLABLE_KEYS = frozenset({"url", "title", "collected"})
+# The one optional key: the record's other fields (documents.extra).
+EXTRA_KEY = "extra"
 
 _OUTLET_SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _DOMAIN = re.compile(r"^(?:[a-z0-9-]+\.)+[a-z]{2,}$")
@@ -81,6 +83,7 @@ class Sidecar:
     license_note: str
     collected: dt.date | None
     collected_from: str
+    extra: tuple[tuple[str, str], ...] = ()  # the record's other fields, as text, sorted by key
 
 
 @dataclass(frozen=True)
@@ -331,11 +334,12 @@ def parse_sidecar(data, path) -> Sidecar:
     missing = [k for k in REQUIRED_KEYS if k not in data]
     if missing:
         raise WarnewsError(f"{path}: missing key(s) {', '.join(missing)}; write null where a fact is unknown")
-    unknown = sorted(set(data) - set(REQUIRED_KEYS), key=str)
+    unknown = sorted(set(data) - set(REQUIRED_KEYS) - {EXTRA_KEY}, key=str)
     if unknown:
         listed = ", ".join(str(k)[:SHOWN_CHARS] for k in unknown[:10])
         listed += f" and {len(unknown) - 10} more" if len(unknown) > 10 else ""
-        raise WarnewsError(f"{path}: unknown key(s) {listed}; allowed: {', '.join(REQUIRED_KEYS)}")
+        raise WarnewsError(f"{path}: unknown key(s) {listed}; allowed: {', '.join(REQUIRED_KEYS)} and {EXTRA_KEY} "
+                           "(a mapping of any other fields, as text)")
     for key in REQUIRED_KEYS:
         if data[key] is None and key not in NULLABLE_KEYS:
             raise WarnewsError(f"{path}: field {key!r} must not be null")
@@ -353,7 +357,20 @@ def parse_sidecar(data, path) -> Sidecar:
         license_note=_text(path, data, "license_note"),
         collected=None if data["collected"] is None else _past_date(data["collected"], f"{path}: field 'collected'"),
         collected_from=_text(path, data, "collected_from"),
+        extra=_extra(path, data.get(EXTRA_KEY)),
     )
+
+
+def _extra(path, value) -> tuple[tuple[str, str], ...]:
+    """A sidecar's or record's `extra`: a mapping of field names to text (what the documents
+    table's `extra` column holds)."""
+    if value is None:
+        return ()
+    if not isinstance(value, dict) or not all(isinstance(k, str) and k.strip() and isinstance(v, str)
+                                              for k, v in value.items()):
+        raise WarnewsError(f"{path}: field {EXTRA_KEY!r} is {shown(value)}; expected a mapping of field names to "
+                           "text (quote numbers and dates)")
+    return tuple(sorted(value.items()))
 
 
 def check_published(value, name: str) -> dt.date:

@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from warnews import registry
-from warnews.annotate import count_sentences, count_words
+from warnews.annotate import count_sentences, count_words, read_language
 from warnews.clean import Cleaner, CleanResult, Edit
 from warnews.config import Config
 from warnews.errors import WarnewsError
@@ -83,15 +83,18 @@ def process_document(ctx: Context, path: Path) -> DocResult:
     meta = raw.meta
     doc_id = make_doc_id(meta.outlet, meta.published, raw.sha256)
     text = result.text
+    detected, confidence = read_language(text)
     rows: dict[str, list[dict]] = {name: [] for name in TABLES if name != "entities"}
     rows["documents"].append({
         "doc_id": doc_id, "outlet": meta.outlet, "outlet_name": meta.outlet_name,
         "outlet_domain": meta.outlet_domain, "outlet_country": meta.outlet_country, "url": meta.url,
         "title": meta.title or raw.page.get("title"), "published": meta.published, "language": meta.language,
+        "language_detected": detected, "language_confidence": confidence,
         "text": text, "n_chars": len(text), "n_words": count_words(text), "n_sentences": count_sentences(text),
         "raw_path": raw.path, "raw_sha256": raw.sha256, "input_kind": raw.kind, "license": meta.license,
         "license_note": meta.license_note,
-        "collected": meta.collected, "collected_from": meta.collected_from, "first_version": None,
+        "collected": meta.collected, "collected_from": meta.collected_from,
+        "extra": [{"key": key, "value": value} for key, value in meta.extra], "first_version": None,
     })
     rows["edits"] = [{"doc_id": doc_id, **asdict(e)} for e in result.edits]
     gold = load_gold(ctx.root, doc_id, text, ctx.entities)

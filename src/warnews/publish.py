@@ -2,7 +2,9 @@
 
 What is sent is laid out first in a local folder (the card, the documentation and
 corpus/vX.Y.Z/), so `--dry-run` lists exactly those files and a test can load that folder with
-`datasets`. The token comes from the environment and is never printed.
+`datasets`. The token comes from the environment and is never printed. Texts under a license
+that does not allow passing them on (vocabularies.REDISTRIBUTABLE) are not sent unless that license
+is named; the text-free form (warnews.textfree) can be sent instead.
 """
 
 from __future__ import annotations
@@ -12,10 +14,13 @@ import re
 import shutil
 from pathlib import Path
 
+import pyarrow.parquet as pq
 import yaml
 
 from warnews.errors import WarnewsError
+from warnews.textfree import strip_text
 from warnews.versions import check_manifest, file_sha256, release_dir, releases
+from warnews.vocabularies import LICENSES, REDISTRIBUTABLE
 
 DOCUMENTS = ("README.md", "DATASHEET.md", "CHANGELOG.md", "CITATION.cff", "LICENSE")
 TOKEN_VARIABLES = ("HF_TOKEN", "HUGGING_FACE_HUB_TOKEN")
@@ -55,8 +60,24 @@ def check_card(root: Path) -> list[str]:
     return problems
 
 
-def stage(root: Path, target: Path, version: str | None = None) -> tuple[str, list[tuple[str, int, str]]]:
-    """Lay out in `target` what would be sent; return the version and (path, bytes, sha256) per file."""
+def held_back(folder: Path, include_text_under: tuple[str, ...] = ()) -> dict[str, int]:
+    """License -> documents of the release whose texts may not be sent: their license does not
+    allow redistribution and was not named in `include_text_under`."""
+    for name in include_text_under:
+        if name not in LICENSES:
+            raise WarnewsError(f"--include-text-under {name!r} is not a license; choose from {', '.join(LICENSES)}")
+    counts: dict[str, int] = {}
+    for name in pq.read_table(folder / "documents.parquet", columns=["license"]).column("license").to_pylist():
+        if name not in REDISTRIBUTABLE and name not in include_text_under:
+            counts[name] = counts.get(name, 0) + 1
+    return dict(sorted(counts.items()))
+
+
+def stage(root: Path, target: Path, version: str | None = None, include_text_under: tuple[str, ...] = (),
+          without_text: bool = False) -> tuple[str, list[tuple[str, int, str]]]:
+    """Lay out in `target` what would be sent; return the version and (path, bytes, sha256) per file.
+    Texts go only under a license that allows it or that `include_text_under` names; with
+    `without_text` the release's text-free copy goes instead (warnews.textfree)."""
     known = releases(root)
     if not known:
         raise WarnewsError("no release under corpus/ to publish")
@@ -67,13 +88,24 @@ def stage(root: Path, target: Path, version: str | None = None) -> tuple[str, li
     problems = check_manifest(folder) + check_card(root)
     if problems:
         raise WarnewsError("refusing to publish:\n" + "\n".join(problems))
+    held = {} if without_text else held_back(folder, tuple(include_text_under))
+    if held:
+        counts = "; ".join(f"{n} document(s) under {name}" for name, n in held.items())
+        raise WarnewsError(f"refusing to publish {version}: {counts}, a license that does not allow passing the "
+                           "texts on. Publish the text-free form with --without-text (users put the texts back "
+                           "with `warnews hydrate`), or, if you may send them, name the license: "
+                           + " ".join(f"--include-text-under {name}" for name in held))
     if target.exists():
         shutil.rmtree(target)
-    (target / "corpus" / folder.name).mkdir(parents=True)
+    (target / "corpus").mkdir(parents=True)
     for name in DOCUMENTS:
         shutil.copy2(root / name, target / name)
-    for path in sorted(folder.iterdir()):
-        shutil.copy2(path, target / "corpus" / folder.name / path.name)
+    if without_text:
+        strip_text(folder, target / "corpus" / folder.name)
+    else:
+        (target / "corpus" / folder.name).mkdir()
+        for path in sorted(folder.iterdir()):
+            shutil.copy2(path, target / "corpus" / folder.name / path.name)
     files = sorted(p for p in target.rglob("*") if p.is_file())
     return version, [(p.relative_to(target).as_posix(), p.stat().st_size, file_sha256(p)) for p in files]
 

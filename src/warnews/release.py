@@ -40,6 +40,7 @@ from warnews.config import Config
 from warnews.croissant import write_croissant
 from warnews.errors import WarnewsError
 from warnews.fingerprint import environment
+from warnews.init import check_filled, collection_name
 from warnews.parquet import LICENSE_URLS, citation, schemas
 from warnews.schema import TABLES
 from warnews.stats import corpus_stats, report_html
@@ -67,7 +68,8 @@ _REACHED = {"folder": "corpus/v{version} written", "documents": "documents updat
 def stats_columns() -> dict[str, list[str]]:
     """Columns the corpus report counts, per table (schema.TABLES), read back from the written
     tables rather than held in memory."""
-    return {name: list(spec.stats_columns) for name, spec in TABLES.items() if spec.stats_columns}
+    columns = {name: list(spec.stats_columns) for name, spec in TABLES.items() if spec.stats_columns}
+    return {**columns, "entities": ["entity_id", "name"]}  # the report names the entities it counts
 
 
 Progress = Callable[[str], None]
@@ -145,7 +147,7 @@ def build_into(root: Path, folder: Path, version: str, progress: Progress = _qui
     _dump_json({"version": version, **evaluation}, folder / "evaluation.json")
     stats = corpus_stats({name: pq.read_table(folder / f"{name}.parquet", columns=columns)
                           for name, columns in stats_columns().items()})
-    (folder / "report.html").write_text(report_html(stats, version), encoding="utf-8")
+    (folder / "report.html").write_text(report_html(stats, version, collection_name(root)), encoding="utf-8")
     write_croissant(folder, version, citation(version), LICENSE_URLS)
     write_manifest(folder)
     return build
@@ -270,6 +272,7 @@ def make_release(root: Path, version: str, progress: Progress = _quiet, options:
         finished = recover_release(root, progress)
         if finished is not None and finished["version"] == version:
             return _finished(root, finished)
+        check_filled(root, progress)
         _check_new_version(root, version)
         use_git = git and in_git_checkout(root)
         if use_git:

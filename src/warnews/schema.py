@@ -53,8 +53,17 @@ class Documents(pa.DataFrameModel):
         description="Publication date (day precision) from the sidecar, checked against any date on the page; "
         "from 2014-01-01 on and never after the build's date (build.json `as_of`).")
     language: Series[str] = pa.Field(isin=sorted(LANGUAGES),
-                                     description="ISO 639-1 language code from the sidecar, cross-checked offline "
-                                     "with lingua for texts of at least 20 words.")
+                                     description="ISO 639-1 language code: the one the sidecar (or the importing "
+                                     "user) declared, else the one lingua detected at import. A declared language "
+                                     "is kept even where the detector reads another (see language_detected).")
+    language_detected: Series[str] = pa.Field(nullable=True, isin=sorted(LANGUAGES),
+                                              description="The language lingua (offline, low-accuracy mode) reads "
+                                              "in the first 600 characters of text; null for texts under 20 words "
+                                              "or where it finds none. Where it differs from language, one of them is "
+                                              "wrong: lists of names are often misread.")
+    language_confidence: Series[float] = pa.Field(nullable=True, ge=0, le=1,
+                                                  description="lingua's confidence in language_detected (0 to 1, "
+                                                  "rounded to 4 decimals); null where language_detected is.")
     text: Series[str] = pa.Field(str_length={"min_value": 1},
                                  description="Clean article text, Unicode NFC. Paragraphs are separated by blank "
                                  "lines as in the raw file. All offsets in the corpus index this string "
@@ -89,6 +98,11 @@ class Documents(pa.DataFrameModel):
                                                  "the build's date (build.json `as_of`).")
     collected_from: Series[str] = pa.Field(str_length={"min_value": 1},
                                            description="How and from where the raw file was collected.")
+    extra: Series[object] = pa.Field(metadata={"arrow": "list<struct<key,value>>"},
+                                     description="Every field of the imported record (or the sidecar's `extra` "
+                                     "mapping) that no column above holds, as text, sorted by key: nothing a "
+                                     "collection carries is dropped. A list of {key, value} rather than an Arrow map, "
+                                     "which `datasets` cannot load; empty where there is none.")
     first_version: Series[str] = pa.Field(str_matches=SEMVER_PATTERN,
                                           description="First corpus version that contains this doc_id.")
 
@@ -96,6 +110,20 @@ class Documents(pa.DataFrameModel):
         strict = True
         coerce = True
         description = "One row per article: the clean text and what is known about where it came from."
+
+    @pa.check("extra", name="extra_is_sorted_text_pairs")
+    def extra_is_sorted_text_pairs(cls, extra: Series[object]) -> Series[bool]:
+        def valid(pairs) -> bool:
+            keys = [p.get("key") for p in pairs] if all(isinstance(p, dict) for p in pairs) else None
+            return keys is not None and keys == sorted(set(keys)) and all(
+                isinstance(p.get("key"), str) and p["key"] and isinstance(p.get("value"), str) for p in pairs)
+        return extra.map(lambda pairs: pairs is not None and valid(list(pairs))).astype(bool)
+
+    @pa.dataframe_check(name="confidence_with_detected_language")
+    def confidence_with_detected_language(cls, df: pd.DataFrame) -> Series[bool]:
+        if "language_detected" not in df or "language_confidence" not in df:  # a release before 1.6.0
+            return pd.Series(True, index=df.index)
+        return df["language_detected"].isna() == df["language_confidence"].isna()
 
     @pa.check("text", name="text_is_nfc")
     def text_is_nfc(cls, text: Series[str]) -> Series[bool]:
@@ -159,6 +187,7 @@ _ARROW_NAMED = {
     "list<string>": pyarrow.list_(pyarrow.string()),
     "list<struct<scheme,id>>": pyarrow.list_(pyarrow.struct([("scheme", pyarrow.string()), ("id", pyarrow.string())])),
     "list<struct<url,says>>": pyarrow.list_(pyarrow.struct([("url", pyarrow.string()), ("says", pyarrow.string())])),
+    "list<struct<key,value>>": pyarrow.list_(pyarrow.struct([("key", pyarrow.string()), ("value", pyarrow.string())])),
 }
 # Where the description of a `layer` column lists the rule layers: the schema does not know the
 # layers (they are registered above it), so whoever publishes a description fills it in
@@ -555,8 +584,9 @@ _SPAN_KEYS = ("doc_id", "start", "end", "layer")
 _STATEMENT = frozenset({"statement_date"})
 # In the order validation reports them and the card lists them.
 TABLES: dict[str, TableSpec] = {
-    "documents": TableSpec(Documents, ("doc_id",), stats_columns=("outlet_name", "published", "language"),
-                           columns_added={"input_kind": "1.5.0"}),
+    "documents": TableSpec(Documents, ("doc_id",), stats_columns=("outlet_name", "published", "language", "language_detected"),
+                           columns_added={"input_kind": "1.5.0", "language_detected": "1.6.0",
+                                          "language_confidence": "1.6.0", "extra": "1.6.0"}),
     "edits": TableSpec(Edits, ("doc_id", "clean_start", "clean_end", "raw_start"), stats_columns=("rule",)),
     "entities": TableSpec(Entities, ("entity_id",)),
     "mentions": TableSpec(Mentions, _SPAN_KEYS, span=True, entity_columns=("entity_id",),

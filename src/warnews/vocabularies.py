@@ -21,6 +21,9 @@ LICENSES = {
     "CC-BY-SA-4.0": "Creative Commons Attribution-ShareAlike 4.0",
     "CC0-1.0": "Creative Commons Zero 1.0 (public domain dedication)",
 }
+# The licenses above that let anyone pass the text on: `warnews publish` sends other texts only when
+# told to by name (publisher-copyright texts are in the corpus for research, not to be redistributed).
+REDISTRIBUTABLE = frozenset({"CC-BY-4.0", "CC-BY-SA-4.0", "CC0-1.0"})
 # ISO 639-1 codes the language detector knows; a sidecar language outside it cannot be checked.
 LANGUAGES = frozenset(lang.iso_code_639_1.name.lower() for lang in Language.all())
 # What a raw text is, which decides how it is cleaned (warnews.page_dumps.input_kind).
