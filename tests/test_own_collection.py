@@ -1,0 +1,127 @@
+"""The whole path a user follows with her own collection, in a folder outside the repository:
+init, import of a folder of .txt files with a manifest and of JSON Lines with several outlets,
+build, release, verify, load_dataset of every table, publish --dry-run refusing texts it may not
+send, a text-free copy and its hydration. The JSON Lines are the first records of the real
+primary statements in ../shared/corpora (CC BY 4.0, never copied into the repository); the .txt
+files are synthetic (test_import's generated paragraphs), marked so in their license note."""
+
+from __future__ import annotations
+
+import csv
+import json
+
+import pyarrow.parquet as pq
+import pytest
+
+from conftest import shared, snapshot
+from test_import import paragraph
+from warnews.schema import TABLES
+
+RECORDS_PER_OUTLET = 15
+OUTLETS = {  # slug: (the records' `source`, name, domain, country, file)
+    "kremlin": ("en.kremlin.ru", "President of Russia", "en.kremlin.ru", "RU", "kremlin-en.jsonl"),
+    "president-ua": ("president.gov.ua", "President of Ukraine", "president.gov.ua", "UA", "president-ua-en.jsonl"),
+}
+
+
+@pytest.fixture(scope="module")
+def collection(tmp_path_factory):
+    """A collection made by `warnews init` and filled by two imports, then built and released."""
+    from warnews.cli import main
+
+    folder = tmp_path_factory.mktemp("own") / "my-collection"
+    assert main(["--root", str(folder), "init", str(folder), "--title", "Presidential statements",
+                 "--author", "Example, Researcher", "--license", "CC-BY-4.0",
+                 "--description", "English statements of two presidents' offices."]) == 0
+    (folder / "outlets").mkdir()
+    lines = []
+    for slug, (_, name, domain, country, file) in OUTLETS.items():
+        (folder / "outlets" / f"{slug}.yaml").write_text(
+            f"outlet: {slug}\noutlet_name: {name}\noutlet_domain: {domain}\noutlet_country: {country}\n")
+        with shared("corpora", "primary-statements", file).open(encoding="utf-8") as handle:
+            for line in handle:
+                record = json.loads(line)
+                if len(record["text"].split()) > 80:  # statements, not one-line notices
+                    lines.append({**record, "outlet": slug})
+                if sum(r["outlet"] == slug for r in lines) == RECORDS_PER_OUTLET:
+                    break
+    statements = folder.parent / "statements.jsonl"
+    statements.write_text("".join(json.dumps(r) + "\n" for r in lines), encoding="utf-8")
+    articles = folder.parent / "articles"
+    articles.mkdir()
+    with (folder.parent / "manifest.csv").open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["file", "title", "url", "published", "section"])
+        for i in range(3):
+            (articles / f"article-{i}.txt").write_text(paragraph(500 + i, 80), encoding="utf-8")
+            writer.writerow([f"article-{i}.txt", f"Synthetic article {i}", f"https://example.org/{i}",
+                             f"2024-03-0{i + 1}", "world"])
+    return folder, statements, articles
+
+
+def _main(folder, *args):
+    from warnews.cli import main
+
+    return main(["--root", str(folder), *args])
+
+
+def test_a_users_collection_goes_from_init_to_a_verified_release(collection, capsys):
+    folder, statements, articles = collection
+    assert _main(folder, "import", str(statements), "--outlet-field", "outlet", "--collection", "statements",
+                 "--license", "CC-BY-4.0", "--language", "en", "--quiet") == 0
+    assert _main(folder, "import", str(articles), "--manifest", str(folder.parent / "manifest.csv"),
+                 "--outlet", "example-wire", "--outlet-name", "Example Wire", "--domain", "example.org",
+                 "--country", "GB", "--license", "publisher-copyright", "--language", "en",
+                 "--license-note", "Synthetic text written by the tests.", "--quiet") == 0
+    assert _main(folder, "build") == 0
+    assert _main(folder, "release", "1.0.0", "--no-git") == 0
+    assert _main(folder, "verify", "1.0.0") == 0
+    out = capsys.readouterr().out
+    assert "17 of 17 files byte-identical" in out
+    release = folder / "corpus" / "v1.0.0"
+    documents = pq.read_table(release / "documents.parquet").to_pandas()
+    assert len(documents) == 2 * RECORDS_PER_OUTLET + 3
+    assert documents.groupby("outlet").size().to_dict() == {"example-wire": 3, "kremlin": RECORDS_PER_OUTLET,
+                                                            "president-ua": RECORDS_PER_OUTLET}
+    facts = documents.drop_duplicates("outlet").set_index("outlet")
+    assert facts.loc["president-ua", "outlet_country"] == "UA" and facts.loc["kremlin", "outlet_domain"] == "en.kremlin.ru"
+    synthetic = documents[documents.outlet == "example-wire"].set_index("url")
+    assert synthetic.loc["https://example.org/1", "published"].isoformat() == "2024-03-02"
+    assert [(p["key"], p["value"]) for p in synthetic.loc["https://example.org/1", "extra"]] == [("section", "world")]
+    statement_extra = {p["key"] for pairs in documents[documents.outlet == "kremlin"]["extra"] for p in pairs}
+    assert {"datetime", "source"} <= statement_extra  # the records' other fields are kept
+    # the card, changelog and citation describe this collection's release
+    assert "## [1.0.0]" in (folder / "CHANGELOG.md").read_text()
+    assert "version: 1.0.0" in (folder / "CITATION.cff").read_text()
+    assert "Presidential statements" in (release / "report.html").read_text()
+
+
+def test_every_table_of_the_release_loads_with_datasets(collection):
+    from datasets import load_dataset
+
+    release = collection[0] / "corpus" / "v1.0.0"
+    loaded_tables = 0
+    for table in TABLES:
+        rows = pq.read_metadata(release / f"{table}.parquet").num_rows
+        if rows == 0:  # datasets 5.2 loads no empty Parquet split ("corresponds to no data"); pandas does
+            assert pq.read_table(release / f"{table}.parquet").num_rows == 0
+            continue
+        loaded = load_dataset("parquet", data_files=str(release / f"{table}.parquet"), split="train")
+        assert loaded.num_rows == rows, table
+        loaded_tables += 1
+    assert loaded_tables >= 6  # documents, edits, entities, mentions, quotes, dates at least
+
+
+def test_publishing_refuses_texts_it_may_not_send_and_the_text_free_copy_hydrates(collection, capsys):
+    folder = collection[0]
+    code = _main(folder, "publish", "--repo-id", "someone/presidential-statements", "--dry-run")
+    err = capsys.readouterr().err
+    assert code == 1 and "publisher-copyright" in err and "3 document" in err
+    assert _main(folder, "publish", "--repo-id", "someone/presidential-statements", "--dry-run",
+                 "--without-text") == 0
+    textfree = folder.parent / "textfree"
+    assert _main(folder, "strip-text", "1.0.0", "--out", str(textfree)) == 0
+    assert pq.read_table(textfree / "documents.parquet").column("text").null_count == 2 * RECORDS_PER_OUTLET + 3
+    hydrated = folder.parent / "hydrated"
+    assert _main(folder, "hydrate", "--from", str(folder), "--into", str(hydrated), str(textfree)) == 0
+    assert snapshot(hydrated) == snapshot(folder / "corpus" / "v1.0.0")
