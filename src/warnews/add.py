@@ -15,7 +15,6 @@ import hashlib
 import os
 import re
 import unicodedata
-import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,13 +23,14 @@ import yaml
 from warnews.annotate import MIN_WORDS_FOR_LANGUAGE_CHECK, count_words, detect_language
 from warnews.clean import Cleaner
 from warnews.errors import WarnewsError
-from warnews.lock import writing
+from warnews.ids import SLUG_PATTERN
+from warnews.lock import temporary, writing
 from warnews.dedup import DuplicateIndex, signature
 from warnews.vocabularies import LANGUAGES, LICENSES
 from warnews.ingest import (RAW_DIR, RAW_SUFFIXES, REQUIRED_KEYS, SIDECAR_SUFFIX, check_published, load_sidecar,
                             page_disagreements, raw_text, read_raw, sidecar_path)
 
-_SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+_SLUG = re.compile(SLUG_PATTERN)
 
 
 @dataclass
@@ -163,8 +163,7 @@ def _write_together(target: Path, data: bytes, sidecar: dict) -> None:
     with the reason, and nothing of the two is left."""
     folder, side = target.parent, sidecar_path(target)
     made = not folder.exists()
-    tag = f"{os.getpid()}-{uuid.uuid4().hex}"
-    tmp_raw, tmp_side = target.with_name(f".{target.name}.{tag}.tmp"), side.with_name(f".{side.name}.{tag}.tmp")
+    tmp_raw, tmp_side = temporary(target), temporary(side)
     header = f"# Sidecar of {target.name}, written by `warnews add`. Unknown facts are null, never guessed.\n"
     try:
         folder.mkdir(parents=True, exist_ok=True)

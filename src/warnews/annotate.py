@@ -13,7 +13,6 @@ from functools import lru_cache
 from lingua import LanguageDetectorBuilder
 
 from warnews.clean import is_abbreviation
-from warnews.errors import WarnewsError
 
 # A word: a run of word characters (letters, digits, and the underscore of handles such as
 # `@some_user`), with inner apostrophes, hyphens (ASCII, U+2010, U+2011) or dots (`it’s`,

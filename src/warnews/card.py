@@ -11,13 +11,13 @@ import errno
 import json
 import os
 import re
-import uuid
 import warnings
 from pathlib import Path
 
 import yaml
 
 from warnews.errors import WarnewsError
+from warnews.lock import temporary
 from warnews.versions import releases, summarize
 from warnews import registry
 from warnews.schema import TABLES, column_descriptions, pandera_schema, table_description
@@ -207,7 +207,7 @@ def write_file(path: Path, data: bytes) -> None:
     """Whole or not at all, and on disk before it counts: a temporary name of this process's own
     beside the file (the next writer removes what a killed one left), fsync, a rename. A failure
     names the file and leaves no temporary file."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}-{uuid.uuid4().hex}.tmp")
+    tmp = temporary(path)
     try:
         with open(tmp, "xb") as f:
             f.write(data)

@@ -131,7 +131,8 @@ def cmd_stats(args) -> int:
     for name, columns in stats_columns().items():
         path = folder / f"{name}.parquet"
         if path.is_file():
-            tables[name] = pq.read_table(path, columns=[c for c in columns if c in pq.read_schema(path).names])
+            present = set(pq.read_schema(path).names)
+            tables[name] = pq.read_table(path, columns=[c for c in columns if c in present])
     stats = corpus_stats(tables)
     print(format_stats(stats), end="")
     out = args.root / "build" / "stats" / f"v{version}" / "report.html"

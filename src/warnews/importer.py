@@ -17,6 +17,7 @@ give the same bytes.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import dataclasses
 import datetime as dt
@@ -28,7 +29,6 @@ import json
 import os
 import re
 import sqlite3
-import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
@@ -42,17 +42,17 @@ from warnews.add import _outlet_facts, default_license_note
 from warnews.clean import OUTLETS_DIR, Cleaner
 from warnews.dedup import INDEX_PATH, NEAR_DUPLICATE_THRESHOLD, DuplicateIndex, Match, bands, signature, similarity
 from warnews.errors import WarnewsError
-from warnews.lock import writing
+from warnews.lock import temporary, writing
 from warnews.page_dumps import input_kind
 from warnews.vocabularies import LANGUAGES, LICENSES
 from warnews.ingest import (EXTRA_KEY, MAX_RAW_BYTES, RAW_DIR, RAW_SUFFIXES, REQUIRED_KEYS, SHARD_SUFFIX, check_bytes, decode_utf8,
                             _DOMAIN, check_published, extract_html, parse_sidecar, read_yaml, shown, sidecar_path)
-from warnews.ids import make_doc_id
+from warnews.ids import SLUG_PATTERN, make_doc_id
 
 SHARD_RECORDS = shards.MAX_RECORDS
 FIELDS = ("text", "title", "url", "published", "language")
 OUTLET_FACTS = ("outlet_name", "outlet_domain", "outlet_country")  # what outlets/<slug>.yaml tells an import
-_SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+_SLUG = re.compile(SLUG_PATTERN)
 _SOURCE_KINDS = {".jsonl": "jsonl", ".jsonl.gz": "jsonl", ".jsonl.zst": "jsonl", ".csv": "csv", ".warc": "warc",
                  ".warc.gz": "warc"}
 
@@ -539,7 +539,7 @@ def record_line(sidecar: dict, raw: str, kind: str) -> bytes:
 def write_shard(path: Path, lines: list[bytes]) -> None:
     """A shard (warnews.shards' format), to a temporary name of its own first, synced, then
     renamed: whole or absent, never another's. Refuses to replace a shard (shards are never edited)."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}-{uuid.uuid4().hex}.tmp")
+    tmp = temporary(path)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         with open(tmp, "xb") as handle:
@@ -564,10 +564,8 @@ def write_shard(path: Path, lines: list[bytes]) -> None:
 
 def _discard(path: Path) -> None:
     """Remove a temporary file where one can (on a read-only or full disk there may be none)."""
-    try:
+    with contextlib.suppress(OSError):
         path.unlink(missing_ok=True)
-    except OSError:
-        pass
 
 
 def _next_shard_number(folder: Path) -> int:

@@ -24,6 +24,7 @@ import yaml
 
 from warnews import shards
 from warnews.errors import WarnewsError
+from warnews.ids import SLUG_PATTERN
 from warnews.page_dumps import input_kind
 from warnews.vocabularies import ARTICLE_BODY, LANGUAGES, LICENSES, PUBLISHED_MIN
 
@@ -53,7 +54,7 @@ NULLABLE_KEYS = frozenset({"url", "title", "collected"})
 # The one optional key: the record's other fields (documents.extra).
 EXTRA_KEY = "extra"
 
-_OUTLET_SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+_OUTLET_SLUG = re.compile(SLUG_PATTERN)
 _DOMAIN = re.compile(r"^(?:[a-z0-9-]+\.)+[a-z]{2,}$")
 _COUNTRY = re.compile(r"^[A-Z]{2}$")
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")

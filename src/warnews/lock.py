@@ -19,6 +19,7 @@ import json
 import os
 import shutil
 import socket
+import uuid
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Callable, Iterator
@@ -36,7 +37,13 @@ LEFTOVERS = (
     ".*.tmp", "schema/.*.tmp",  # the card, changelog, citation and schema files a release rewrites
 )
 
-_HELD: dict[str, tuple[int, int]] = {}  # collection root -> (lock file descriptor, depth)
+_HELD: dict[str, tuple[int, int]] = {}
+
+
+def temporary(path: Path) -> Path:
+    """A temporary name of this process's own beside `path` (`.NAME.<pid>-<uuid>.tmp`, which
+    LEFTOVERS sweeps): written whole, then renamed onto `path`."""
+    return path.with_name(f".{path.name}.{os.getpid()}-{uuid.uuid4().hex}.tmp")  # collection root -> (lock file descriptor, depth)
 
 
 @contextmanager
