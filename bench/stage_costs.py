@@ -43,9 +43,10 @@ def main() -> int:
 
 def measure(root: Path, limit: int | None) -> int:
     from warnews import registry
-    from warnews.annotate import check_language, count_sentences, count_words
+    from warnews.annotate import count_sentences, count_words, read_language
     from warnews.build import order_documents
     from warnews.ingest import read_raw
+    from warnews.card import identity
     from warnews.parquet import schemas as table_schemas
     from warnews.pipeline import Context
     from warnews.validate import _run_model
@@ -66,7 +67,7 @@ def measure(root: Path, limit: int | None) -> int:
         raw = timed("read raw", lambda: read_raw(ctx.root, path))
         result = timed("clean", lambda: ctx.cleaner.clean(raw.path, raw.meta.outlet, raw.meta.published, raw.text,
                                                                    raw.kind))
-        timed("language check (lingua)", lambda: check_language(result.text, raw.meta.language, raw.path))
+        timed("language reading (lingua)", lambda: read_language(result.text))
         words += timed("counts", lambda: (count_words(result.text), count_sentences(result.text))[0])
         document = registry.Document(doc_id, result.text, raw.meta.published)
         done: dict[str, list[dict]] = {}
@@ -77,7 +78,7 @@ def measure(root: Path, limit: int | None) -> int:
             rows[layer.table] += done[layer.name]
     # validation of the annotation tables, in the build's batch size (documents' own checks need
     # the whole build's rows; this times the pandera models on the layers' rows)
-    schemas = table_schemas("0.0.0")
+    schemas = table_schemas("0.0.0", identity(root))
     batch_documents = ctx.config.batch_documents
     for table, table_rows in rows.items():
         for at in range(0, len(table_rows), batch_documents * 30):

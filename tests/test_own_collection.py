@@ -96,20 +96,48 @@ def test_a_users_collection_goes_from_init_to_a_verified_release(collection, cap
     assert "Presidential statements" in (release / "report.html").read_text()
 
 
-def test_every_table_of_the_release_loads_with_datasets(collection):
-    from datasets import load_dataset
+def test_the_release_names_the_collection_not_warnews(collection):
+    """Schema metadata, croissant.json and the BibTeX entry carry the collection's own title,
+    authors and license (from its CITATION.cff), not the repository's."""
+    from warnews import card
 
-    release = collection[0] / "corpus" / "v1.0.0"
-    loaded_tables = 0
+    folder = collection[0]
+    release = folder / "corpus" / "v1.0.0"
+    for table in TABLES:
+        meta = pq.read_schema(release / f"{table}.parquet").metadata
+        assert meta[b"warnews.citation"].decode() == "Example, Researcher. Presidential statements (version 1.0.0) [Data set]."
+        license = meta[b"warnews.license"].decode()
+        assert license.startswith("Annotations, metadata and cleaning records: CC-BY-4.0.") and "MIT" not in license
+    croissant = json.loads((release / "croissant.json").read_text())
+    assert croissant["name"] == "Presidential statements"
+    assert croissant["license"] == ["https://creativecommons.org/licenses/by/4.0/"]
+    assert croissant["description"].startswith("English statements of two presidents' offices.")
+    assert "warnews" not in croissant["citeAs"]
+    bibtex = card.citation_entry(folder, "1.0.0", "bibtex")
+    assert bibtex.startswith("@misc{presidential_statements_1_0_0,") and "warnews" not in bibtex
+
+
+def test_every_table_of_the_release_loads_with_datasets(collection, tmp_path, monkeypatch):
+    """Through the collection's own card, as a user of the published dataset does: every table
+    with rows is a config and loads; one without is named in the card and read with pyarrow."""
+    from datasets import get_dataset_config_names, load_dataset
+
+    monkeypatch.setenv("HF_DATASETS_OFFLINE", "1")
+    monkeypatch.setenv("HF_HOME", str(tmp_path / "hf"))
+    folder = collection[0]
+    release = folder / "corpus" / "v1.0.0"
+    configs = set(get_dataset_config_names(str(folder)))
+    readme = (folder / "README.md").read_text(encoding="utf-8")
     for table in TABLES:
         rows = pq.read_metadata(release / f"{table}.parquet").num_rows
-        if rows == 0:  # datasets 5.2 loads no empty Parquet split ("corresponds to no data"); pandas does
+        if rows == 0:
+            assert table not in configs and f"`{table}`" in readme.split("Without rows in this release:")[1]
             assert pq.read_table(release / f"{table}.parquet").num_rows == 0
             continue
-        loaded = load_dataset("parquet", data_files=str(release / f"{table}.parquet"), split="train")
+        loaded = load_dataset(str(folder), table, split="train", cache_dir=str(tmp_path / "hf" / "datasets"))
         assert loaded.num_rows == rows, table
-        loaded_tables += 1
-    assert loaded_tables >= 6  # documents, edits, entities, mentions, quotes, dates at least
+        configs.discard(table)
+    assert not configs  # no config the card offers that is not a table of the release
 
 
 def test_publishing_refuses_texts_it_may_not_send_and_the_text_free_copy_hydrates(collection, capsys):
@@ -121,7 +149,8 @@ def test_publishing_refuses_texts_it_may_not_send_and_the_text_free_copy_hydrate
                  "--without-text") == 0
     textfree = folder.parent / "textfree"
     assert _main(folder, "strip-text", "1.0.0", "--out", str(textfree)) == 0
-    assert pq.read_table(textfree / "documents.parquet").column("text").null_count == 2 * RECORDS_PER_OUTLET + 3
+    stripped = pq.read_table(textfree / "documents.parquet")
+    assert stripped.column("text").null_count == stripped.column("extra").null_count == 2 * RECORDS_PER_OUTLET + 3
     hydrated = folder.parent / "hydrated"
     assert _main(folder, "hydrate", "--from", str(folder), "--into", str(hydrated), str(textfree)) == 0
     assert snapshot(hydrated) == snapshot(folder / "corpus" / "v1.0.0")

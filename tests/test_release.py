@@ -15,7 +15,7 @@ import pytest
 from conftest import NEXT, REPO, SEED_DOC_ID, snapshot
 from warnews import release as rel
 from warnews.errors import WarnewsError
-from warnews import parquet, registry
+from warnews import card, parquet, registry
 from warnews.schema import TABLES, arrow_schema, column_descriptions
 
 
@@ -34,14 +34,18 @@ def test_the_same_inputs_give_byte_identical_files(tmp_path):
 def test_each_table_round_trips_through_parquet(table, tmp_path):
     tables, _ = rel.build_tables(REPO, "1.0.0")
     path = tmp_path / f"{table}.parquet"
-    parquet.write_parquet(tables[table], path, table, "1.0.0")
+    parquet.write_parquet(tables[table], path, table, "1.0.0", card.identity(REPO))
     back = pq.read_table(path)
     assert back.equals(tables[table])
     assert back.schema.remove_metadata().equals(arrow_schema(table, registry.rule_layers()).remove_metadata(), check_metadata=False)
     meta = {k.decode(): v.decode() for k, v in back.schema.metadata.items() if k.startswith(b"warnews.")}
     assert list(meta) == sorted(meta)
     assert meta["warnews.version"] == "1.0.0" and meta["warnews.table"] == table
-    assert "CC-BY-4.0" in meta["warnews.license"] and "copyright of their publishers" in meta["warnews.license"]
+    # the collection's own license (CITATION.cff), and texts under their own
+    assert meta["warnews.license"].startswith("Code: MIT. Annotations, metadata and cleaning records: CC-BY-4.0.")
+    assert "each keeps its own" in meta["warnews.license"]
+    assert meta["warnews.citation"] == ("The warnews maintainers. warnews: news reports on the Russia-Ukraine war, "
+                                        "cleaned and annotated (version 1.0.0) [Data set].")
     assert json.loads(meta["warnews.columns"]) == column_descriptions(table, registry.rule_layers())
     for field in back.schema:
         assert field.metadata[b"description"].decode() == column_descriptions(table, registry.rule_layers())[field.name]

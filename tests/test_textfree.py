@@ -103,6 +103,17 @@ def test_hydrate_refuses_a_cleaning_that_gives_another_text(repo_copy, run, tmp_
     assert code == 1 and f"{SEED_DOC_ID}: cleaning {SEED_RAW} gives a text whose sha256" in err
 
 
+def test_hydrate_refuses_extra_fields_that_are_not_the_releases(repo_copy, run, tmp_path):
+    """documents.extra goes with the texts (it may hold a publisher's summary) and comes back from
+    the sidecar, checked like the text: a field added since is refused."""
+    out = _strip(run, repo_copy, tmp_path)
+    assert pq.read_table(out / "documents.parquet").column("extra").to_pylist() == [None]
+    sidecar = next((repo_copy / "raw").rglob("*.meta.yaml"))
+    sidecar.write_text(sidecar.read_text() + "extra:\n  section: world\n")
+    code, _, err = run(repo_copy, "hydrate", "--from", str(repo_copy), "--into", str(tmp_path / "h"), str(out))
+    assert code == 1 and f"{SEED_DOC_ID}: the fields of" in err and "documents.extra" in err
+
+
 def test_hydrate_refuses_a_release_that_is_not_text_free(repo_copy, run, tmp_path):
     code, _, err = run(repo_copy, "hydrate", "--from", str(repo_copy), "--into", str(tmp_path / "h"))
     assert code == 1 and f"{HYDRATE}: missing" in err
@@ -133,6 +144,12 @@ def test_publish_without_text_sends_the_text_free_form(repo_copy, run, tmp_path)
     assert f"corpus/v{NEWEST}/{HYDRATE}" in out
     staged = repo_copy / "build" / "publish" / "corpus" / f"v{NEWEST}"
     assert pq.read_table(staged / "documents.parquet").column("text").to_pylist() == [None]
+    # the card and datasheet that go with it say the texts are not there, and how to put them back
+    for name in ("README.md", "DATASHEET.md"):
+        sent = (repo_copy / "build" / "publish" / name).read_text(encoding="utf-8")
+        assert "This copy holds no texts" in sent and "warnews hydrate" in sent, name
+        assert "This copy holds no texts" not in (repo_copy / name).read_text(encoding="utf-8")
+    assert sent.index("This copy holds no texts") < sent.index("\n## ")
     hydrated = tmp_path / "hydrated"
     code, _, err = run(repo_copy, "hydrate", "--from", str(repo_copy), "--into", str(hydrated), str(staged))
     assert code == 0, err

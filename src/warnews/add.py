@@ -56,7 +56,7 @@ def add_document(root: Path, source: Path, *, outlet: str, published: str, licen
     published_date = _parse_published(published)
     if license not in LICENSES:
         raise WarnewsError(f"--license {license!r} is not a known value; allowed: {', '.join(LICENSES)}")
-    known = _outlet_facts(root, outlet)
+    known = outlet_facts(root, outlet)
     outlet_name = outlet_name or known.get("outlet_name") or page.get("sitename")
     outlet_domain = outlet_domain or known.get("outlet_domain")
     outlet_country = outlet_country or known.get("outlet_country")
@@ -126,7 +126,7 @@ def _check_slug(value: str, flag: str) -> None:
                            "(it becomes part of a path inside raw/)")
 
 
-def _outlet_facts(root: Path, outlet: str) -> dict:
+def outlet_facts(root: Path, outlet: str) -> dict:
     """Name, domain and country of an outlet from a sidecar it already has."""
     for path in sorted((root / RAW_DIR / outlet).glob(f"*{SIDECAR_SUFFIX}")):
         meta = load_sidecar(path)

@@ -12,11 +12,13 @@ import json
 import os
 import re
 import warnings
+from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
 
 from warnews.errors import WarnewsError
+from warnews.vocabularies import ANNOTATION_LICENSES, CODE_LICENSES
 from warnews.lock import temporary
 from warnews.versions import releases, summarize
 from warnews import registry
@@ -96,10 +98,23 @@ def release_markdown(root: Path, version: str) -> str:
     docs = rows.pop("documents")
     others = ", ".join(f"{name} {n}" for name, n in rows.items())
     extras = ", ".join(f"`{p.name}`" for p in sorted(folder.iterdir()) if p.suffix != ".parquet")
+    empty = [name for name, n in rows.items() if n == 0]
     return (f"**Current release: {version}** (`corpus/v{version}/`): **{docs} document{'s' if docs != 1 else ''}**; "
             f"rows per table: {others}. Beside the tables, the release folder holds {extras}"
             + (f"; the corpus report with counts and plots is [report.html](corpus/v{version}/report.html)"
-               if (folder / "report.html").is_file() else "") + ".\n")
+               if (folder / "report.html").is_file() else "") + ".\n"
+            + (f"\nWithout rows in this release: {', '.join(f'`{name}`' for name in empty)}. "
+               f"{'Its file is' if len(empty) == 1 else 'Their files are'} in the folder, with every column and "
+               f"its type, but not a config of this card: `load_dataset` cannot read a Parquet file that holds no "
+               f"rows. Read {'it' if len(empty) == 1 else 'them'} with pandas or pyarrow.\n" if empty else ""))
+
+
+def loadable_tables(root: Path, version: str) -> list[str]:
+    """The tables of a release that `datasets` can load: those with rows (it fails on a Parquet
+    file without any, "BatchSize must be greater than 0")."""
+    folder = root / "corpus" / f"v{version}"
+    rows = {name: t["rows"] for name, t in json.loads((folder / "build.json").read_text(encoding="utf-8"))["tables"].items()}
+    return [t for t in TABLES if (folder / f"{t}.parquet").is_file() and rows.get(t, 0) > 0]
 
 
 def render_readme(text: str, root: Path, version: str) -> str:
@@ -111,8 +126,7 @@ def render_readme(text: str, root: Path, version: str) -> str:
     bibtex = "```bibtex\n" + citation_entry(root, version, "bibtex") + "```\n"
     text = _CITATION.sub(lambda m: m.group(1) + bibtex + m.group(2), text, count=1)
     folder = root / "corpus" / f"v{version}"
-    tables = [t for t in TABLES if (folder / f"{t}.parquet").is_file()]
-    text = _CONFIGS.sub(lambda m: configs_yaml(version, tables), text, count=1)
+    text = _CONFIGS.sub(lambda m: configs_yaml(version, loadable_tables(root, version)), text, count=1)
     text = _COLUMNS.sub(lambda m: m.group(1) + columns_markdown() + m.group(2), text, count=1)
     evaluation_file = folder / "evaluation.json"
     if evaluation_file.is_file():
@@ -133,6 +147,85 @@ def expected_files(root: Path) -> dict[Path, str]:
     return files
 
 
+UNNAMED = "untitled collection"  # what a collection is called whose card and citation give no name
+
+
+def collection_name(root: Path) -> str:
+    """The card's pretty_name: what the report calls the collection (never the folder's name, which
+    would make a build's bytes depend on where it runs)."""
+    path = Path(root) / README
+    text = path.read_text(encoding="utf-8") if path.is_file() else ""
+    if not text.startswith("---\n") or text.count("---\n") < 2:
+        return UNNAMED
+    try:
+        data = yaml.safe_load(text.split("---\n", 2)[1])
+    except yaml.YAMLError as err:
+        raise WarnewsError(f"{path}: its YAML front matter cannot be read ({err}); fix it") from None
+    name = data.get("pretty_name") if isinstance(data, dict) else None
+    return str(name) if name else UNNAMED
+
+
+@dataclass(frozen=True)
+class Identity:
+    """What a collection's own files say it is (CITATION.cff, else the card): what every table's
+    schema metadata, croissant.json and the BibTeX entry carry, so a user's release names her
+    collection, her authors and her license rather than the repository's."""
+
+    title: str
+    authors: str
+    description: str
+    licenses: tuple[str, ...]
+
+    def citation(self, version: str) -> str:
+        return f"{self.authors}. {self.title} (version {version}) [Data set]."
+
+    @property
+    def license_urls(self) -> list[str]:
+        known = {**ANNOTATION_LICENSES, **CODE_LICENSES}
+        return [known[name][1] for name in self.licenses if name in known]
+
+    @property
+    def license_summary(self) -> str:
+        code = [name for name in self.licenses if name in CODE_LICENSES]
+        data = [name for name in self.licenses if name not in CODE_LICENSES]
+        return ((f"Code: {', '.join(code)}. " if code else "")
+                + f"Annotations, metadata and cleaning records: {', '.join(data) or 'no license stated'}. "
+                "Texts: each keeps its own license, as the documents table's license and license_note columns "
+                "record; the license above does not cover them (see LICENSE).")
+
+    @property
+    def key(self) -> str:
+        """The start of a BibTeX key: the title's first words before any colon."""
+        words = re.findall(r"[a-z0-9]+", self.title.split(":", 1)[0].lower())
+        return "_".join(words[:3]) or "dataset"
+
+
+def _authors(cff: dict) -> str:
+    people = cff.get("authors") if isinstance(cff.get("authors"), list) else []
+    names = [a.get("name") or ", ".join(str(x) for x in (a.get("family-names"), a.get("given-names")) if x)
+             for a in people if isinstance(a, dict)]
+    return " and ".join(n for n in names if n) or "Unknown authors"
+
+
+def identity(root: Path) -> Identity:
+    """The collection's identity from its CITATION.cff (title, authors, abstract, license), the
+    card's pretty_name where the citation is missing or gives no title."""
+    path = Path(root) / CITATION
+    cff = {}
+    if path.is_file():
+        try:
+            cff = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        except yaml.YAMLError as err:
+            raise WarnewsError(f"{path}: cannot be read as YAML ({err}); fix it") from None
+        if not isinstance(cff, dict):
+            raise WarnewsError(f"{path}: is not a YAML mapping; fix it (`warnews init` writes one)")
+    licenses = cff.get("license") or []
+    licenses = (licenses,) if isinstance(licenses, str) else tuple(str(x) for x in licenses)
+    title = str(cff.get("title") or collection_name(root))
+    return Identity(title=title, authors=_authors(cff), description=" ".join(str(cff.get("abstract") or title).split()),
+                    licenses=licenses)
+
+
 def citation_entry(root: Path, version: str | None, fmt: str) -> str:
     """How to cite one release (the newest by default): bibtex, apa or cff."""
     known = releases(root)
@@ -143,9 +236,9 @@ def citation_entry(root: Path, version: str | None, fmt: str) -> str:
         raise WarnewsError(f"version {version} was never released; released: {', '.join(known)}")
     cff = yaml.safe_load((root / CITATION).read_text(encoding="utf-8"))
     released = release_date(root, version)
-    authors = " and ".join(a.get("name") or f"{a.get('family-names')}, {a.get('given-names')}" for a in cff["authors"])
+    authors = _authors(cff)
     if fmt == "bibtex":
-        key = "warnews_" + version.replace(".", "_")
+        key = identity(root).key + "_" + version.replace(".", "_")
         return (f"@misc{{{key},\n  author = {{{{{authors}}}}},\n  title = {{{cff['title']}}},\n"
                 f"  year = {{{released[:4]}}},\n  version = {{{version}}},\n  note = {{Data set, version {version}}}\n}}\n")
     if fmt == "apa":

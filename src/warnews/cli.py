@@ -17,10 +17,11 @@ from tqdm import tqdm
 from warnews.add import add_document
 from warnews.dedup import INDEX_PATH, NEAR_DUPLICATE_THRESHOLD, DuplicateIndex
 from warnews.importer import Defaults, Mapping, import_sources
-from warnews.init import ANNOTATION_LICENSES, Answers, collection_name, init as init_collection
+from warnews.card import collection_name
+from warnews.init import Answers, init as init_collection
 from warnews.errors import WarnewsError
 from warnews.lock import writing
-from warnews.vocabularies import LICENSES
+from warnews.vocabularies import ANNOTATION_LICENSES, LICENSES
 from warnews.publish import stage, token_from_environment, upload
 from warnews.textfree import strip_text
 from warnews.hydrate import hydrate

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
+from dataclasses import dataclass
 from pathlib import Path
 
 import mlcroissant as mlc
@@ -16,6 +17,7 @@ import pyarrow
 import pyarrow.parquet as pq
 
 from warnews import registry
+from warnews.card import Identity
 from warnews.schema import column_descriptions, table_description
 from warnews.versions import file_sha256
 
@@ -71,7 +73,30 @@ def _field(table: str, file_id: str, field: pyarrow.Field, description: str, tab
                      data_types=[_data_type(arrow_type)], source=source, references=references, repeated=repeated)
 
 
-def croissant_metadata(folder: Path, version: str, citation: str, license_urls: list[str]) -> dict:
+@dataclass(frozen=True)
+class About:
+    """What a Croissant file says of the dataset as a whole."""
+
+    name: str
+    cite_as: str
+    licenses: tuple[str, ...]
+    description: str
+
+    @classmethod
+    def of(cls, identity: Identity, version: str) -> About:
+        return cls(identity.title, identity.citation(version), tuple(identity.license_urls),
+                   f"{identity.description} {identity.license_summary}")
+
+    @classmethod
+    def read(cls, path: Path) -> About:
+        """What an earlier croissant.json said (a text-free copy describes the same dataset)."""
+        data = json.loads(path.read_text(encoding="utf-8"))
+        licenses = data.get("license") or []
+        return cls(data["name"], data["citeAs"], (licenses,) if isinstance(licenses, str) else tuple(licenses),
+                   data["description"])
+
+
+def croissant_metadata(folder: Path, version: str, about: About) -> dict:
     """The Croissant JSON-LD of the release in `folder` (its Parquet files must be written)."""
     files = sorted(folder.glob("*.parquet"))
     tables = {p.stem for p in files}
@@ -90,20 +115,17 @@ def croissant_metadata(folder: Path, version: str, citation: str, license_urls: 
             key=f"{table}/{key_column}" if table != "edits" else None,
             fields=[_field(table, file_id, f, descriptions[f.name], tables) for f in schema]))
     metadata = mlc.Metadata(
-        name="warnews", version=version, cite_as=citation, license=list(license_urls),
-        description="News reports on the Russia-Ukraine war, cleaned, annotated and released as versioned "
-        "Parquet, with a record of every change made to the text. Annotations and metadata are CC BY 4.0, code is "
-        "MIT; the article texts remain the copyright of their publishers.",
-        url=None, distribution=distribution, record_sets=record_sets)
+        name=about.name, version=version, cite_as=about.cite_as, license=list(about.licenses),
+        description=about.description, url=None, distribution=distribution, record_sets=record_sets)
     return metadata.to_json()
 
 
-def write_croissant(folder: Path, version: str, citation: str, license_urls: list[str]) -> None:
+def write_croissant(folder: Path, version: str, about: About) -> None:
     absl = logging.getLogger("absl")
     level = absl.level
     absl.setLevel(logging.ERROR)  # mlcroissant warns that datePublished is missing: a rebuild must give the same bytes
     try:
-        data = croissant_metadata(folder, version, citation, license_urls)
+        data = croissant_metadata(folder, version, about)
     finally:
         absl.setLevel(level)
     (folder / "croissant.json").write_text(json.dumps(data, indent=2, ensure_ascii=False, sort_keys=True) + "\n",

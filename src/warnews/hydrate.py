@@ -1,7 +1,8 @@
 """hydrate: put the texts back into a text-free release from the user's own copies of the raw files.
 
 The source is a warnews collection: a folder holding raw/ with the same raw files (or shards) the
-release names in documents.raw_path, and outlets/ with the outlet profiles cleaning uses. Each raw
+release names in documents.raw_path, with their sidecars or records (documents.extra comes back
+from them), and outlets/ with the outlet profiles cleaning uses. Each raw
 file must have the release's raw_sha256; its clean text is made again by this warnews's cleaning
 and must have the sha256 hydrate.json records, so a changed file or a different cleaning is
 refused by doc_id rather than giving other texts under the release's name. The raw files are the
@@ -22,14 +23,17 @@ import pyarrow.parquet as pq
 from warnews import __version__
 from warnews.clean import Cleaner
 from warnews.errors import WarnewsError
-from warnews.ingest import raw_bytes, raw_text
+from warnews.ingest import raw_bytes, raw_metadata, raw_text
 from warnews.release import write_manifest
 from warnews.textfree import (
     CLEAN,
     CROISSANT,
+    EXTRA,
     FULL_CROISSANT,
     HYDRATE,
+    RAW,
     checked_release,
+    extra_sha256,
     new_folder,
     read_table,
     text_columns,
@@ -50,13 +54,15 @@ def _record(textfree: Path) -> dict:
     return record
 
 
-def texts(textfree: Path, source: Path, record: dict) -> tuple[dict[str, str], dict[str, str]]:
-    """(doc_id -> clean text, doc_id -> raw text), each checked against the release's sha256."""
+def texts(textfree: Path, source: Path, record: dict) -> dict[str, dict]:
+    """{clean, raw, extra: doc_id -> the clean text, the raw text, the extra fields}, each checked
+    against the sha256 the release records."""
     columns = ["doc_id", "raw_path", "raw_sha256", "outlet", "published"]
     documents = pq.read_table(textfree / "documents.parquet")
     rows = documents.select(columns + [c for c in ("input_kind",) if c in documents.column_names]).to_pylist()
     cleaner = Cleaner(source)
-    clean, raw = {}, {}
+    clean, raw, extra = {}, {}, {}
+    extras = record.get("extra_sha256") if EXTRA in record["stripped"].get("documents", {}) else None
     for row in rows:
         doc_id, raw_path = row["doc_id"], row["raw_path"]
         found = raw_bytes(source, raw_path)
@@ -77,21 +83,27 @@ def texts(textfree: Path, source: Path, record: dict) -> tuple[dict[str, str], d
                                f"{source / 'outlets'} differ from those that made release {record.get('version')} "
                                "(its build.json names the warnews version): hydrate with those")
         clean[doc_id], raw[doc_id] = result.text, text
-    return clean, raw
+        if extras is not None:
+            pairs = [{"key": key, "value": value} for key, value in raw_metadata(source, raw_path).extra]
+            if extra_sha256(pairs) != extras.get(doc_id):
+                raise WarnewsError(f"{doc_id}: the fields of {source / raw_path} beyond the mapped ones (documents."
+                                   f"extra) are not those {HYDRATE} records; its sidecar or record was changed: "
+                                   "restore the original")
+            extra[doc_id] = pairs
+    return {CLEAN: clean, RAW: raw, EXTRA: extra}
 
 
-def _filled(table: pyarrow.Table, name: str, stripped: dict[str, bool], clean: dict[str, str],
-            raw: dict[str, str]) -> pyarrow.Table:
+def _filled(table: pyarrow.Table, name: str, stripped: dict[str, bool], sources: dict[str, dict]) -> pyarrow.Table:
     if not stripped:
         return table
     doc_ids = table.column("doc_id").to_pylist()
-    missing = sorted(set(doc_ids) - set(clean))
+    missing = sorted(set(doc_ids) - set(sources[CLEAN]))
     if missing:
         raise WarnewsError(f"{name}.parquet: rows of {missing[0]}, which documents.parquet does not hold; make the "
                            "text-free copy again with `warnews strip-text`")
     for column, nullable in stripped.items():
         side, start, end = text_columns(name)[column]
-        source = clean if side == CLEAN else raw
+        source = sources[side]
         if start is None:
             values = [source[d] for d in doc_ids]
         else:
@@ -109,10 +121,10 @@ def hydrate(textfree: Path, source: Path, out: Path) -> list[str]:
     release's (none where pyarrow and warnews write as they did for it)."""
     checked_release(textfree)
     record = _record(textfree)
-    clean, raw = texts(textfree, source, record)
+    found = texts(textfree, source, record)
     new_folder(out)
     for path in sorted(textfree.glob("*.parquet")):
-        table = _filled(read_table(path), path.stem, record["stripped"].get(path.stem, {}), clean, raw)
+        table = _filled(read_table(path), path.stem, record["stripped"].get(path.stem, {}), found)
         write_table(table, out / path.name, path)
     for path in sorted(textfree.iterdir()):
         if path.is_file() and path.suffix != ".parquet" and path.name not in (MANIFEST, CROISSANT, HYDRATE):

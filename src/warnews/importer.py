@@ -38,7 +38,7 @@ import zstandard
 
 from warnews.annotate import LANGUAGE_SAMPLE_CHARS, MIN_WORDS_FOR_LANGUAGE_CHECK, count_words, detect_language
 from warnews import shards
-from warnews.add import _outlet_facts, default_license_note
+from warnews.add import default_license_note, outlet_facts
 from warnews.clean import OUTLETS_DIR, Cleaner
 from warnews.dedup import INDEX_PATH, NEAR_DUPLICATE_THRESHOLD, DuplicateIndex, Match, bands, signature, similarity
 from warnews.errors import WarnewsError
@@ -46,7 +46,7 @@ from warnews.lock import temporary, writing
 from warnews.page_dumps import input_kind
 from warnews.vocabularies import LANGUAGES, LICENSES
 from warnews.ingest import (EXTRA_KEY, MAX_RAW_BYTES, RAW_DIR, RAW_SUFFIXES, REQUIRED_KEYS, SHARD_SUFFIX, check_bytes, decode_utf8,
-                            _DOMAIN, check_published, extract_html, parse_sidecar, read_yaml, shown, sidecar_path)
+                            DOMAIN, check_published, extract_html, parse_sidecar, read_yaml, shown, sidecar_path)
 from warnews.ids import SLUG_PATTERN, make_doc_id
 
 SHARD_RECORDS = shards.MAX_RECORDS
@@ -648,7 +648,7 @@ def _check_outlet(name, domain, country, labels=("--outlet-name", "--domain", "-
     """An outlet's facts as every record's sidecar must hold them: one error before any is read."""
     if not isinstance(name, str) or not name.strip():
         raise WarnewsError(f"{labels[0]} {shown(name)} must be the outlet's name as styled (outlet_name)")
-    if not isinstance(domain, str) or not _DOMAIN.fullmatch(domain):
+    if not isinstance(domain, str) or not DOMAIN.fullmatch(domain):
         raise WarnewsError(f"{labels[1]} {shown(domain)} is not a lowercase domain such as news.az (the records' "
                            "outlet_domain); nothing was read")
     if not isinstance(country, str) or not re.fullmatch(r"[A-Z]{2}", country) or \
@@ -739,7 +739,7 @@ def outlet_table(root: Path, used: dict[str, list], defaults: Defaults) -> dict[
     table, problems = {}, []
     for slug, (count, places) in sorted(used.items()):
         profile = root / OUTLETS_DIR / f"{slug}.yaml"
-        facts = _outlet_facts(root, slug)
+        facts = outlet_facts(root, slug)
         if profile.is_file():
             data = read_yaml(profile)
             if not isinstance(data, dict) or data.get("outlet") != slug:

@@ -55,7 +55,7 @@ NULLABLE_KEYS = frozenset({"url", "title", "collected"})
 EXTRA_KEY = "extra"
 
 _OUTLET_SLUG = re.compile(SLUG_PATTERN)
-_DOMAIN = re.compile(r"^(?:[a-z0-9-]+\.)+[a-z]{2,}$")
+DOMAIN = re.compile(r"^(?:[a-z0-9-]+\.)+[a-z]{2,}$")
 _COUNTRY = re.compile(r"^[A-Z]{2}$")
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
 _ISO_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
@@ -193,6 +193,16 @@ def raw_bytes(root: Path, raw_path: str) -> tuple[bytes, bool] | None:
         data, kind, _ = read_record(*ref, raw_path)
         return data, kind == "html"
     return (path.read_bytes(), path.suffix == ".html") if path.is_file() else None
+
+
+def raw_metadata(root: Path, raw_path: str) -> Sidecar:
+    """The metadata of a raw document named as in `documents.raw_path`: its sidecar, or the
+    fields of its shard record."""
+    path = root / raw_path
+    ref = record_ref(path)
+    if ref is not None:
+        return parse_sidecar(read_record(*ref, raw_path)[2], raw_path)
+    return load_sidecar(sidecar_path(path))
 
 
 def raw_text(data: bytes, name: str, html: bool | None = None) -> tuple[str, dict]:
@@ -348,7 +358,7 @@ def parse_sidecar(data, path) -> Sidecar:
         sha256=_matching(path, data, "sha256", _SHA256, "64 lowercase hex digits"),
         outlet=_matching(path, data, "outlet", _OUTLET_SLUG, "a lowercase slug such as news-az"),
         outlet_name=_text(path, data, "outlet_name"),
-        outlet_domain=_matching(path, data, "outlet_domain", _DOMAIN, "a lowercase domain such as news.az"),
+        outlet_domain=_matching(path, data, "outlet_domain", DOMAIN, "a lowercase domain such as news.az"),
         outlet_country=_matching(path, data, "outlet_country", _COUNTRY, "an ISO 3166-1 alpha-2 code such as AZ"),
         published=check_published(data["published"], f"{path}: field 'published'"),
         url=None if data["url"] is None else _matching(path, data, "url", _URL, "an http(s) address or null"),

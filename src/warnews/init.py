@@ -20,30 +20,13 @@ import yaml
 from warnews import card, registry
 from warnews.config import CONFIG_FILE
 from warnews.errors import WarnewsError
+from warnews.vocabularies import ANNOTATION_LICENSES
 
 DATASHEET = "DATASHEET.md"
 LICENSE = "LICENSE"
 GITIGNORE = ".gitignore"
 FILES = (CONFIG_FILE, card.README, DATASHEET, card.CHANGELOG, card.CITATION, LICENSE, GITIGNORE)
 PLACEHOLDER = re.compile(r"<FILL IN: [^>]*>")
-
-# Licenses for what warnews writes beside the texts: SPDX id -> (name, address, Hugging Face Hub id).
-ANNOTATION_LICENSES = {
-    "CC-BY-4.0": ("Creative Commons Attribution 4.0 International", "https://creativecommons.org/licenses/by/4.0/",
-                  "cc-by-4.0"),
-    "CC-BY-SA-4.0": ("Creative Commons Attribution-ShareAlike 4.0 International",
-                     "https://creativecommons.org/licenses/by-sa/4.0/", "cc-by-sa-4.0"),
-    "CC-BY-NC-4.0": ("Creative Commons Attribution-NonCommercial 4.0 International",
-                     "https://creativecommons.org/licenses/by-nc/4.0/", "cc-by-nc-4.0"),
-    "CC0-1.0": ("Creative Commons Zero v1.0 Universal", "https://creativecommons.org/publicdomain/zero/1.0/",
-                "cc0-1.0"),
-    "ODC-By-1.0": ("Open Data Commons Attribution License v1.0", "https://opendatacommons.org/licenses/by/1-0/",
-                   "odc-by"),
-    "ODbL-1.0": ("Open Data Commons Open Database License v1.0", "https://opendatacommons.org/licenses/odbl/1-0/",
-                 "odbl"),
-    "PDDL-1.0": ("Open Data Commons Public Domain Dedication and License v1.0",
-                 "https://opendatacommons.org/licenses/pddl/1-0/", "pddl"),
-}
 
 # The questions of Datasheets for Datasets (Gebru et al., 2021), by section.
 DATASHEET_QUESTIONS = {
@@ -336,24 +319,6 @@ def init(folder: Path, answers: Answers) -> tuple[list[Path], list[str], list[st
         card.write_file(folder / name, text.encode("utf-8"))
         written.append(folder / name)
     return written, names, left_out
-
-
-UNNAMED = "untitled collection"  # what the report calls a collection whose card gives no pretty_name
-
-
-def collection_name(root: Path) -> str:
-    """The card's pretty_name: what the report calls the collection (never the folder's name, which
-    would make a build's bytes depend on where it runs)."""
-    path = Path(root) / card.README
-    text = path.read_text(encoding="utf-8") if path.is_file() else ""
-    if not text.startswith("---\n") or text.count("---\n") < 2:
-        return UNNAMED
-    try:
-        data = yaml.safe_load(text.split("---\n", 2)[1])
-    except yaml.YAMLError as err:
-        raise WarnewsError(f"{path}: its YAML front matter cannot be read ({err}); fix it") from None
-    name = data.get("pretty_name") if isinstance(data, dict) else None
-    return str(name) if name else UNNAMED
 
 
 # --- what a release needs filled in ------------------------------------------------------------

@@ -14,14 +14,10 @@ import pyarrow
 import pyarrow.parquet as pq
 
 from warnews import registry
+from warnews.card import Identity
 from warnews.config import Config
 from warnews.schema import TABLES, arrow_schema, column_descriptions, table_description
 
-LICENSE_URLS = ["https://creativecommons.org/licenses/by/4.0/", "https://opensource.org/licenses/MIT"]
-LICENSE_SUMMARY = (
-    "Code: MIT. Annotations, metadata and cleaning records: CC-BY-4.0. Article texts: copyright of "
-    "their publishers, included for research (see each document's license column and LICENSE)."
-)
 # How every table is written besides its row groups' size (Config.row_group_size).
 _OPTIONS = {"compression": "zstd", "compression_level": 9, "use_dictionary": True, "write_statistics": True,
             "version": "2.6"}
@@ -32,33 +28,33 @@ def write_options(config: Config | None = None) -> dict:
     return {**_OPTIONS, "row_group_size": size}
 
 
-def citation(version: str) -> str:
-    return f"The warnews maintainers. warnews: news reports on the Russia-Ukraine war, cleaned and annotated (version {version}) [Data set]."
-
-
-def schema_metadata(name: str, version: str) -> dict[str, str]:
-    """Sorted schema metadata of a released table: version, license, citation, descriptions."""
+def schema_metadata(name: str, version: str, identity: Identity) -> dict[str, str]:
+    """Sorted schema metadata of a released table: version, the collection's license and
+    citation, descriptions."""
     meta = {
-        "warnews.citation": citation(version),
+        "warnews.citation": identity.citation(version),
         "warnews.columns": json.dumps(column_descriptions(name, registry.rule_layers()), ensure_ascii=False,
                                       sort_keys=True),
         "warnews.description": table_description(name),
-        "warnews.license": LICENSE_SUMMARY,
+        "warnews.license": identity.license_summary,
         "warnews.table": name,
         "warnews.version": version,
     }
     return dict(sorted(meta.items()))
 
 
-def schemas(version: str) -> dict[str, pyarrow.Schema]:
+def schemas(version: str, identity: Identity) -> dict[str, pyarrow.Schema]:
     """Every table's Arrow schema with its metadata."""
     layers = registry.rule_layers()
-    return {name: arrow_schema(name, layers).with_metadata(schema_metadata(name, version)) for name in TABLES}
+    return {name: arrow_schema(name, layers).with_metadata(schema_metadata(name, version, identity))
+            for name in TABLES}
 
 
-def write_parquet(table: pyarrow.Table, path: Path, name: str, version: str, options: dict | None = None) -> None:
+def write_parquet(table: pyarrow.Table, path: Path, name: str, version: str, identity: Identity,
+                  options: dict | None = None) -> None:
     """Deterministic Parquet: fixed compression, row groups and sorted schema metadata."""
-    pq.write_table(table.replace_schema_metadata(schema_metadata(name, version)), path, **(options or write_options()))
+    pq.write_table(table.replace_schema_metadata(schema_metadata(name, version, identity)), path,
+                   **(options or write_options()))
 
 
 def table_of(rows: list[dict], schema: pyarrow.Schema) -> pyarrow.Table:

@@ -4,7 +4,8 @@ What is sent is laid out first in a local folder (the card, the documentation an
 corpus/vX.Y.Z/), so `--dry-run` lists exactly those files and a test can load that folder with
 `datasets`. The token comes from the environment and is never printed. Texts under a license
 that does not allow passing them on (vocabularies.REDISTRIBUTABLE) are not sent unless that license
-is named; the text-free form (warnews.textfree) can be sent instead.
+is named; the text-free form (warnews.textfree) can be sent instead, with a card and datasheet
+that say so at the top.
 """
 
 from __future__ import annotations
@@ -102,12 +103,32 @@ def stage(root: Path, target: Path, version: str | None = None, include_text_und
         shutil.copy2(root / name, target / name)
     if without_text:
         strip_text(folder, target / "corpus" / folder.name)
+        for name in ("README.md", "DATASHEET.md"):  # what a reader of the Hub's copy reads first
+            text = (root / name).read_text(encoding="utf-8")
+            (target / name).write_text(with_notice(text, text_free_notice(version)), encoding="utf-8")
     else:
         (target / "corpus" / folder.name).mkdir()
         for path in sorted(folder.iterdir()):
             shutil.copy2(path, target / "corpus" / folder.name / path.name)
     files = sorted(p for p in target.rglob("*") if p.is_file())
     return version, [(p.relative_to(target).as_posix(), p.stat().st_size, file_sha256(p)) for p in files]
+
+
+def text_free_notice(version: str) -> str:
+    return (f"> **This copy holds no texts.** The texts' licenses do not all allow passing them on, so every column that "
+            "copies an article's words is null: documents.text and documents.extra, edits.raw_text and clean_text, "
+            "and the text columns of the span tables. Ids, urls, dates, offsets, hashes and every annotation are "
+            "kept. Whoever holds the raw files puts the texts back, each checked against its sha256: "
+            f"`warnews hydrate --from COLLECTION --into FOLDER corpus/v{version}` (corpus/v{version}/hydrate.json "
+            "lists what it checks).\n")
+
+
+def with_notice(text: str, notice: str) -> str:
+    """The notice as the first paragraph under the document's title (after any front matter)."""
+    body_at = text.index("\n---\n", 4) + 5 if text.startswith("---\n") else 0
+    title = re.search(r"^# .*\n", text[body_at:], re.M)
+    at = body_at + title.end() if title else body_at
+    return text[:at] + "\n" + notice + ("\n" if text[at:at + 1] != "\n" else "") + text[at:]
 
 
 def token_from_environment() -> str:

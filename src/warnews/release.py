@@ -36,12 +36,13 @@ import pyarrow.parquet as pq
 
 from warnews import __version__, lock
 from warnews.build import BuildOptions, as_of, build_tables_into
+from warnews.card import collection_name, identity
 from warnews.config import Config
-from warnews.croissant import write_croissant
+from warnews.croissant import About, write_croissant
 from warnews.errors import WarnewsError
 from warnews.fingerprint import environment
-from warnews.init import check_filled, collection_name
-from warnews.parquet import LICENSE_URLS, citation, schemas
+from warnews.init import check_filled
+from warnews.parquet import schemas
 from warnews.schema import TABLES
 from warnews.stats import corpus_stats, report_html
 from warnews.validate import report, summary
@@ -111,7 +112,7 @@ def build_tables(root: Path, version: str, progress: Progress = _quiet,
                  options: BuildOptions = BuildOptions(use_cache=False)) -> tuple[dict[str, pyarrow.Table], dict]:
     """All tables of a build in memory (for checks and tools; releases are written by streaming)."""
     with tempfile.TemporaryDirectory(prefix="warnews-tables-") as tmp:
-        info, _, evaluation = build_tables_into(Config.load(root), Path(tmp), version, schemas(version),
+        info, _, evaluation = build_tables_into(Config.load(root), Path(tmp), version, schemas(version, identity(root)),
                                                 _first_versions(root, version), options, progress)
         tables = {name: pq.read_table(Path(tmp) / f"{name}.parquet") for name in TABLES}
     return {name: t.replace_schema_metadata(None) for name, t in tables.items()}, {**info, "evaluation": evaluation}
@@ -135,7 +136,7 @@ def build_into(root: Path, folder: Path, version: str, progress: Progress = _qui
     """Build, validate and write a complete release folder (which must be new and empty)."""
     parse_version(version)
     config = Config.load(root)
-    info, validator, evaluation = build_tables_into(config, folder, version, schemas(version),
+    info, validator, evaluation = build_tables_into(config, folder, version, schemas(version, identity(root)),
                                                     _first_versions(root, version), options, progress)
     results = validator.finish()
     rows = {name: t["rows"] for name, t in info["tables"].items()}
@@ -148,7 +149,7 @@ def build_into(root: Path, folder: Path, version: str, progress: Progress = _qui
     stats = corpus_stats({name: pq.read_table(folder / f"{name}.parquet", columns=columns)
                           for name, columns in stats_columns().items()})
     (folder / "report.html").write_text(report_html(stats, version, collection_name(root)), encoding="utf-8")
-    write_croissant(folder, version, citation(version), LICENSE_URLS)
+    write_croissant(folder, version, About.of(identity(root), version))
     write_manifest(folder)
     return build
 

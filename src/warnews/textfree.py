@@ -2,14 +2,16 @@
 
 Texts whose license does not allow passing them on can still be described: ids, urls, offsets,
 hashes and every annotation stay, and every column that copies text is set to null
-(documents.text, the edits' raw_text and clean_text, each span table's text and its other spans'
+(documents.text and documents.extra, the record's other fields, which may hold the publisher's
+words; the edits' raw_text and clean_text, each span table's text and its other spans'
 texts such as quotes.speaker_text and turns.label). Nulls rather than dropped columns keep every
 table's columns and types, so code written for the release reads the copy; the emptied columns
 become nullable. Annotations written by people or rules (entity names, errata findings, roles and
 descriptions as printed) are kept even where they repeat a few words of a text.
 
 hydrate.json records what `warnews hydrate` needs to put the texts back and prove it did: each
-document's sha256 of its clean text (raw_sha256 covers only the raw bytes), which columns were
+document's sha256 of its clean text (raw_sha256 covers only the raw bytes) and of its extra
+fields, which columns were
 emptied and whether they were nullable, and the sha256 of every file of the original release.
 croissant.json is written anew so that it describes the copy's own files; the release's own is
 kept as croissant.full.json, which hydration puts back in its place.
@@ -27,9 +29,9 @@ import pyarrow
 import pyarrow.parquet as pq
 
 from warnews.config import Config
-from warnews.croissant import write_croissant
+from warnews.croissant import About, write_croissant
 from warnews.errors import WarnewsError
-from warnews.parquet import LICENSE_URLS, citation, write_options
+from warnews.parquet import write_options
 from warnews.release import write_manifest
 from warnews.schema import TABLES
 from warnews.versions import MANIFEST, check_manifest
@@ -37,14 +39,15 @@ from warnews.versions import MANIFEST, check_manifest
 HYDRATE = "hydrate.json"
 CROISSANT = "croissant.json"
 FULL_CROISSANT = "croissant.full.json"
-CLEAN, RAW = "clean", "raw"
+CLEAN, RAW, EXTRA = "clean", "raw", "extra"
 
 
 def text_columns(table: str) -> dict[str, tuple[str, str | None, str | None]]:
     """Columns of `table` that copy text -> (clean or raw text, start column, end column);
-    documents.text is the whole clean text (no columns)."""
+    documents.text is the whole clean text and documents.extra the record's other fields, which
+    may hold the publisher's words too (a summary, a lead), so they go as well (no columns)."""
     if table == "documents":
-        return {"text": (CLEAN, None, None)}
+        return {"text": (CLEAN, None, None), "extra": (EXTRA, None, None)}
     if table == "edits":
         return {"raw_text": (RAW, "raw_start", "raw_end"), "clean_text": (CLEAN, "clean_start", "clean_end")}
     spec = TABLES.get(table)
@@ -55,6 +58,11 @@ def text_columns(table: str) -> dict[str, tuple[str, str | None, str | None]]:
 
 def text_sha256(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def extra_sha256(pairs: list[dict]) -> str:
+    """sha256 of a document's extra fields as [[key, value], …] in JSON, as they are sorted."""
+    return text_sha256(json.dumps([[p["key"], p["value"]] for p in pairs], ensure_ascii=False))
 
 
 def row_group_size(path: Path) -> int:
@@ -117,11 +125,13 @@ def strip_text(folder: Path, out: Path) -> dict:
     if (folder / HYDRATE).is_file():
         raise WarnewsError(f"{folder}: holds {HYDRATE}, so it is text-free already; strip the release itself")
     new_folder(out)
-    documents = pq.read_table(folder / "documents.parquet", columns=["doc_id", "text"])
+    documents = pq.read_table(folder / "documents.parquet")
+    doc_ids = documents.column("doc_id").to_pylist()
     record = {
         "version": version,
-        "text_sha256": {d: text_sha256(t) for d, t in zip(documents.column("doc_id").to_pylist(),
-                                                          documents.column("text").to_pylist())},
+        "text_sha256": {d: text_sha256(t) for d, t in zip(doc_ids, documents.column("text").to_pylist())},
+        **({"extra_sha256": {d: extra_sha256(e) for d, e in zip(doc_ids, documents.column("extra").to_pylist())}}
+           if "extra" in documents.column_names else {}),
         "stripped": {},
         "files": {name: digest for digest, name in (line.split("  ", 1) for line in
                                                     (folder / MANIFEST).read_text(encoding="utf-8").splitlines())},
@@ -142,7 +152,7 @@ def strip_text(folder: Path, out: Path) -> dict:
             shutil.copyfile(path, out / path.name)
     if (folder / CROISSANT).is_file():
         shutil.copyfile(folder / CROISSANT, out / FULL_CROISSANT)
-        write_croissant(out, version, citation(version), LICENSE_URLS)
+        write_croissant(out, version, About.read(folder / CROISSANT))
     (out / HYDRATE).write_text(json.dumps(record, indent=2, sort_keys=True) + "\n", encoding="utf-8")
     write_manifest(out)
     return record
