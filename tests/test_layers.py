@@ -48,8 +48,8 @@ def mentions_v3(doc, knowledge, upstream):
     return _rows("rule:mentions_v3", doc, knowledge, upstream)
 
 
-def quotes_v3(doc, knowledge, upstream):
-    return _rows("rule:quotes_v3", doc, knowledge, upstream)
+def quotes_v4(doc, knowledge, upstream):
+    return _rows("rule:quotes_v4", doc, knowledge, upstream)
 
 
 def dates_v1(doc_id, text, published):
@@ -57,7 +57,7 @@ def dates_v1(doc_id, text, published):
 
 
 def quotes_v1(doc_id, text, gazetteer, entities, dates):  # the quote layer as it runs in a build
-    return quotes_v3(Document(doc_id, text, PUBLISHED), KNOWLEDGE, {"rule:dates_v1": dates})
+    return quotes_v4(Document(doc_id, text, PUBLISHED), KNOWLEDGE, {"rule:dates_v1": dates})
 
 
 def _mentions(text):
@@ -198,7 +198,7 @@ def test_automatic_layers_run_on_any_text(text):
 
 def test_layers_are_registered_under_versioned_names_each_after_what_it_reads():
     names = [layer.name for layer in registry.registered()]
-    assert registry.rule_layers() == ["rule:dates_v1", "rule:mentions_v3", "rule:quotes_v3", "rule:turns_v1"]
+    assert registry.rule_layers() == ["rule:dates_v1", "rule:mentions_v3", "rule:quotes_v4", "rule:turns_v1"]
     for layer in registry.registered():
         assert re.fullmatch(r"rule:[a-z]+_v\d+|spacy_v2(?::en_core_web_sm-3\.8\.0-[0-9a-f]{12})?", layer.name)
         assert layer.table in ("dates", "mentions", "quotes", "turns")
@@ -228,9 +228,15 @@ def test_a_layer_that_reads_an_undeclared_one_is_refused():
     assert "rule:test_v1" not in registry.REGISTRY
 
 
+def test_a_retired_layer_name_says_what_replaced_it():
+    with pytest.raises(WarnewsError, match=r"warnews.yaml: layer rule:quotes_v3 was replaced by rule:quotes_v4 in "
+                                           r"warnews 1.7.0"):
+        registry.configured(("rule:dates_v1", "rule:quotes_v3"), "warnews.yaml")
+
+
 def test_a_layer_that_reads_an_unlisted_one_is_refused():
-    with pytest.raises(WarnewsError, match=r"layer rule:quotes_v3 reads rule:dates_v1, which must be listed before it"):
-        registry.configured(("rule:quotes_v3", "rule:dates_v1"), "warnews.yaml")
+    with pytest.raises(WarnewsError, match=r"layer rule:quotes_v4 reads rule:dates_v1, which must be listed before it"):
+        registry.configured(("rule:quotes_v4", "rule:dates_v1"), "warnews.yaml")
 
 
 def test_a_row_that_sets_what_the_runner_sets_is_refused():
@@ -243,7 +249,7 @@ def test_run_gives_every_layer_its_rows_and_a_layer_sees_what_it_requires():
     doc = Document(DOC_ID, "On Dec. 14, Petrenko said: “We hold.”", PUBLISHED)
     out = registry.run(doc, KNOWLEDGE, registry.configured(registry.rule_layers(), "test"))
     assert list(out) == registry.rule_layers()
-    (quote,) = out["rule:quotes_v3"]
+    (quote,) = out["rule:quotes_v4"]
     assert quote["statement_date"] == dt.date(2024, 12, 14)  # from the dates layer's rows
     assert all(row["layer"] == name for name, rows in out.items() for row in rows)
 
@@ -513,3 +519,34 @@ def test_a_name_is_a_person_by_the_rules_or_by_its_first_name_whatever_the_model
     assert not _is_person("Biden", set(), frozenset())  # one word and nothing known of it
     assert not _is_person("Tinkoff Bank", set(), frozenset())  # an organisation's word
     assert not _is_person("Xoplat Kovalgaz", set(), frozenset())  # no first name the data knows
+
+
+# Synthetic sentences, written for this test: one class of English each.
+@pytest.mark.parametrize("text, speaker", [
+    ("“We will not wait,” said Sen. Tammy Baldwin, a Democrat.", "Tammy Baldwin"),
+    ("“We will not wait,” Mr. Rhodes said.", "Mr. Rhodes"),
+    ("“We will not wait,” Harry M. Reid said on Monday.", "Harry M. Reid"),
+    ("Gen. Mark Milley said: “We will not wait.”", "Mark Milley"),  # a title before a full name is left out
+    ("“We will not wait,” said the U.S. envoy.", "the U.S. envoy"),
+])
+def test_a_period_inside_a_name_or_title_ends_no_attribution(text, speaker):
+    from warnews.layers.quotes import find_quotations
+
+    (quote,) = find_quotations(text)
+    assert quote.speaker_text == speaker
+    assert text[quote.speaker_start:quote.speaker_end] == speaker
+
+
+def test_an_initial_at_a_sentence_end_still_ends_it():
+    from warnews.layers.quotes import mask_periods
+
+    text = "The report came from Agency A. According to it, nothing changed."
+    assert mask_periods(text) == text
+
+
+def test_a_quotation_that_goes_on_knows_whose_printed_speaker_it_has():
+    from warnews.layers.quotes import find_quotations
+
+    first, second = find_quotations("“The talks are over,” Olena Kovalchuk said. “We go home now.”")
+    assert first.speaker_text == "Olena Kovalchuk" and second.speaker_text is None
+    assert second.printed is first and second.speaker_name == "Olena Kovalchuk"

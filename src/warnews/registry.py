@@ -1,7 +1,7 @@
 """registry: what an annotation layer declares, how it is registered and found, and the one runner.
 
 A layer is a module of `warnews.layers` that declares itself with `register(Layer(...))`: its
-versioned name (`rule:quotes_v3`), the span table its rows go to, the layers whose rows it reads,
+versioned name (`rule:quotes_v4`), the span table its rows go to, the layers whose rows it reads,
 and the libraries it needs beyond warnews's own dependencies (with the extra that installs them).
 Registration checks the declaration against the schema's table specs. Everything else follows
 from the declaration: the columns every span row gets from the runner (`<table>_id`, `doc_id`,
@@ -56,7 +56,7 @@ class Layer:
     ends with the weights' digest) declares its family name (`spacy_v2`) and `load`, which returns
     the loaded Layer, or None where its model is not installed."""
 
-    name: str  # versioned: `rule:quotes_v3`, or a model layer's family, `spacy_v2`
+    name: str  # versioned: `rule:quotes_v4`, or a model layer's family, `spacy_v2`
     table: str  # a span table of schema.TABLES
     annotate: Annotate | None = None
     reads: tuple[str, ...] = ()  # layers whose rows `annotate` reads
@@ -70,7 +70,7 @@ class Layer:
 
     @property
     def version(self) -> str:
-        """The version its name carries: `v3` of `rule:quotes_v3`, `v2` of `spacy_v2:...`."""
+        """The version its name carries: `v3` of `rule:quotes_v4`, `v2` of `spacy_v2:...`."""
         found = re.search(r"_(v\d+)(?::|$)", self.name)
         return found.group(1) if found else "-"
 
@@ -151,11 +151,21 @@ def libraries(layers) -> dict[str, str]:
     return {name: metadata.version(name) for name in sorted({n for layer in layers for n in layer.needs})}
 
 
+# Layers replaced by a new version of their rules: old name -> (new name, the package version
+# that replaced it). A collection's warnews.yaml that names an old one is told what to write.
+RETIRED = {"rule:quotes_v3": ("rule:quotes_v4", "1.7.0")}
+
+
 def resolve(name: str, where: str) -> Layer:
     """The registered layer of this name, loading a model layer whose family it names; a layer
     whose libraries are missing, or whose loaded name differs (other weights), is refused with
     what to do."""
     discover()
+    if name in RETIRED:
+        newer, version = RETIRED[name]
+        raise WarnewsError(f"{where}: layer {name} was replaced by {newer} in warnews {version} (its rules write "
+                           f"other rows); name {newer} there instead, and make a new release: rows already "
+                           f"released keep {name}")
     layer = REGISTRY.get(name) or _LOADED.get(name)
     if layer is not None and layer.load is None:
         return layer

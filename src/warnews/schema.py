@@ -220,7 +220,7 @@ def _layer() -> pa.Field:
                     "annotation guidelines) or an automatic layer with its version: rule layers ("
                     + RULE_LAYERS + "), or a model layer named after the version of its own rules and "
                     "its model's name, version and weights' digest (spacy_v2:en_core_web_sm-3.8.0-<digest>; "
-                    "releases before 1.3.0 wrote spacy:en_core_web_sm-3.8.0-<digest>).")
+                    "releases before 1.3.0 wrote spacy:en_core_web_sm-3.8.0-<digest>, before 1.7.0 rule:quotes_v3).")
 
 
 def _entity(description: str, nullable: bool = False) -> pa.Field:

@@ -15,7 +15,9 @@
    last speaker (for `he` and `she`, skipping one whose first name is of the other gender in
    nomquamgender's data), a description to the person whose printed role it matches; an unnamed
    speaker keeps its description.
-4. Titles, nicknames and scare quotes (short quoted words with no speaker and no speech verb) are
+4. A period inside a name or title (`Mr. Rhodes`, `Sen. Tammy Baldwin`, `Harry M. Reid`) ends no
+   attribution (v4; v3 took `Mr` for the speaker).
+5. Titles, nicknames and scare quotes (short quoted words with no speaker and no speech verb) are
    left out.
 """
 
@@ -23,7 +25,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from warnews.annotate import sentence_spans
@@ -63,6 +65,11 @@ _CUE_TAIL = (r"(?: (?:up|out|on Twitter|on Telegram|on Facebook|in a statement|i
              r"terms such as|for|with))*")
 _ADVERB = r"(?:(?:also|later|then|previously|earlier|again|further|once again|repeatedly|recently|has|have|had|"\
           r"would|will|was|is|had also|has also|on \w+day|last \w+|this \w+|on \w+ \d+|\w+day)\s+)*"
+# A period inside a name or title is no clause's end: `Mr. Rhodes`, `Sen. Tammy Baldwin`, `Harry
+# M. Reid`, `the U.S. envoy`. The attribution patterns read the text with such periods masked
+# (one character for one, so every offset holds) and the speaker is then taken from the text; the
+# name patterns below take it as part of a word (`[\w’'\-․]`).
+MASKED_PERIOD = "\u2024"
 DOUBLE_OPEN, DOUBLE_CLOSE = "“«„", "”»"
 SINGLE_OPEN, SINGLE_CLOSE = "‘", "’"
 # A partial quotation of this many words or fewer, with no speaker and no speech verb, is taken
@@ -84,6 +91,8 @@ class Quotation:
     speaker_end: int | None = None
     speaker_name: str | None = None
     speaker_type: str | None = None  # PERSON, ORG or GROUP, where known
+    # the quotation whose printed speaker this one's goes on with (`“A,” X said. “B.”`: B's is A's)
+    printed: Quotation | None = field(default=None, repr=False, compare=False)
 
 
 def quotation_spans(text: str) -> list[Quotation]:
@@ -146,7 +155,7 @@ _AFTER_SUBJECT_CUE = re.compile(
 _AFTER_CUE_SUBJECT = re.compile(
     rf"^[,.!?…]?[”\"»’']?\s*(?:[-–—]\s*)?(?P<cue>{_CUE})(?: (?:on|in|at) [A-Z]?\w+)? "
     r"(?P<who>(?:the |a |an )?[A-Z][^,.;:!?“”\"«»\n]{0,80}?)(?=[,.;:!?]|$| in | on | at | to | who )"
-    r"(?:, (?P<appos>[A-Z][\w’'\-]+(?: [A-Z][\w’'\-]+){1,3})(?=[,.;]|$))?")
+    r"(?:, (?P<appos>[A-Z][\w’'\-․]+(?: [A-Z][\w’'\-․]+){1,3})(?=[,.;]|$))?")
 _AFTER_ACCORDING = re.compile(r"^[,.]?[”\"»’']?\s*(?P<cue>according to) (?P<who>[^,.;:!?“”\"\n]{1,80}?)(?=[,.;:!?]|$)")
 _BEFORE = re.compile(
     rf"(?P<who>[^,.;:!?“”\"«»\n]{{1,80}}?)(?P<appos>, [^,“”\"\n]{{3,80}},)? {_ADVERB}(?P<cue>{_CUE}){_CUE_TAIL}"
@@ -187,7 +196,7 @@ def salient_speakers(text: str, people: People, demonyms: frozenset[str]) -> lis
         span = _np_span(_AUXILIARIES.sub("", text[start:m.start()].rstrip()))
         if span is not None:
             found += _said(text[start + span[0]:start + span[1]], m.start(), people, demonyms)
-    for m in re.finditer(r"(?:^|(?<=[.!?]\s)|(?<=\n))([A-Z][\w’'\-]+(?: [A-Z][\w’'\-]+){0,3})(?= [a-z])", text):
+    for m in re.finditer(r"(?:^|(?<=[.!?]\s)|(?<=\n))([A-Z][\w’'\-․]+(?: [A-Z][\w’'\-․]+){0,3})(?= [a-z])", text):
         name, kind = _resolve_name(m.group(1), people, m.start(), demonyms)
         if kind == "PERSON":
             found.append(_Said(m.start(), name, kind))
@@ -196,7 +205,7 @@ def salient_speakers(text: str, people: People, demonyms: frozenset[str]) -> lis
 
 # A name right after a speech verb (`- said Lijian.`) or its `by` (`was summarised by the former
 # ambassador Ivo Daalder.`), up to the clause's end.
-_INVERTED = re.compile(r" ((?:the [\w’'.\- ]{0,60}?|[A-Z][\w’'.\- ]{0,60}?)[A-Z][\w’'\-]+)(?=[,.;:!?]|$)", re.M)
+_INVERTED = re.compile(r" ((?:the [\w’'.\-․ ]{0,60}?|[A-Z][\w’'.\-․ ]{0,60}?)[A-Z][\w’'\-․]+)(?=[,.;:!?]|$)", re.M)
 
 
 def _said(printed: str, at: int, people: People, demonyms: frozenset[str]) -> list[_Said]:
@@ -243,6 +252,7 @@ def attribute(text: str, quotes: list[Quotation], people: People, demonyms: froz
             q.kind == "direct" or len(text[q.start:q.end].split()) > SCARE_QUOTE_WORDS)
         if q.speaker_text is None and previous is not None and previous.speaker_name and (same_sentence or continues):
             q.speaker_name, q.speaker_type = previous.speaker_name, previous.speaker_type
+            q.printed = previous if previous.speaker_text is not None else previous.printed
             if found is None and same_sentence:
                 q.cue = previous.cue
         elif q.speaker_text is not None:
@@ -269,6 +279,7 @@ def _continued_paragraphs(text: str, quotes: list[Quotation]) -> None:
         between = text[q.close:r.open]
         if unclosed and q.speaker_text is None and r.speaker_name and "\n" in between and not between.strip():
             q.speaker_name, q.speaker_type = r.speaker_name, r.speaker_type
+            q.printed = r if r.speaker_text is not None else r.printed
 
 
 def _words(quoted: str) -> str:
@@ -374,7 +385,7 @@ _SENTENCE_END_ATTRIBUTION = re.compile(
     rf", (?P<who>(?:the |a |an )?[^,.;:!?“”\"«»\n]{{1,60}}?) {_ADVERB}(?P<cue>{_CUE}){_CUE_TAIL}\s*[.!?]")
 
 
-_ACCORDING_LATER = re.compile(r"\baccording to (?P<who>(?:the )?[A-Z][\w’'\-]*(?: (?:of |the |for )?[A-Z][\w’'\-]*){0,5})")
+_ACCORDING_LATER = re.compile(r"\baccording to (?P<who>(?:the )?[A-Z][\w’'\-․]*(?: (?:of |the |for )?[A-Z][\w’'\-․]*){0,5})")
 
 
 def _match_sentence_end(text: str, start: int, paragraph_end: int, quotes: list[Quotation]):
@@ -463,7 +474,7 @@ def _match_in_sentence(text: str, before: str, offset: int):
 
 
 _SUBJECT_AT_START = re.compile(
-    r"\s*(?:[A-Z][a-z]+ \w+, )?(He|She|They|It|We|I|[A-Z][\w’'\-]+(?: [A-Z][\w’'\-]+){0,3})\b")
+    r"\s*(?:[A-Z][a-z]+ \w+, )?(He|She|They|It|We|I|[A-Z][\w’'\-․]+(?: [A-Z][\w’'\-․]+){0,3})\b")
 
 
 def _sentence_subject(before: str, offset: int) -> tuple[int, int] | None:
@@ -477,7 +488,7 @@ def _np_span(chunk: str, leading: bool = False) -> tuple[int, int] | None:
     a pronoun, a capitalized name, or a description opened by a determiner. Its span in chunk."""
     stripped = chunk.rstrip(" ,")
     if leading:
-        m = re.match(r"\s*((?:the |a |an )?[\w’'.\- ]+)", stripped)
+        m = re.match(r"\s*((?:the |a |an )?[\w’'.\-․ ]+)", stripped)
         if not m:
             return None
         phrase = m.group(1).strip()
@@ -668,11 +679,55 @@ def keep(text: str, q: Quotation) -> bool:
     return not all(t[:1].isupper() or t.lower() in ("of", "the", "and", "in", "for") for t in tokens)
 
 
-def find_quotations(text: str, demonyms: frozenset[str] = frozenset()) -> list[Quotation]:
-    quotes = quotation_spans(text)
+_WORD_PERIOD = re.compile(r"\b([A-Za-z]+)\.(?=\s+[A-Z])")
+_ACRONYM = re.compile(r"(?<![\w.])(?:[A-Z]\.){2,}")
+
+
+def mask_periods(text: str) -> str:
+    """The text with the periods of abbreviations before a capital, of initials after a first name
+    or another initial (`Harry M. Reid`, `J. K. Rowling`, but not `Agency A. According`), and of
+    acronyms (the last one only before a lower-case word), replaced by MASKED_PERIOD."""
+    chars = list(text)
+    for m in _WORD_PERIOD.finditer(text):
+        word = m.group(1)
+        if len(word) == 1 and word.isupper():
+            before = re.search(r"(\w+)(\.?) $", text[max(0, m.start() - 30):m.start()])
+            if before and (before.group(2) and len(before.group(1)) == 1 or
+                           not before.group(2) and before.group(1)[0].isupper() and name_gender(before.group(1))):
+                chars[m.end() - 1] = MASKED_PERIOD
+        elif is_abbreviation(word):
+            chars[m.end() - 1] = MASKED_PERIOD
+    for m in _ACRONYM.finditer(text):
+        last = m.end() - 1
+        for i in range(m.start() + 1, last, 2):
+            chars[i] = MASKED_PERIOD
+        if re.match(r"\s+[a-z]", text[m.end():m.end() + 3]):
+            chars[last] = MASKED_PERIOD
+    return "".join(chars)
+
+
+def _unmasked(value: str | None) -> str | None:
+    return value.replace(MASKED_PERIOD, ".") if value else value
+
+
+def attributed(text: str, demonyms: frozenset[str]) -> tuple[list[Quotation], People, list[_Said]]:
+    """Every quotation of the text with its attribution (titles and scare quotes left out), the
+    people the text names and its salient speakers."""
+    masked = mask_periods(text)
     people = People.of(text, demonyms)
-    attribute(text, quotes, people, demonyms, salient_speakers(text, people, demonyms))
-    return [q for q in quotes if keep(text, q)]
+    quotes = quotation_spans(text)
+    salient = salient_speakers(masked, people, demonyms)
+    attribute(masked, quotes, people, demonyms, salient)
+    for q in quotes:
+        if q.speaker_start is not None:
+            q.speaker_text = text[q.speaker_start:q.speaker_end]
+        q.speaker_name, q.cue = _unmasked(q.speaker_name), _unmasked(q.cue)
+    salient = [_Said(said.pos, _unmasked(said.name), said.type) for said in salient]
+    return [q for q in quotes if keep(text, q)], people, salient
+
+
+def find_quotations(text: str, demonyms: frozenset[str] = frozenset()) -> list[Quotation]:
+    return attributed(text, demonyms)[0]
 
 
 # --- indirect speech ------------------------------------------------------------------------
@@ -723,14 +778,14 @@ def indirect_speech(text: str, quotes: list[Quotation], people: People, demonyms
 
 # --- the layer ------------------------------------------------------------------------------
 
-QUOTES_V3 = "rule:quotes_v3"
+QUOTES_V4 = "rule:quotes_v4"
 
 
 def _speaker_role(text: str, q: Quotation) -> str | None:
     """The title printed before the speaker's name in the attribution (`Kremlin spokesman`)."""
     if q.speaker_start is None:
         return None
-    m = re.search(r"((?:[A-Z][\w’'\-]*|[a-z]+)(?: (?:[A-Z][\w’'\-]*|of|the|[a-z]+)){0,5}) $",
+    m = re.search(r"((?:[A-Z][\w’'\-․]*|[a-z]+)(?: (?:[A-Z][\w’'\-․]*|of|the|[a-z]+)){0,5}) $",
                   text[max(0, q.speaker_start - 60):q.speaker_start])
     if not m:
         return None
@@ -741,13 +796,9 @@ def _speaker_role(text: str, q: Quotation) -> str | None:
     return role if role and any(w.lower().strip(".,") in TITLE_WORDS for w in words) else None
 
 
-def quotes_v3(doc: Document, knowledge: Knowledge, upstream: dict[str, list[dict]]) -> list[dict]:
+def quotes_v4(doc: Document, knowledge: Knowledge, upstream: dict[str, list[dict]]) -> list[dict]:
     text = doc.text
-    people = People.of(text, knowledge.demonyms)
-    quotes = quotation_spans(text)
-    salient = salient_speakers(text, people, knowledge.demonyms)
-    attribute(text, quotes, people, knowledge.demonyms, salient)
-    quotes = [q for q in quotes if keep(text, q)]
+    quotes, people, salient = attributed(text, knowledge.demonyms)
     quotes += indirect_speech(text, quotes, people, knowledge.demonyms, salient)
     sentences = sentence_spans(text)
     dates = upstream[DATES_V1]
@@ -769,4 +820,4 @@ def quotes_v3(doc: Document, knowledge: Knowledge, upstream: dict[str, list[dict
     return rows
 
 
-register(Layer(QUOTES_V3, "quotes", quotes_v3, reads=(DATES_V1,)))
+register(Layer(QUOTES_V4, "quotes", quotes_v4, reads=(DATES_V1,)))
