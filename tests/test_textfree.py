@@ -114,6 +114,18 @@ def test_hydrate_refuses_extra_fields_that_are_not_the_releases(repo_copy, run, 
     assert code == 1 and f"{SEED_DOC_ID}: the fields of" in err and "documents.extra" in err
 
 
+def test_hydrate_refuses_a_record_that_cannot_check_the_extra_fields(repo_copy, run, tmp_path):
+    from warnews.release import write_manifest
+
+    out = _strip(run, repo_copy, tmp_path)
+    record = json.loads((out / HYDRATE).read_text())
+    del record["extra_sha256"]
+    (out / HYDRATE).write_text(json.dumps(record))
+    write_manifest(out)  # as if the copy had been made so, not damaged since
+    code, _, err = run(repo_copy, "hydrate", "--from", str(repo_copy), "--into", str(tmp_path / "h"), str(out))
+    assert code == 1 and "extra_sha256 is missing" in err
+
+
 def test_hydrate_refuses_a_release_that_is_not_text_free(repo_copy, run, tmp_path):
     code, _, err = run(repo_copy, "hydrate", "--from", str(repo_copy), "--into", str(tmp_path / "h"))
     assert code == 1 and f"{HYDRATE}: missing" in err

@@ -51,6 +51,9 @@ def _record(textfree: Path) -> dict:
     if not all(isinstance(record.get(key), dict) for key in ("text_sha256", "stripped", "files")):
         raise WarnewsError(f"{path}: needs text_sha256, stripped and files; make the copy again with "
                            "`warnews strip-text`")
+    if EXTRA in record["stripped"].get("documents", {}) and not isinstance(record.get("extra_sha256"), dict):
+        raise WarnewsError(f"{path}: documents.extra was emptied but extra_sha256 is missing, so the fields put back "
+                           "could not be checked; make the copy again with `warnews strip-text`")
     return record
 
 
