@@ -105,3 +105,17 @@ def test_init_refuses_a_folder_holding_a_readme(run, tmp_path):
 def test_an_unknown_license_is_refused_with_the_list():
     with pytest.raises(WarnewsError, match=r"--license 'CC-BY-3\.0'.*CC-BY-4\.0, CC-BY-SA-4\.0"):
         collection.Answers(license="CC-BY-3.0")
+
+
+def test_the_identity_of_a_collection_comes_from_its_citation(tmp_path):
+    from warnews import card
+
+    (tmp_path / "README.md").write_text('---\npretty_name: "Kyiv wires"\n---\n# Kyiv wires\n')
+    (tmp_path / "CITATION.cff").write_text("authors:\n  - family-names: Doe\n    given-names: Jo\nlicense: CC0-1.0\n")
+    about = card.identity(tmp_path)
+    assert (about.title, about.authors, about.licenses) == ("Kyiv wires", "Doe, Jo", ("CC0-1.0",))
+    assert about.citation("1.0.0") == "Doe, Jo. Kyiv wires (version 1.0.0) [Data set]."
+    assert about.license_urls == ["https://creativecommons.org/publicdomain/zero/1.0/"] and about.key == "kyiv_wires"
+    (tmp_path / "CITATION.cff").write_text("title: T\nlicense: 42\n")
+    with pytest.raises(WarnewsError, match=r"CITATION.cff: license is 42; give an SPDX id"):
+        card.identity(tmp_path)

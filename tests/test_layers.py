@@ -537,6 +537,29 @@ def test_a_period_inside_a_name_or_title_ends_no_attribution(text, speaker):
     assert text[quote.speaker_start:quote.speaker_end] == speaker
 
 
+@pytest.mark.parametrize("text, speaker", [
+    ("“It is over,” said Gazprom Inc. Its shares fell.", "Gazprom Inc"),  # `Inc.` may end a sentence
+    ("“It is over,” said Olena Kovalchuk on Dec. The talks ended.", None),
+])
+def test_an_abbreviation_that_may_end_a_sentence_keeps_the_next_one_out(text, speaker):
+    from warnews.layers.quotes import find_quotations
+
+    (quote,) = find_quotations(text)
+    assert quote.speaker_text is None or "." not in quote.speaker_text
+    if speaker:
+        assert quote.speaker_text == speaker
+
+
+def test_a_dotted_title_is_read_as_a_title():
+    from warnews.layers.quotes import find_quotations
+
+    first, second = find_quotations("Ben Rhodes, an aide, arrived. “We go,” Mr. Rhodes said. “Now,” he added.")
+    assert (first.speaker_text, first.speaker_name, first.speaker_type) == ("Mr. Rhodes", "Ben Rhodes", "PERSON")
+    assert second.speaker_name == "Ben Rhodes"
+    (quote,) = find_quotations("“We go,” said Dr. J. K. Rowling.")
+    assert quote.speaker_name == "J. K. Rowling" and quote.speaker_type == "PERSON"
+
+
 def test_an_initial_at_a_sentence_end_still_ends_it():
     from warnews.layers.quotes import mask_periods
 

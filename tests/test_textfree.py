@@ -179,3 +179,11 @@ def test_only_licenses_that_allow_it_pass_without_being_named(tmp_path):
     pq.write_table(pyarrow.table({"license": licenses}), tmp_path / "documents.parquet")
     assert held_back(tmp_path) == {"publisher-copyright": 2}
     assert held_back(tmp_path, ("publisher-copyright",)) == {}
+
+
+def test_the_notice_goes_under_the_title_not_into_a_code_block():
+    from warnews.publish import with_notice
+
+    assert with_notice("---\n---\n# Title\n\nbody\n", "NOTE\n") == "---\n---\n# Title\n\nNOTE\n\nbody\n"
+    fenced = "intro\n```sh\n# hydrate it\n```\n# Title\nbody\n"
+    assert with_notice(fenced, "NOTE\n") == "intro\n```sh\n# hydrate it\n```\n# Title\n\nNOTE\n\nbody\n"

@@ -202,7 +202,7 @@ class Identity:
 
 def _authors(cff: dict) -> str:
     people = cff.get("authors") if isinstance(cff.get("authors"), list) else []
-    names = [a.get("name") or ", ".join(str(x) for x in (a.get("family-names"), a.get("given-names")) if x)
+    names = [str(a.get("name") or ", ".join(str(x) for x in (a.get("family-names"), a.get("given-names")) if x))
              for a in people if isinstance(a, dict)]
     return " and ".join(n for n in names if n) or "Unknown authors"
 
@@ -220,7 +220,10 @@ def identity(root: Path) -> Identity:
         if not isinstance(cff, dict):
             raise WarnewsError(f"{path}: is not a YAML mapping; fix it (`warnews init` writes one)")
     licenses = cff.get("license") or []
-    licenses = (licenses,) if isinstance(licenses, str) else tuple(str(x) for x in licenses)
+    licenses = [licenses] if isinstance(licenses, str) else licenses
+    if not isinstance(licenses, list) or not all(isinstance(x, str) and x for x in licenses):
+        raise WarnewsError(f"{path}: license is {licenses!r}; give an SPDX id such as CC-BY-4.0, or a list of them")
+    licenses = tuple(licenses)
     title = str(cff.get("title") or collection_name(root))
     return Identity(title=title, authors=_authors(cff), description=" ".join(str(cff.get("abstract") or title).split()),
                     licenses=licenses)
@@ -234,15 +237,18 @@ def citation_entry(root: Path, version: str | None, fmt: str) -> str:
     version = version or known[-1]
     if version not in known:
         raise WarnewsError(f"version {version} was never released; released: {', '.join(known)}")
+    if not (root / CITATION).is_file():
+        raise WarnewsError(f"{root / CITATION}: missing; a citation needs it (`warnews init` writes one)")
     cff = yaml.safe_load((root / CITATION).read_text(encoding="utf-8"))
     released = release_date(root, version)
-    authors = _authors(cff)
+    about = identity(root)
+    authors = about.authors
     if fmt == "bibtex":
-        key = identity(root).key + "_" + version.replace(".", "_")
-        return (f"@misc{{{key},\n  author = {{{{{authors}}}}},\n  title = {{{cff['title']}}},\n"
+        key = about.key + "_" + version.replace(".", "_")
+        return (f"@misc{{{key},\n  author = {{{{{authors}}}}},\n  title = {{{about.title}}},\n"
                 f"  year = {{{released[:4]}}},\n  version = {{{version}}},\n  note = {{Data set, version {version}}}\n}}\n")
     if fmt == "apa":
-        return f"{authors}. ({released[:4]}). {cff['title']} (Version {version}) [Data set].\n"
+        return f"{authors}. ({released[:4]}). {about.title} (Version {version}) [Data set].\n"
     if fmt == "cff":
         cff["version"], cff["date-released"] = version, released
         if "preferred-citation" in cff:

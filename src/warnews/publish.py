@@ -125,9 +125,15 @@ def text_free_notice(version: str) -> str:
 
 def with_notice(text: str, notice: str) -> str:
     """The notice as the first paragraph under the document's title (after any front matter)."""
-    body_at = text.index("\n---\n", 4) + 5 if text.startswith("---\n") else 0
-    title = re.search(r"^# .*\n", text[body_at:], re.M)
-    at = body_at + title.end() if title else body_at
+    front = re.match(r"---\n(?:.*?\n)?---\n", text, re.S)
+    body_at = front.end() if front else 0
+    at, fenced, pos = body_at, False, body_at
+    for line in text[body_at:].splitlines(keepends=True):
+        fenced ^= line.startswith("```")
+        pos += len(line)
+        if not fenced and line.startswith("# "):  # the title, not a comment in a code block
+            at = pos
+            break
     return text[:at] + "\n" + notice + ("\n" if text[at:at + 1] != "\n" else "") + text[at:]
 
 

@@ -31,7 +31,8 @@ from functools import lru_cache
 from warnews.annotate import sentence_spans
 from warnews.clean import is_abbreviation
 from warnews.lexicon.gazetteer import Knowledge
-from warnews.lexicon.names import People, bare_word, capitalized_runs, is_org_word, name_gender, split_title
+from warnews.lexicon.names import (People, bare_word, capitalized_runs, is_org_word, is_title_word, name_gender,
+                                   split_title)
 from warnews.lexicon.places import country_names
 from warnews.lexicon.words import MONTH_PATTERN, OFFICE_WORDS, PLACE_WORDS, PRONOUNS, STOP_WORDS, TITLE_WORDS
 from warnews.registry import Document, Layer, register
@@ -585,6 +586,7 @@ def _latest(salient: list[_Said], before: int, kinds: tuple, pronoun: str = "") 
 
 def _resolve_name(printed: str, people: People, at: int, demonyms: frozenset[str]) -> tuple[str | None, str | None]:
     """A printed name (with or without a title) -> the fullest name and PERSON or ORG."""
+    printed = _unmasked(printed)  # `Mr. Rhodes` is read as printed: a title and a name
     bare = printed[4:] if printed.lower().startswith("the ") else printed
     runs = [r for _, _, r in capitalized_runs(printed)]
     if not runs or runs[-1] != bare.rstrip(".,"):
@@ -615,7 +617,7 @@ def _resolve(q: Quotation, people: People, salient: list[_Said],
     """The fullest name the document gives the printed speaker, and whether it is a person. A
     pronoun is the last speaker before it; where that speaker's first name is of the other gender
     than `he` or `she`, the person of its gender named last."""
-    printed = q.speaker_text.strip()
+    printed = _unmasked(q.speaker_text).strip()
     lower = printed.lower()
     if lower in PRONOUNS:
         wanted = {"PERSON": ("PERSON",), "ORG": ("ORG", None), "GROUP": ("PERSON", "ORG", None)}[PRONOUNS[lower]]
@@ -692,10 +694,10 @@ def mask_periods(text: str) -> str:
         word = m.group(1)
         if len(word) == 1 and word.isupper():
             before = re.search(r"(\w+)(\.?) $", text[max(0, m.start() - 30):m.start()])
-            if before and (before.group(2) and len(before.group(1)) == 1 or
-                           not before.group(2) and before.group(1)[0].isupper() and name_gender(before.group(1))):
+            if before and (before.group(2) and (len(before.group(1)) == 1 or _is_title_abbreviation(before.group(1)))
+                           or not before.group(2) and before.group(1)[0].isupper() and name_gender(before.group(1))):
                 chars[m.end() - 1] = MASKED_PERIOD
-        elif is_abbreviation(word):
+        elif _is_title_abbreviation(word):  # not `Jr.`, `Inc.`, `Dec.`, which may end a sentence
             chars[m.end() - 1] = MASKED_PERIOD
     for m in _ACRONYM.finditer(text):
         last = m.end() - 1
@@ -704,6 +706,11 @@ def mask_periods(text: str) -> str:
         if re.match(r"\s+[a-z]", text[m.end():m.end() + 3]):
             chars[last] = MASKED_PERIOD
     return "".join(chars)
+
+
+def _is_title_abbreviation(word: str) -> bool:
+    """`Mr`, `Sen`, `Gen`: an abbreviated title, which a name follows."""
+    return is_abbreviation(word) and is_title_word(word)
 
 
 def _unmasked(value: str | None) -> str | None:
