@@ -239,7 +239,6 @@ def citation_entry(root: Path, version: str | None, fmt: str) -> str:
         raise WarnewsError(f"version {version} was never released; released: {', '.join(known)}")
     if not (root / CITATION).is_file():
         raise WarnewsError(f"{root / CITATION}: missing; a citation needs it (`warnews init` writes one)")
-    cff = yaml.safe_load((root / CITATION).read_text(encoding="utf-8"))
     released = release_date(root, version)
     about = identity(root)
     authors = about.authors
@@ -250,6 +249,7 @@ def citation_entry(root: Path, version: str | None, fmt: str) -> str:
     if fmt == "apa":
         return f"{authors}. ({released[:4]}). {about.title} (Version {version}) [Data set].\n"
     if fmt == "cff":
+        cff = yaml.safe_load((root / CITATION).read_text(encoding="utf-8"))
         cff["version"], cff["date-released"] = version, released
         if "preferred-citation" in cff:
             cff["preferred-citation"]["version"] = version

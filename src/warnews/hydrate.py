@@ -23,7 +23,7 @@ import pyarrow.parquet as pq
 from warnews import __version__
 from warnews.clean import Cleaner
 from warnews.errors import WarnewsError
-from warnews.ingest import raw_bytes, raw_metadata, raw_text
+from warnews.ingest import raw_bytes, raw_text
 from warnews.release import write_manifest
 from warnews.textfree import (
     CLEAN,
@@ -68,11 +68,11 @@ def texts(textfree: Path, source: Path, record: dict) -> dict[str, dict]:
     extras = record.get("extra_sha256") if EXTRA in record["stripped"].get("documents", {}) else None
     for row in rows:
         doc_id, raw_path = row["doc_id"], row["raw_path"]
-        found = raw_bytes(source, raw_path)
+        found = raw_bytes(source, raw_path, with_metadata=extras is not None)
         if found is None:
             raise WarnewsError(f"{doc_id}: {source / raw_path} is missing; hydration needs your own copy of the raw "
                                "file the release names in raw_path")
-        data, is_html = found
+        data, is_html, *meta = found
         digest = hashlib.sha256(data).hexdigest()
         if digest != row["raw_sha256"]:
             raise WarnewsError(f"{doc_id}: {source / raw_path} has sha256 {digest}, but the release records "
@@ -87,7 +87,7 @@ def texts(textfree: Path, source: Path, record: dict) -> dict[str, dict]:
                                "(its build.json names the warnews version): hydrate with those")
         clean[doc_id], raw[doc_id] = result.text, text
         if extras is not None:
-            pairs = [{"key": key, "value": value} for key, value in raw_metadata(source, raw_path).extra]
+            pairs = [{"key": key, "value": value} for key, value in meta[0].extra]
             if extra_sha256(pairs) != extras.get(doc_id):
                 raise WarnewsError(f"{doc_id}: the fields of {source / raw_path} beyond the mapped ones (documents."
                                    f"extra) are not those {HYDRATE} records; its sidecar or record was changed: "

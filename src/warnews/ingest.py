@@ -183,26 +183,22 @@ def read_raw(root: Path, raw_path: Path) -> RawDocument:
                        kind=input_kind(text, html=kind == "html"))
 
 
-def raw_bytes(root: Path, raw_path: str) -> tuple[bytes, bool] | None:
-    """(bytes, is HTML) of a raw document named as in `documents.raw_path`; None if it is gone."""
+def raw_bytes(root: Path, raw_path: str, with_metadata: bool = False):
+    """(bytes, is HTML) of a raw document named as in `documents.raw_path`, with its metadata
+    (the sidecar, or the shard record's fields) as a third item where asked; None if it is gone.
+    A shard record is read once for both."""
     path = root / raw_path
     ref = record_ref(path)
     if ref is not None:
         if not ref[0].is_file():
             return None
-        data, kind, _ = read_record(*ref, raw_path)
-        return data, kind == "html"
-    return (path.read_bytes(), path.suffix == ".html") if path.is_file() else None
-
-
-def raw_metadata(root: Path, raw_path: str) -> Sidecar:
-    """The metadata of a raw document named as in `documents.raw_path`: its sidecar, or the
-    fields of its shard record."""
-    path = root / raw_path
-    ref = record_ref(path)
-    if ref is not None:
-        return parse_sidecar(read_record(*ref, raw_path)[2], raw_path)
-    return load_sidecar(sidecar_path(path))
+        data, kind, fields = read_record(*ref, raw_path)
+        found = data, kind == "html"
+        return (*found, parse_sidecar(fields, raw_path)) if with_metadata else found
+    if not path.is_file():
+        return None
+    found = path.read_bytes(), path.suffix == ".html"
+    return (*found, load_sidecar(sidecar_path(path))) if with_metadata else found
 
 
 def raw_text(data: bytes, name: str, html: bool | None = None) -> tuple[str, dict]:

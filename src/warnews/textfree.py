@@ -125,7 +125,8 @@ def strip_text(folder: Path, out: Path) -> dict:
     if (folder / HYDRATE).is_file():
         raise WarnewsError(f"{folder}: holds {HYDRATE}, so it is text-free already; strip the release itself")
     new_folder(out)
-    documents = pq.read_table(folder / "documents.parquet")
+    columns = [c for c in ("doc_id", "text", "extra") if c in pq.read_schema(folder / "documents.parquet").names]
+    documents = pq.read_table(folder / "documents.parquet", columns=columns)
     doc_ids = documents.column("doc_id").to_pylist()
     record = {
         "version": version,

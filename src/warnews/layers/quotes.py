@@ -725,11 +725,9 @@ def attributed(text: str, demonyms: frozenset[str]) -> tuple[list[Quotation], Pe
     quotes = quotation_spans(text)
     salient = salient_speakers(masked, people, demonyms)
     attribute(masked, quotes, people, demonyms, salient)
-    for q in quotes:
+    for q in quotes:  # names are resolved from the printed words unmasked (_resolve_name)
         if q.speaker_start is not None:
             q.speaker_text = text[q.speaker_start:q.speaker_end]
-        q.speaker_name, q.cue = _unmasked(q.speaker_name), _unmasked(q.cue)
-    salient = [_Said(said.pos, _unmasked(said.name), said.type) for said in salient]
     return [q for q in quotes if keep(text, q)], people, salient
 
 
