@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -68,3 +70,13 @@ def run(capsys):
         return code, out, err
 
     return _run
+
+
+def assert_valid_cff(path: Path) -> None:
+    """cffconvert --validate passes on the file (the test is skipped where cffconvert is missing)."""
+    beside = Path(sys.executable).with_name("cffconvert")
+    cffconvert = str(beside) if beside.is_file() else shutil.which("cffconvert")
+    if cffconvert is None:
+        pytest.skip("cffconvert is not installed (pip install -e '.[test]' installs it)")
+    done = subprocess.run([cffconvert, "--validate", "-i", str(path)], capture_output=True, text=True)
+    assert done.returncode == 0, done.stdout + done.stderr

@@ -4,15 +4,12 @@ release that refuses while the card or citation still holds a placeholder."""
 from __future__ import annotations
 
 import re
-import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 import yaml
 
-from conftest import snapshot
+from conftest import assert_valid_cff, snapshot
 from test_import import FLAGS, records, write_jsonl
 from warnews import init as collection
 from warnews.errors import WarnewsError
@@ -66,12 +63,7 @@ def test_init_writes_a_collection_every_command_works_in(run, tmp_path):
 
 def test_the_citation_is_valid_cff(run, tmp_path):
     root = _init(run, tmp_path, *FILLED)
-    beside = Path(sys.executable).with_name("cffconvert")
-    cffconvert = str(beside) if beside.is_file() else shutil.which("cffconvert")
-    if cffconvert is None:
-        pytest.skip("cffconvert is not installed (pip install -e '.[test]' installs it)")
-    done = subprocess.run([cffconvert, "--validate", "-i", str(root / "CITATION.cff")], capture_output=True, text=True)
-    assert done.returncode == 0, done.stdout + done.stderr
+    assert_valid_cff(root / "CITATION.cff")
 
 
 def test_release_refuses_placeholders_naming_file_and_field_and_writes_nothing(run, tmp_path):
