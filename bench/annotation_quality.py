@@ -152,9 +152,9 @@ def _print_mentions(name: str, m: dict) -> None:
 
 def spacy_pipe_words_per_second(shared: Path) -> float:
     """spaCy's own speed on the gold files' texts: nlp.pipe with the model the layer loads."""
-    from warnews.layers.spacy_mentions import load_model
+    from warnews.parse import load_model
 
-    nlp, _ = load_model()
+    nlp = load_model()
     names = sorted({json.loads(line)["file"] for line in
                     (shared / "gold-dev" / "mentions.jsonl").read_text(encoding="utf-8").splitlines()})
     texts = [_read(shared / "corpora" / "gdelt-bodies" / name) for name in names]

