@@ -25,7 +25,7 @@ from collections import Counter
 from pathlib import Path
 
 import polnear  # beside this file
-from warnews.layers.quotes import CUES, find_quotations
+from warnews.quoting.attribution import CUES, find_quotations
 from warnews.parse import load_model
 
 # speech verbs by form (the project's pipeline has no lemmatizer): the rule layer's cues and a few more

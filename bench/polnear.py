@@ -129,7 +129,7 @@ def _context(text: str, g: dict) -> str:
 
 
 def score(path: Path, limit: int | None, examples: bool) -> dict:
-    from warnews.layers.quotes import find_quotations
+    from warnews.quoting.attribution import find_quotations
 
     with open(path, encoding="utf-8") as handle:
         documents = [json.loads(line) for line in handle if line.strip()]

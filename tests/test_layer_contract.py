@@ -161,6 +161,7 @@ STAGES = [
     {"shards", "page_dumps", "ingest", "knowledge"},
     {"clean", "annotate", "prepare"},
     {"lexicon", "lexicon.*", "parse"},
+    {"quoting", "quoting.*"},
     {"schema"},
     {"registry", "gold", "validate", "evaluate", "versions"},
     {"layers", "layers.*"},

@@ -530,7 +530,7 @@ def test_a_name_is_a_person_by_the_rules_or_by_its_first_name_whatever_the_model
     ("“We will not wait,” said the U.S. envoy.", "the U.S. envoy"),
 ])
 def test_a_period_inside_a_name_or_title_ends_no_attribution(text, speaker):
-    from warnews.layers.quotes import find_quotations
+    from warnews.quoting.attribution import find_quotations
 
     (quote,) = find_quotations(text)
     assert quote.speaker_text == speaker
@@ -542,7 +542,7 @@ def test_a_period_inside_a_name_or_title_ends_no_attribution(text, speaker):
     ("“It is over,” said Olena Kovalchuk on Dec. The talks ended.", None),
 ])
 def test_an_abbreviation_that_may_end_a_sentence_keeps_the_next_one_out(text, speaker):
-    from warnews.layers.quotes import find_quotations
+    from warnews.quoting.attribution import find_quotations
 
     (quote,) = find_quotations(text)
     assert quote.speaker_text is None or "." not in quote.speaker_text
@@ -551,7 +551,7 @@ def test_an_abbreviation_that_may_end_a_sentence_keeps_the_next_one_out(text, sp
 
 
 def test_a_dotted_title_is_read_as_a_title():
-    from warnews.layers.quotes import find_quotations
+    from warnews.quoting.attribution import find_quotations
 
     first, second = find_quotations("Ben Rhodes, an aide, arrived. “We go,” Mr. Rhodes said. “Now,” he added.")
     assert (first.speaker_text, first.speaker_name, first.speaker_type) == ("Mr. Rhodes", "Ben Rhodes", "PERSON")
@@ -561,14 +561,14 @@ def test_a_dotted_title_is_read_as_a_title():
 
 
 def test_an_initial_at_a_sentence_end_still_ends_it():
-    from warnews.layers.quotes import mask_periods
+    from warnews.quoting.marks import mask_periods
 
     text = "The report came from Agency A. According to it, nothing changed."
     assert mask_periods(text) == text
 
 
 def test_a_quotation_that_goes_on_knows_whose_printed_speaker_it_has():
-    from warnews.layers.quotes import find_quotations
+    from warnews.quoting.attribution import find_quotations
 
     first, second = find_quotations("“The talks are over,” Olena Kovalchuk said. “We go home now.”")
     assert first.speaker_text == "Olena Kovalchuk" and second.speaker_text is None
