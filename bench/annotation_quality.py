@@ -52,7 +52,7 @@ def half_of(name: str) -> str:
 
 def score_quotes(shared: Path, show: bool) -> dict:
     from warnews.lexicon.names import name_gender
-    from warnews.layers.quotes import find_quotations
+    from warnews.quoting.attribution import find_quotations
 
     started = time.perf_counter()
     name_gender("warm-up")  # the first-name table is read once per process; timed apart
