@@ -6,7 +6,7 @@ printed). Mentions: span+label P/R/F1 overall and per label. Transcript turns: e
 and speaker. The texts are read from ../shared/corpora (never copied into the repository); the
 layers run on each file's text as it is, so that offsets index the same string as the gold's.
 
-    python bench/annotation_quality.py [--shared ../shared] [--show-errors quotes|mentions|turns]
+    python bench/annotation_quality.py [--shared ../shared] [--show-errors quotes|parse-quotes|mentions|spacy|turns] [--half a|b]
 """
 
 from __future__ import annotations
@@ -21,7 +21,8 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 TARGETS = {"quotes span F1": 0.90, "quotes speaker_name": 0.90, "quotes speaker_name, half a": 0.90,
-           "quotes speaker_name, half b": 0.90, "turns boundaries": 0.95, "turns speaker": 0.95,
+           "quotes speaker_name, half b": 0.90, "parse quotes span F1": 0.90, "parse quotes speaker_name": 0.90,
+           "parse quotes speaker_name, half a": 0.90, "parse quotes speaker_name, half b": 0.90, "turns boundaries": 0.95, "turns speaker": 0.95,
            "rule mentions precision": 0.90, "rule mentions F1": 0.70, "spacy mentions F1": 0.90,
            "spacy mentions PERSON F1": 0.85, "spacy mentions GPE F1": 0.85, "spacy mentions ORG F1": 0.85}
 
@@ -50,10 +51,13 @@ def half_of(name: str) -> str:
     return HALVES[hashlib.sha256(name.encode("utf-8")).digest()[0] % 2]
 
 
-def score_quotes(shared: Path, show: bool) -> dict:
+def score_quotes(shared: Path, show: bool, find_quotations=None) -> dict:
+    """Quotation spans and speakers of one quote finder (the rules' `find_quotations` unless
+    another is given: the parse layer's), overall and per half of the files."""
     from warnews.lexicon.names import name_gender
-    from warnews.quoting.attribution import find_quotations
 
+    if find_quotations is None:
+        from warnews.quoting.attribution import find_quotations
     started = time.perf_counter()
     name_gender("warm-up")  # the first-name table is read once per process; timed apart
     table_seconds = time.perf_counter() - started
@@ -102,8 +106,9 @@ def score_quotes(shared: Path, show: bool) -> dict:
 LABELS = ("PERSON", "GPE", "LOC", "ORG", "NORP")
 
 
-def score_mentions(shared: Path, layer_name: str, show: bool) -> dict:
-    """span+label P/R/F1 of one mention layer, overall and per label, and its words per second."""
+def score_mentions(shared: Path, layer_name: str, show: bool, show_half: str | None = None) -> dict:
+    """span+label P/R/F1 of one mention layer, overall, per label and per half of the files (errors
+    printed of one half only where `show_half` names it), and its words per second."""
     from warnews import registry
     from warnews.lexicon.gazetteer import Gazetteer, Knowledge
 
@@ -114,6 +119,7 @@ def score_mentions(shared: Path, layer_name: str, show: bool) -> dict:
         row = json.loads(line)
         gold[row["file"]].append(row)
     counts = {label: Counter() for label in LABELS}
+    by_half = {half: {label: Counter() for label in LABELS} for half in HALVES}
     words, seconds = 0, 0.0
     for name, rows in sorted(gold.items()):
         text = _read(shared / "corpora" / "gdelt-bodies" / name)
@@ -126,20 +132,32 @@ def score_mentions(shared: Path, layer_name: str, show: bool) -> dict:
         words += len(text.split())
         predicted = {(r["start"], r["end"], r["label"]) for r in found}
         expected = {(r["start"], r["end"], r["label"]) for r in rows}
+        half = half_of(name)
+        shown = show and show_half in (None, half)
         for key in predicted & expected:
             counts[key[2]]["tp"] += 1
-        for key in predicted - expected:
+            by_half[half][key[2]]["tp"] += 1
+        for key in sorted(predicted - expected):
             counts[key[2]]["fp"] += 1
-            if show:
-                print(f"  extra {name}:{key}: {text[key[0]:key[1]]!r}")
-        for key in expected - predicted:
+            by_half[half][key[2]]["fp"] += 1
+            if shown:
+                print(f"  extra {name}:{key}: {text[key[0]:key[1]]!r} in {text[max(0, key[0] - 40):key[1] + 30]!r}")
+        for key in sorted(expected - predicted):
             counts[key[2]]["fn"] += 1
-            if show:
-                print(f"  missed {name}:{key}: {text[key[0]:key[1]]!r}")
+            by_half[half][key[2]]["fn"] += 1
+            if shown:
+                print(f"  missed {name}:{key}: {text[key[0]:key[1]]!r} in {text[max(0, key[0] - 40):key[1] + 30]!r}")
+    result = _scores(counts)
+    result["words_per_second"] = words / seconds
+    result["halves"] = {half: _scores(c) for half, c in by_half.items()}
+    return result
+
+
+def _scores(counts: dict[str, Counter]) -> dict:
     total = Counter()
     for c in counts.values():
         total.update(c)
-    result = {"all": _prf(total["tp"], total["fp"], total["fn"]), "words_per_second": words / seconds}
+    result = {"all": _prf(total["tp"], total["fp"], total["fn"])}
     result.update({label: _prf(c["tp"], c["fp"], c["fn"]) for label, c in counts.items()})
     return result
 
@@ -148,6 +166,9 @@ def _print_mentions(name: str, m: dict) -> None:
     per_label = ", ".join(f"{label} {m[label][2]:.3f}" for label in LABELS)
     print(f"mentions {name}: P {m['all'][0]:.3f} R {m['all'][1]:.3f} F1 {m['all'][2]:.3f} (F1 per label: {per_label}); "
           f"{m['words_per_second']:,.0f} words/s")
+    for half, h in m["halves"].items():
+        per_label = ", ".join(f"{label} {h[label][2]:.3f}" for label in LABELS)
+        print(f"  half {half}: P {h['all'][0]:.3f} R {h['all'][1]:.3f} F1 {h['all'][2]:.3f} (F1 per label: {per_label})")
 
 
 def spacy_pipe_words_per_second(shared: Path) -> float:
@@ -198,36 +219,59 @@ def score_turns(shared: Path, show: bool) -> dict:
             "speaker": speaker / total, "role": role / total, "label": label / total}
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--shared", type=Path, default=HERE.parent.parent / "shared")
-    parser.add_argument("--show-errors", choices=("quotes", "turns", "mentions", "spacy"), default=None)
-    args = parser.parse_args()
-    if not (args.shared / "gold-dev").is_dir():
-        raise SystemExit(f"{args.shared / 'gold-dev'}: not found; give --shared")
-    quotes = score_quotes(args.shared, args.show_errors == "quotes")
-    print(f"quotes ({quotes['files']} files, {quotes['gold']} gold direct+partial, {quotes['predicted']} predicted): "
-          f"P {quotes['precision']:.3f} R {quotes['recall']:.3f} F1 {quotes['f1']:.3f}; on matched quotations "
-          f"speaker_name right {quotes['speaker_name']:.3f}, speaker_text right {quotes['speaker_text']:.3f}; "
+def _print_quotes(name: str, quotes: dict) -> None:
+    print(f"quotes {name} ({quotes['files']} files, {quotes['gold']} gold direct+partial, {quotes['predicted']} "
+          f"predicted): P {quotes['precision']:.3f} R {quotes['recall']:.3f} F1 {quotes['f1']:.3f}; on matched "
+          f"quotations speaker_name right {quotes['speaker_name']:.3f}, speaker_text right {quotes['speaker_text']:.3f}; "
           f"{quotes['words_per_second']:,.0f} words/s (after a one-off {quotes['table_seconds']:.2f} s read of the "
           "first-name table)")
     print("  speaker_name right per half of the files: " + ", ".join(
         f"{half} {share:.3f} of {n}" for half, (share, n) in quotes["halves"].items()))
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--shared", type=Path, default=HERE.parent.parent / "shared")
+    parser.add_argument("--show-errors", choices=("quotes", "parse-quotes", "turns", "mentions", "spacy"), default=None)
+    parser.add_argument("--half", choices=HALVES, default=None,
+                        help="print the mention errors of this half of the gold files only")
+    args = parser.parse_args()
+    if not (args.shared / "gold-dev").is_dir():
+        raise SystemExit(f"{args.shared / 'gold-dev'}: not found; give --shared")
+    quotes = score_quotes(args.shared, args.show_errors == "quotes")
+    _print_quotes("rule:quotes_v5", quotes)
+    parse_quotes = None
+    from warnews.layers.spacy_quotes import load as load_quotes
+
+    quote_layer = load_quotes()
+    if quote_layer is not None:
+        from warnews.parse import parsed
+        from warnews.quoting.syntax import attributed_by_parse
+
+        parse_quotes = score_quotes(args.shared, args.show_errors == "parse-quotes",
+                                    lambda text: attributed_by_parse(text, parsed(text), frozenset())[0])
+        _print_quotes(quote_layer.name, parse_quotes)
+    else:
+        print("quotes spaCy layer: not measured (pip install -e '.[ner]')")
     turns = score_turns(args.shared, args.show_errors == "turns")
     print(f"turns ({turns['documents']} transcripts, {turns['gold']} gold turns, {turns['predicted']} predicted): "
           f"boundaries exact {turns['exact']:.3f}, label span exact {turns['label']:.3f}, speaker right "
           f"{turns['speaker']:.3f}, role right {turns['role']:.3f}")
-    rule = score_mentions(args.shared, "rule:mentions_v3", args.show_errors == "mentions")
-    _print_mentions("rule:mentions_v3 (no model)", rule)
+    rule = score_mentions(args.shared, "rule:mentions_v4", args.show_errors == "mentions", args.half)
+    _print_mentions("rule:mentions_v4 (no model)", rule)
     values = {"quotes span F1": quotes["f1"], "quotes speaker_name": quotes["speaker_name"],
               **{f"quotes speaker_name, half {half}": share for half, (share, _) in quotes["halves"].items()},
               "turns boundaries": turns["exact"], "turns speaker": turns["speaker"],
               "rule mentions precision": rule["all"][0], "rule mentions F1": rule["all"][2]}
+    if parse_quotes is not None:
+        values.update({"parse quotes span F1": parse_quotes["f1"], "parse quotes speaker_name": parse_quotes["speaker_name"],
+                       **{f"parse quotes speaker_name, half {half}": share
+                          for half, (share, _) in parse_quotes["halves"].items()}})
     from warnews.layers.spacy_mentions import load
 
     spacy_layer = load()
     if spacy_layer is not None:
-        model = score_mentions(args.shared, spacy_layer.name, args.show_errors == "spacy")
+        model = score_mentions(args.shared, spacy_layer.name, args.show_errors == "spacy", args.half)
         _print_mentions(spacy_layer.name, model)
         own = spacy_pipe_words_per_second(args.shared)
         overhead = own / model["words_per_second"] - 1

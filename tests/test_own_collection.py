@@ -77,7 +77,7 @@ def test_a_users_collection_goes_from_init_to_a_verified_release(collection, cap
     assert _main(folder, "release", "1.0.0", "--no-git") == 0
     assert _main(folder, "verify", "1.0.0") == 0
     out = capsys.readouterr().out
-    assert "17 of 17 files byte-identical" in out
+    assert "18 of 18 files byte-identical" in out
     release = folder / "corpus" / "v1.0.0"
     documents = pq.read_table(release / "documents.parquet").to_pandas()
     assert len(documents) == 2 * RECORDS_PER_OUTLET + 3

@@ -71,7 +71,8 @@ def test_release_writes_a_complete_verifiable_folder(repo_copy, run):
     assert build["version"] == NEXT and build["libraries"]["pyarrow"] == "26.0.1"
     assert build["tables"]["documents"] == {"file": "documents.parquet", "rows": 1}
     assert build["tables"]["edits"] == {"file": "edits.parquet", "rows": 11}
-    assert build["layers"]["quotes"] == {"gold": 12, "rule:quotes_v4": 12}
+    assert build["layers"]["quotes"] == {"gold": 12, "rule:quotes_v5": 12,
+                                         "spacy_quotes_v1:en_core_web_sm-3.8.0-173b44470548": 12}
     evaluation = json.loads((folder / "evaluation.json").read_text())
     assert evaluation["version"] == NEXT and evaluation["documents_with_gold"] == 1
     # eight glued sentence ends get their space; `News.az` (the outlet's name, lower-case after the
@@ -83,8 +84,9 @@ def test_release_writes_a_complete_verifiable_folder(repo_copy, run):
         "repair_mojibake", "normalize_nfc", "remove_zero_width", "replace_no_break_spaces", "strip_page_furniture",
         "strip_surrounding_whitespace", "strip_page_chrome", "strip_boilerplate_lines", "strip_outlet_trailer",
         "fix_missing_sentence_space"]
-    assert build["settings"]["automatic_layers"] == ["rule:dates_v1", "rule:mentions_v3", "rule:quotes_v4",
-                                                     "rule:turns_v1", "spacy_v2:en_core_web_sm-3.8.0-3dbe85d3cfb6"]
+    assert build["settings"]["automatic_layers"] == ["rule:dates_v1", "rule:mentions_v4", "rule:quotes_v5",
+                                                     "rule:turns_v2", "spacy_v3:en_core_web_sm-3.8.0-3dbe85d3cfb6",
+                                                     "spacy_quotes_v1:en_core_web_sm-3.8.0-173b44470548"]
     assert build["settings"]["model_libraries"] == {"spacy": "3.8.16"}
     assert (build["settings"]["batch_documents"], build["settings"]["row_group_size"]) == (2000, 10000)
     assert build["unicode"] == unicodedata.unidata_version and build["python"] == "%d.%d" % sys.version_info[:2]

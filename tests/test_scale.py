@@ -144,7 +144,7 @@ def test_the_model_layer_gives_the_same_files_on_processes_and_from_the_cache(co
     _build(corpus, tmp_path / "fill")
     assert _build(corpus, tmp_path / "cached") == one
     layers = {row["layer"] for row in pq.read_table(tmp_path / "one" / "mentions.parquet").to_pylist()}
-    assert layers == {"rule:mentions_v3", "spacy_v2:en_core_web_sm-3.8.0-3dbe85d3cfb6"}
+    assert layers == {"rule:mentions_v4", "spacy_v3:en_core_web_sm-3.8.0-3dbe85d3cfb6"}
 
 
 def test_the_model_layer_runs_on_a_dask_cluster(corpus, tmp_path):

@@ -42,8 +42,9 @@ def _failed(tables, root: Path = REPO) -> dict[str, list[str]]:
 # pattern, 4 bounds, 3 lengths, the entity-id list, the layer list) and 3 dataframe checks
 # (span_is_not_empty, id_matches_span, label_comes_before_its_utterance); less 1 since
 # mentions.entity_id may be null (an unlinked name); plus 3 for documents.input_kind (dtype,
-# not_nullable, isin).
-N_CHECKS = 374 + 7 + 38 - 1 + 3 + 9  # 1.6.0: language_detected, language_confidence, extra
+# not_nullable, isin); plus 20 for the merges table (1.8.0): columns_match_schema, 6 dtypes, 6
+# not_nullable, 6 column checks and mentions_or_speakers.
+N_CHECKS = 374 + 7 + 38 - 1 + 3 + 9 + 20  # 1.6.0: language_detected, language_confidence, extra
 
 
 def test_the_build_passes_every_check(tables):
@@ -169,9 +170,10 @@ def test_validate_command_counts_one_failure_of_one_check(repo_copy, run):
     lines = out.strip().splitlines()
     assert code == 1
     assert lines[0].startswith(f"{SEED_DOC_ID}: documents.language: isin: ")
-    # mentions: the 31 gold ones, and the same 31 spans from each of the two mention layers
+    # mentions: the 31 gold ones, and the same 31 spans from each of the two mention layers; quotes:
+    # the 12 gold ones and 12 from each of the two quote layers
     assert lines[1:] == [f"FAILED: 1 failure(s) in 1 of {N_CHECKS} checks (rows: documents 1, edits 11, entities 16, "
-                         "mentions 93, quotes 24, claims 17, events 3, dates 5, sources 2, errata 1, turns 0)"]
+                         "mentions 93, quotes 36, claims 17, events 3, dates 5, sources 2, errata 1, turns 0, merges 9)"]
 
 
 def test_validate_command_passes_on_the_release(run):

@@ -30,10 +30,11 @@ from warnews.fingerprint import build_fingerprint
 from warnews.gold import ANNOTATIONS_DIR
 from warnews.ids import make_doc_id
 from warnews.ingest import find_raw_files, load_sidecar, parse_sidecar, raw_key_bytes, read_record, record_line, record_ref, sidecar_path
+from warnews.lexicon.identity import Spellings, is_automatic
 from warnews.lexicon.places import entity_row as place_row
 from warnews.parquet import TableWriter, table_of, write_options
 from warnews.pipeline import _CONTEXTS, STORED, Context, DocResult, process_document, process_task
-from warnews.schema import TABLES, span_tables
+from warnews.schema import CORPUS_TABLES, TABLES, span_tables
 from warnews.store import Store
 from warnews.validate import Validator
 
@@ -120,14 +121,28 @@ def _shard_entries(root: Path, shard: Path, memo: dict, fresh: dict) -> list[tup
 
 
 class _KnownEntities:
-    """The entity ids a row may name while the build runs: the curated ones, and every place id
-    made from package data (it becomes an entities row at the end)."""
+    """The entity ids a row may name while the build runs: the curated ones, every place id made
+    from package data and every automatic person or organisation id (each becomes an entities
+    row at the end)."""
 
     def __init__(self, curated: set[str]):
         self.curated = curated
 
     def __contains__(self, entity_id: str) -> bool:
-        return entity_id in self.curated or place_row(entity_id) is not None
+        return entity_id in self.curated or is_automatic(entity_id) or place_row(entity_id) is not None
+
+
+def _automatic_ids(rows: dict[str, list[dict]]) -> set[str]:
+    """The automatic person and organisation ids any entity column of a document's rows names."""
+    found = set()
+    for table, spec in TABLES.items():
+        for r in rows.get(table, ()):
+            for column in spec.entity_columns:
+                value = r.get(column)
+                for entity_id in (value if isinstance(value, list) else [value]):
+                    if isinstance(entity_id, str) and is_automatic(entity_id):
+                        found.add(entity_id)
+    return found
 
 
 def check_annotations_have_documents(root: Path, doc_ids: set[str], errata: list[dict]) -> None:
@@ -202,8 +217,10 @@ def build_tables_into(config: Config, folder: Path, version: str, schemas: dict[
     # the table is made and checked once every document has named its places
     validator.entity_ids = _KnownEntities(set(ctx.entities))
     places_linked: set[str] = set()
+    # people and organisations: the spellings linked to each entity, for its row and the merges
+    spellings, referenced = Spellings({e.entity_id: e.type for e in ctx.entities.values()}), set()
     writers = {name: TableWriter(folder / f"{name}.parquet", name, schemas[name], written)
-               for name in TABLES if name != "entities"}
+               for name in TABLES if name not in CORPUS_TABLES}
     rule_counts = {name: {"documents": 0, "edits": 0, "declined": {}} for name in RULE_NAMES}
     layers = {name: {} for name in span_tables()}
     inputs, page_notes, scores, gold_docs, batch = [], [], [], 0, []
@@ -248,8 +265,10 @@ def build_tables_into(config: Config, folder: Path, version: str, schemas: dict[
         for table in layers:
             for row in doc.rows[table]:
                 layers[table][row["layer"]] = layers[table].get(row["layer"], 0) + 1
-        places_linked.update(r["entity_id"] for r in doc.rows["mentions"]
-                             if r["entity_id"] is not None and r["entity_id"] not in ctx.entities)
+        places_linked.update(r["entity_id"] for r in doc.rows["mentions"] if r["entity_id"] is not None
+                             and r["entity_id"] not in ctx.entities and not is_automatic(r["entity_id"]))
+        spellings.add_document(doc.rows)
+        referenced.update(_automatic_ids(doc.rows))
         if doc.gold:
             gold_docs += 1
             scores.append(evaluate_document(doc.rows))
@@ -261,16 +280,19 @@ def build_tables_into(config: Config, folder: Path, version: str, schemas: dict[
                      f"({len(doc.rows['edits'])} edits{', gold' if doc.gold else ''})")
     flush()
     check_annotations_have_documents(root, {doc_id for doc_id, _, _ in ordered}, ctx.errata)
-    entity_rows = [e.row() for e in ctx.entities.values()] + [place_row(i) for i in sorted(places_linked)]
-    entities = pyarrow.Table.from_pylist(entity_rows, schema=schemas["entities"])
-    entities = entities.sort_by([(k, "ascending") for k in TABLES["entities"].keys])
-    validator.add({"entities": entities})
+    entity_rows = [e.row() for e in ctx.entities.values()] + [place_row(i) for i in sorted(places_linked)] + \
+        spellings.entity_rows(referenced)
+    corpus_tables = {"entities": pyarrow.Table.from_pylist(entity_rows, schema=schemas["entities"]),
+                     "merges": pyarrow.Table.from_pylist(spellings.merge_rows(ctx.knowledge), schema=schemas["merges"])}
+    corpus_tables = {name: t.sort_by([(k, "ascending") for k in TABLES[name].keys]) for name, t in corpus_tables.items()}
+    validator.add(corpus_tables)
     if validator.failures():
         raise WarnewsError(f"the build of {version} fails validation, nothing was written:\n"
                            + "\n".join(str(f) for f in validator.failures()[:50]))
-    pq.write_table(entities.replace_schema_metadata(schemas["entities"].metadata), folder / "entities.parquet",
-                   **written)
-    rows = {"entities": entities.num_rows, **{name: writer.close() for name, writer in writers.items()}}
+    for name, table in corpus_tables.items():
+        pq.write_table(table.replace_schema_metadata(schemas[name].metadata), folder / f"{name}.parquet", **written)
+    rows = {**{name: t.num_rows for name, t in corpus_tables.items()},
+            **{name: writer.close() for name, writer in writers.items()}}
     if build_fingerprint(config) != ctx.fingerprint:
         raise WarnewsError(f"{root}: outlets/ or knowledge/ changed while the build ran; nothing was written: build again")
     progress(f"documents: {cache_stats.get('cached', 0)} from the cache, {cache_stats.get('computed', 0)} processed "

@@ -14,7 +14,7 @@ SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 SEMVER_PATTERN = r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)$"
 # Layers a row may name: gold, a rule layer with its version, or a model layer with its model's
 # name, version and weights' digest.
-LAYER_PATTERN = r"^(?:gold|rule:[a-z]+_v\d+|spacy(?:_v\d+)?:[a-z_]+-\d+\.\d+\.\d+-[0-9a-f]{12})$"
+LAYER_PATTERN = r"^(?:gold|rule:[a-z]+_v\d+|spacy(?:_[a-z]+)?(?:_v\d+)?:[a-z_]+-\d+\.\d+\.\d+-[0-9a-f]{12})$"
 # The layer people write (annotations/).
 GOLD = "gold"
 

@@ -151,9 +151,27 @@ def libraries(layers) -> dict[str, str]:
     return {name: metadata.version(name) for name in sorted({n for layer in layers for n in layer.needs})}
 
 
-# Layers replaced by a new version of their rules: old name -> (new name, the package version
-# that replaced it). A collection's warnews.yaml that names an old one is told what to write.
-RETIRED = {"rule:quotes_v3": ("rule:quotes_v4", "1.7.0")}
+# Layers replaced by a new version of their rules: old name (a model layer's: its family) -> (new
+# name, the package version that replaced it). A collection's warnews.yaml that names an old one
+# is told what to write.
+RETIRED = {"rule:quotes_v3": ("rule:quotes_v4", "1.7.0"), "rule:quotes_v4": ("rule:quotes_v5", "1.8.0"),
+           "rule:mentions_v3": ("rule:mentions_v4", "1.8.0"), "rule:turns_v1": ("rule:turns_v2", "1.8.0"),
+           "spacy_v2": ("spacy_v3", "1.8.0")}
+
+
+def replacement(name: str) -> str | None:
+    """What replaced a retired layer name, through every later version: `rule:quotes_v3 was replaced
+    by rule:quotes_v4 in warnews 1.7.0, rule:quotes_v4 by rule:quotes_v5 in warnews 1.8.0`."""
+    steps, current = [], name if name in RETIRED else name.partition(":")[0]
+    while current in RETIRED:
+        newer, version = RETIRED[current]
+        steps.append(f"{current} by {newer} in warnews {version}")
+        current = newer
+    if not steps:
+        return None
+    newest = current if current in REGISTRY and REGISTRY[current].load is None else \
+        f"{current}:… (`warnews layers` prints the installed model's full name)"
+    return f"was replaced: {', '.join(steps)} (its rules write other rows); name {newest} there instead"
 
 
 def resolve(name: str, where: str) -> Layer:
@@ -161,11 +179,10 @@ def resolve(name: str, where: str) -> Layer:
     whose libraries are missing, or whose loaded name differs (other weights), is refused with
     what to do."""
     discover()
-    if name in RETIRED:
-        newer, version = RETIRED[name]
-        raise WarnewsError(f"{where}: layer {name} was replaced by {newer} in warnews {version} (its rules write "
-                           f"other rows); name {newer} there instead, and make a new release: rows already "
-                           f"released keep {name}")
+    replaced = replacement(name)
+    if replaced:
+        raise WarnewsError(f"{where}: layer {name} {replaced}, and make a new release: rows already released keep "
+                           f"{name}")
     layer = REGISTRY.get(name) or _LOADED.get(name)
     if layer is not None and layer.load is None:
         return layer

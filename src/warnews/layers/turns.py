@@ -1,4 +1,4 @@
-"""turns: who speaks when in a transcript (rule:turns_v1).
+"""turns: who speaks when in a transcript (rule:turns_v2).
 
 A statement or transcript that carries speaker labels (`President of Russia Vladimir Putin: Good
 afternoon.`, `Question: …`), often in the middle of a line because its paragraph breaks were
@@ -7,7 +7,8 @@ the last one before the next label, the label as printed, the speaker's full nam
 `Vladimir Putin`) and role (the title a label of the same speaker prints). A label starts the text
 or follows the end of a sentence, and names a person or is a generic label (`Question`); a colon
 inside an utterance that introduces neither is no label. A text with fewer than two labels is no
-transcript and gets no rows.
+transcript and gets no rows. A note in brackets after the name (`Vladimir Putin (retranslated):`)
+belongs to the label, not to the name (v2; v1 read no such label).
 """
 
 from __future__ import annotations
@@ -16,17 +17,20 @@ import re
 from dataclasses import dataclass
 
 from warnews.lexicon.gazetteer import Knowledge
+from warnews.lexicon.identity import speaker_entity_ids
 from warnews.lexicon.names import is_org_word, split_title
 from warnews.lexicon.words import TITLE_WORDS
 from warnews.registry import Document, Layer, register
 
-TURNS_V1 = "rule:turns_v1"
+TURNS_V2 = "rule:turns_v2"
 # Labels that name a role in the conversation rather than a person.
 GENERIC_LABELS = frozenset("Question Answer Remark Reply Response Moderator Host Interviewer Journalist Correspondent "
                            "Participant Voice Audience Interpreter Comment Q A".split())
 _WORD = r"(?:[A-Z][\w'’\-]*|[A-Z]\.)"  # a dot only after an initial: `Congratulations. Sergei Shoigu:` is two
 _TOKEN = rf"(?:{_WORD}|of|the|and|for|in|on|de|von|van|der|al)"
-_LABEL = re.compile(rf"(?:(?<=^)|(?<=\s))(?P<label>{_WORD}(?: {_TOKEN}){{0,17}}) ?:")
+# A note in brackets may follow the name (`Vladimir Putin (retranslated):`): it is part of the
+# label as printed, not of the speaker's name.
+_LABEL = re.compile(rf"(?:(?<=^)|(?<=\s))(?P<label>{_WORD}(?: {_TOKEN}){{0,17}})(?: \([^()\n:]{{1,40}}\))? ?:")
 # Where a label may start: the text's start, a line's, or after a sentence's end (or a `***` rule).
 _AFTER_SENTENCE = re.compile(r"(?:^|\n|[.!?…*][”\"’)]?\s+)$")
 # The Kremlin's markup of a long label: `<role> <First> <Last> <Last> <First><role again>`.
@@ -96,16 +100,14 @@ def find_turns(text: str, demonyms: frozenset[str] = frozenset()) -> list[Turn]:
     return [t for t in turns if t.start < t.end]
 
 
-def turns_v1(doc: Document, knowledge: Knowledge, upstream: dict[str, list[dict]]) -> list[dict]:
-    forms = knowledge.gazetteer.forms
+def turns_v2(doc: Document, knowledge: Knowledge, upstream: dict[str, list[dict]]) -> list[dict]:
     rows = []
     for t in find_turns(doc.text, knowledge.demonyms):
-        linked = forms.get(t.speaker or "")
         rows.append({"start": t.start, "end": t.end, "label_start": t.label_start, "label_end": t.label_end,
                      "label": doc.text[t.label_start:t.label_end], "speaker_name": t.speaker,
                      "speaker_role": t.role,
-                     "speaker_entity_ids": [linked[0]] if linked and linked[1] == "PERSON" else []})
+                     "speaker_entity_ids": speaker_entity_ids(doc.text, t.speaker, "PERSON", knowledge)})
     return rows
 
 
-register(Layer(TURNS_V1, "turns", turns_v1))
+register(Layer(TURNS_V2, "turns", turns_v2))

