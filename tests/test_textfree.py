@@ -20,7 +20,8 @@ RELEASE = REPO / "corpus" / f"v{NEWEST}"
 # curated entities, the curators' findings and their evidence, and roles and source descriptions
 # as printed (labels of a few words, with no offsets to put them back from).
 ANNOTATIONS = {("entities", name) for name in pq.read_schema(RELEASE / "entities.parquet").names} | {
-    ("errata", "finding"), ("errata", "evidence"), ("quotes", "speaker_role"), ("sources", "description")}
+    ("errata", "finding"), ("errata", "evidence"), ("quotes", "speaker_role"), ("sources", "description"),
+    ("merges", "spelling")}  # names as printed, like the entities' names and aliases
 
 
 def _strings(value):

@@ -257,7 +257,7 @@ def test_croissant_describes_the_release_and_loads_offline():
     assert fields["speaker_entity_ids"]["references"]["field"]["@id"] == "entities/entity_id"
     assert fields["text"]["description"].startswith("What was said")
     quotes = list(mlc.Dataset(jsonld=folder / "croissant.json").records("quotes"))
-    assert len(quotes) == 24 and any(q["quotes/text"] == b"maximally" for q in quotes)
+    assert len(quotes) == 36 and any(q["quotes/text"] == b"maximally" for q in quotes)  # 12 gold, 12 from each quote layer
     docs = list(mlc.Dataset(jsonld=folder / "croissant.json").records("documents"))
     assert docs[0]["documents/doc_id"].decode() == SEED_DOC_ID
 
@@ -312,7 +312,7 @@ def test_the_sent_layout_loads_with_datasets(repo_copy, run, tmp_path, monkeypat
     shutil.copytree(repo_copy / "build" / "publish", hub_copy)
     docs = load_dataset(str(hub_copy), split="train", cache_dir=str(tmp_path / "cache"))
     quotes = load_dataset(str(hub_copy), "quotes", split="train", cache_dir=str(tmp_path / "cache"))
-    assert docs[0]["doc_id"] == SEED_DOC_ID and quotes.num_rows == 24
+    assert docs[0]["doc_id"] == SEED_DOC_ID and quotes.num_rows == 36
 
 
 def test_publish_without_a_token_sends_nothing(repo_copy, run, monkeypatch):

@@ -12,11 +12,17 @@ clause hangs from (`Smith, who said “…”`); `according to X` gives X. Where
 quotation to another sentence, the speech verb of the clause right after or before it, of a
 colon ending the text before it, or of the next sentence when that sentence opens with it.
 
+A relative pronoun is printed as it stands and resolved to the noun it stands for (`X, who
+warned of “…”`); a subject that is no noun or pronoun (a number, an adjective: `Eight of the
+drones were “…”`) of a verb that is no speech verb is no speaker.
+
 Verb and subject must stand in the quotation's paragraph (the small model often joins
 paragraphs into one sentence) and outside every quotation's marks. The speaker as printed is the
 subject's phrase: its subtree, cut at a comma, parenthesis, dash, quotation mark, line break or
 relative clause after the head word, then without a title before a full name, as the rule layer
-prints it (`NATO Secretary General Jens Stoltenberg` -> `Jens Stoltenberg`).
+prints it (`NATO Secretary General Jens Stoltenberg` -> `Jens Stoltenberg`); a description with a
+name in apposition is printed whole, as the text gives it, and resolved by the name (`The
+governor of the region, Vasyl Tkachenko` -> Vasyl Tkachenko).
 """
 
 from __future__ import annotations
@@ -57,6 +63,7 @@ class Attribution:
     start: int
     end: int
     cue: str | None
+    name: tuple[int, int] | None = None  # the name in apposition the phrase prints, which resolution reads
 
 
 def _is_verb(token) -> bool:
@@ -223,14 +230,25 @@ def parse_attribution(q: Quotation, doc, quotes: list[Quotation]) -> Attribution
     governs = {v.i for v in nearest_governing}
     for verb in sorted(candidates, key=lambda v: (v.lower_ not in SPEECH, v.i not in governs, _distance(v, q))):
         subject = _subject(verb, frame, verb.idx > q.close)
+        if subject is not None and subject.tag_ in ("WP", "WDT") and subject.head.dep_ == "relcl" \
+                and subject.head.head.pos_ in ("NOUN", "PROPN") and frame.outside(subject):
+            # `A Wess Mitchell, who warned of “…”`: `who` as printed, resolved to whom it stands for
+            return Attribution(*_phrase(subject, doc, frame), verb.text if verb.lower_ in SPEECH else None,
+                               _phrase(subject.head.head, doc, frame))
         if subject is not None and frame.outside(subject):
             owner = next((c for c in subject.children if c.dep_ == "poss" and c.pos_ in ("PROPN", "NOUN")), None)
             if subject.lower_ in SPEECH_NOUNS and owner is not None:
                 subject = owner  # `Kovalchuk’s comment that “…” drew criticism`: whose comment
+            elif subject.pos_ not in ("NOUN", "PROPN", "PRON") and verb.lower_ not in SPEECH:
+                continue  # no speaker: a clause or a number (`training forces`, `as much as 2 points`)
             named = next((c for c in subject.children if c.dep_ == "appos" and c.pos_ == "PROPN"), None)
+            cue = verb.text if verb.lower_ in SPEECH else None
             if subject.pos_ != "PROPN" and named is not None and frame.outside(named):
-                subject = named  # `The governor of the region, Vasyl Tkachenko, said`: the name
-            return Attribution(*_phrase(subject, doc, frame), verb.text if verb.lower_ in SPEECH else None)
+                # `The governor of the region, Vasyl Tkachenko, said`: the whole phrase as printed,
+                # resolved by the name
+                name = _phrase(named, doc, frame)
+                return Attribution(_phrase(subject, doc, frame)[0], name[1], cue, name)
+            return Attribution(*_phrase(subject, doc, frame), cue)
     return None
 
 
@@ -260,10 +278,12 @@ def attributed_by_parse(text: str, doc, demonyms: frozenset[str]) -> tuple[list[
         if found is not None and found.cue is None and q.speaker_text is not None:
             pass  # the parse's verb is no speech verb (`the attack would be “…”`): the rules' cue is better evidence
         elif found is not None:
-            q.speaker_start, q.speaker_end = name_part(text, (found.start, found.end), demonyms)
-            q.speaker_text = text[q.speaker_start:q.speaker_end]
+            q.speaker_start, q.speaker_end = (found.start, found.end) if found.name else name_part(
+                text, (found.start, found.end), demonyms)
             q.cue, q.printed = found.cue or q.cue, None
+            q.speaker_text = text[slice(*found.name)] if found.name else text[q.speaker_start:q.speaker_end]
             q.speaker_name, q.speaker_type = resolve(q, people, salient, demonyms)
+            q.speaker_text = text[q.speaker_start:q.speaker_end]
             from_parse.add(id(q))
         elif previous is not None and id(previous) in from_parse and continues(text, previous, q):
             q.speaker_text = q.speaker_start = q.speaker_end = None
