@@ -319,7 +319,7 @@ def test_publish_without_a_token_sends_nothing(repo_copy, run, monkeypatch):
     for name in ("HF_TOKEN", "HUGGING_FACE_HUB_TOKEN"):
         monkeypatch.delenv(name, raising=False)
     sent = []
-    monkeypatch.setattr("warnews.cli.upload", lambda *a, **k: sent.append(a))
+    monkeypatch.setattr("warnews.publish.upload", lambda *a, **k: sent.append(a))
     code, _, err = run(repo_copy, "publish", "--repo-id", "someone/warnews", *SEND_TEXTS)
     assert code == 1 and "no Hugging Face token: set HF_TOKEN in the environment (nothing was sent)" in err
     assert sent == []
@@ -327,7 +327,7 @@ def test_publish_without_a_token_sends_nothing(repo_copy, run, monkeypatch):
 
 def test_the_token_is_never_printed(repo_copy, run, monkeypatch):
     monkeypatch.setenv("HF_TOKEN", "hf_secret_value_for_test")
-    monkeypatch.setattr("warnews.cli.upload", lambda staged, repo_id, version, token: f"https://example.org/{repo_id}")
+    monkeypatch.setattr("warnews.publish.upload", lambda staged, repo_id, version, token: f"https://example.org/{repo_id}")
     code, out, err = run(repo_copy, "publish", "--repo-id", "someone/warnews", *SEND_TEXTS)
     assert code == 0 and "published" in out
     assert "hf_secret_value_for_test" not in out + err

@@ -9,36 +9,22 @@ import datetime as dt
 import sys
 from pathlib import Path
 
-import pyarrow.parquet as pq
-
-from warnews import __version__, card
-from tqdm import tqdm
-
-from warnews.add import add_document
-from warnews.dedup import INDEX_PATH, NEAR_DUPLICATE_THRESHOLD, DuplicateIndex
-from warnews.importer import Defaults, Mapping, import_sources
-from warnews.card import collection_name
-from warnews.init import Answers, init as init_collection
+from warnews import __version__
 from warnews.errors import WarnewsError
-from warnews.lock import writing
 from warnews.vocabularies import ANNOTATION_LICENSES, LICENSES
-from warnews.publish import stage, token_from_environment, upload
-from warnews.textfree import strip_text
-from warnews.hydrate import hydrate
-from warnews.build import BuildOptions
-from warnews.executors import make_executor
-from warnews.release import STAGING_DIR, build, make_release, recorded_as_of, stats_columns, verify
-from warnews.stats import corpus_stats, format_stats, report_html
-from warnews.versions import MANIFEST, check_manifest, diff, release_dir, releases, required_level, summarize
-from warnews.schema import TABLES
-from warnews.validate import failures, summary, validate_tables
+
+# Each command imports what it needs when it runs: `warnews --help` and a mistyped option answer
+# without loading pandas, pyarrow, pandera, lingua or spaCy.
 
 
 def _say(message: str) -> None:
     print(message, flush=True)
 
 
-def _build_options(args) -> BuildOptions:
+def _build_options(args):
+    from warnews.build import BuildOptions
+    from warnews.executors import make_executor
+
     as_of = None
     if args.as_of:
         try:
@@ -49,6 +35,8 @@ def _build_options(args) -> BuildOptions:
 
 
 def cmd_build(args) -> int:
+    from warnews.release import build
+
     options = _build_options(args)
     with options.executor:
         folder, info = build(args.root, args.version, _say, options)
@@ -59,6 +47,13 @@ def cmd_build(args) -> int:
 
 
 def cmd_validate(args) -> int:
+    import pyarrow.parquet as pq
+
+    from warnews.release import STAGING_DIR, recorded_as_of
+    from warnews.schema import TABLES
+    from warnews.validate import failures, summary, validate_tables
+    from warnews.versions import MANIFEST, check_manifest, release_dir
+
     folder = release_dir(args.root, args.version) if args.version else args.root / STAGING_DIR
     if not folder.is_dir():
         what = f"release {args.version}" if args.version else "staged build (run `warnews build` first)"
@@ -88,6 +83,9 @@ def cmd_validate(args) -> int:
 
 
 def cmd_release(args) -> int:
+    from warnews.release import make_release
+    from warnews.versions import summarize
+
     options = _build_options(args)
     with options.executor:
         folder, info, change, updated, committed = make_release(args.root, args.version, _say, options,
@@ -106,6 +104,8 @@ def cmd_release(args) -> int:
 
 
 def cmd_diff(args) -> int:
+    from warnews.versions import diff, required_level, summarize
+
     change = diff(args.root, args.old, args.new)
     _say(f"from {args.old} to {args.new} (needs at least a {required_level(change)} version step):")
     _say(summarize(change))
@@ -113,11 +113,20 @@ def cmd_diff(args) -> int:
 
 
 def cmd_cite(args) -> int:
+    from warnews import card
+
     print(card.citation_entry(args.root, args.version, args.format), end="")
     return 0
 
 
 def cmd_stats(args) -> int:
+    import pyarrow.parquet as pq
+
+    from warnews.card import collection_name
+    from warnews.release import stats_columns
+    from warnews.stats import corpus_stats, format_stats, report_html
+    from warnews.versions import MANIFEST, check_manifest, release_dir, releases
+
     version = args.version or (releases(args.root) or [None])[-1]
     if version is None:
         raise WarnewsError("no release to count; run `warnews release X.Y.Z` first")
@@ -145,6 +154,8 @@ def cmd_stats(args) -> int:
 
 
 def cmd_publish(args) -> int:
+    from warnews.publish import stage, token_from_environment, upload
+
     staged = args.root / "build" / "publish"
     version, files = stage(args.root, staged, args.release, tuple(args.include_text_under), args.without_text)
     total = sum(size for _, size, _ in files)
@@ -160,6 +171,9 @@ def cmd_publish(args) -> int:
 
 
 def cmd_strip_text(args) -> int:
+    from warnews.textfree import strip_text
+    from warnews.versions import release_dir, releases
+
     folder = release_dir(args.root, args.version)
     if not folder.is_dir():
         raise WarnewsError(f"{folder}: no such release; released: {', '.join(releases(args.root)) or 'none'}")
@@ -170,6 +184,9 @@ def cmd_strip_text(args) -> int:
 
 
 def cmd_hydrate(args) -> int:
+    from warnews.hydrate import hydrate
+    from warnews.versions import release_dir, releases
+
     known = releases(args.root)
     if args.textfree is None and not known:
         raise WarnewsError(f"{args.root / 'corpus'}: no release found; pass the text-free folder")
@@ -183,6 +200,8 @@ def cmd_hydrate(args) -> int:
 
 
 def cmd_verify(args) -> int:
+    from warnews.release import verify
+
     problems = verify(args.root, args.version, _say)
     for problem in problems:
         print(problem, file=sys.stderr)
@@ -194,6 +213,9 @@ def cmd_verify(args) -> int:
 
 
 def cmd_add(args) -> int:
+    from warnews.add import add_document
+    from warnews.dedup import NEAR_DUPLICATE_THRESHOLD
+
     added = add_document(args.root, args.path, outlet=args.outlet, published=args.published, license=args.license,
                          url=args.url, title=args.title, outlet_name=args.outlet_name, outlet_domain=args.domain,
                          outlet_country=args.country, language=args.language, license_note=args.license_note,
@@ -209,6 +231,10 @@ def cmd_add(args) -> int:
 
 
 def cmd_import(args) -> int:
+    from tqdm import tqdm
+
+    from warnews.importer import Defaults, Mapping, import_sources
+
     mapping = Mapping.from_yaml(args.mapping) if args.mapping else Mapping()
     overrides = {key: getattr(args, f"{key}_field") for key in ("text", "title", "url", "published", "language",
                                                                  "outlet") if getattr(args, f"{key}_field")}
@@ -250,6 +276,9 @@ def cmd_import(args) -> int:
 
 
 def cmd_index(args) -> int:
+    from warnews.dedup import INDEX_PATH, DuplicateIndex
+    from warnews.lock import writing
+
     with writing(args.root, "warnews index", _say), DuplicateIndex.open(args.root, _say, sync=not args.rebuild,
                                                                         replace_unreadable=args.rebuild) as index:
         if args.rebuild:
@@ -283,6 +312,8 @@ def cmd_layers(args) -> int:
 
 
 def cmd_init(args) -> int:
+    from warnews.init import Answers, init as init_collection
+
     answers = Answers(title=args.title, authors=tuple(args.author), license=args.license, description=args.description)
     written, layers, left_out = init_collection(args.dir, answers)
     _say(f"made a collection in {args.dir}: {', '.join(p.name for p in written)} and raw/")
@@ -295,6 +326,8 @@ def cmd_init(args) -> int:
 
 
 def cmd_docs(args) -> int:
+    from warnews import card
+
     if args.check:
         stale = card.stale_files(args.root)
         for path in stale:
