@@ -20,6 +20,7 @@ BENCHES = {
     "build_scale.py": ["--sizes", "30"],
     "entities.py": ["--sample", "5"],
     "html_extraction.py": [],
+    "language_id.py": [],
     "page_dumps.py": [],
     "polnear.py": ["--limit", "3", "--layer", "parse"],
     "real_collections.py": ["--sizes", "--jobs", "1"],
