@@ -301,6 +301,27 @@ def test_the_index_is_updated_not_rebuilt_and_can_be_rebuilt(corpus, run, tmp_pa
         assert index.exact(hashlib.sha256(records(1)[0]["text"].encode()).hexdigest()).endswith(".jsonl.zst#1")
 
 
+def test_an_index_of_other_signatures_is_rebuilt_and_says_so(corpus, run, tmp_path):
+    import sqlite3
+
+    from warnews import dedup
+
+    assert _import(run, corpus, str(write_jsonl(tmp_path / "a.jsonl", records(3))))[0] == 0
+    path = corpus / "build" / "index" / "raw.sqlite"
+    with sqlite3.connect(path) as db:  # as an earlier warnews left it: datasketch's signatures, no scheme recorded
+        db.execute("delete from meta")
+        db.execute("update documents set signature = zeroblob(1024)")
+    said = []
+    with DuplicateIndex.open(corpus, said.append) as index:
+        assert any("signatures were made by datasketch MinHash" in m and "rebuilding" in m for m in said)
+        text = records(1)[0]["text"]
+        assert [m.similarity for m in index.near(dedup.signature(text))] == [1.0]
+        assert index.db.execute("select value from meta").fetchall() == [(dedup.SIGNATURE_SCHEME,)]
+    said.clear()
+    with DuplicateIndex.open(corpus, said.append):
+        assert not any("rebuilding" in m for m in said)  # once rebuilt, it is only brought up to date
+
+
 def test_bad_sources_and_flags_are_refused_before_anything_is_read(corpus, run, tmp_path):
     before = snapshot(corpus)
     code, _, err = _import(run, corpus, str(tmp_path / "missing.jsonl"))
