@@ -43,7 +43,8 @@ def main() -> int:
 
 def measure(root: Path, limit: int | None) -> int:
     from warnews import registry
-    from warnews.annotate import count_sentences, count_words, read_language
+    from warnews.annotate import count_sentences, count_words
+    from warnews.language import read_language
     from warnews.build import order_documents
     from warnews.ingest import read_raw
     from warnews.card import identity
@@ -67,7 +68,7 @@ def measure(root: Path, limit: int | None) -> int:
         raw = timed("read raw", lambda: read_raw(ctx.root, path))
         result = timed("clean", lambda: ctx.cleaner.clean(raw.path, raw.meta.outlet, raw.meta.published, raw.text,
                                                                    raw.kind))
-        timed("language reading (lingua)", lambda: read_language(result.text))
+        timed("language reading (CLD2, lingua where unsure; at import)", lambda: read_language(result.text))
         words += timed("counts", lambda: (count_words(result.text), count_sentences(result.text))[0])
         document = registry.Document(doc_id, result.text, raw.meta.published)
         done: dict[str, list[dict]] = {}

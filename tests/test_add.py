@@ -48,11 +48,15 @@ def test_add_copies_the_file_and_writes_a_sidecar_the_build_accepts(repo_copy, r
     sidecar = yaml.safe_load(raw.with_name("2024-05-06-bridge-plan.meta.yaml").read_text())
     assert sidecar["published"] == dt.date(2024, 5, 6) and sidecar["collected"] == dt.date.today()
     assert sidecar["language"] == "en" and sidecar["title"] is None and sidecar["url"] == "https://example.org/a"
+    assert sidecar["language_read"]["language"] == "en" and 0.5 <= sidecar["language_read"]["confidence"] <= 1
     assert "added raw/example-outlet/2024-05-06-bridge-plan.txt" in out
     code, out, err = run(repo_copy, "build")
     assert code == 0, err
     docs = pq.read_table(repo_copy / "build" / "staging" / "documents.parquet").to_pylist()
     assert {d["outlet"] for d in docs} == {"news-az", "example-outlet"}
+    added = next(d for d in docs if d["outlet"] == "example-outlet")  # the build trusts the reading stored
+    assert (added["language_detected"], added["language_confidence"]) == \
+        (sidecar["language_read"]["language"], sidecar["language_read"]["confidence"])
 
 
 def test_a_second_document_of_an_outlet_reuses_its_facts(repo_copy, run, source, tmp_path):

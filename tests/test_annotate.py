@@ -1,5 +1,4 @@
-"""annotate: word and sentence counts by their documented rules, counted by hand; the language
-cross-check and the length from which it applies."""
+"""annotate: word and sentence counts by their documented rules, counted by hand."""
 
 from __future__ import annotations
 
@@ -10,8 +9,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from conftest import REPO, SEED_DOC_ID, SEED_RAW
-from warnews.annotate import (MIN_WORDS_FOR_LANGUAGE_CHECK, count_sentences, count_words,
-                              detect_language, read_language, sentence_spans)
+from warnews.annotate import count_sentences, count_words, sentence_spans
 from warnews.errors import WarnewsError
 from warnews.release import releases
 
@@ -168,28 +166,3 @@ def test_the_seed_has_the_words_a_reader_counts():
     pieces = [p for p in pieces if p]
     assert "war—stop" in pieces
     assert count_words(text) == len(pieces) + 1 == 308
-
-
-ENGLISH = ("President Volodymyr Zelenskyy confirmed that Russia has started deploying soldiers for assault "
-           "operations, with casualties already reported by local media on the same day.")
-
-
-def test_language_is_detected_offline():
-    code, confidence = detect_language(ENGLISH)
-    assert code == "en" and confidence > 0.5
-
-
-def test_what_lingua_reads_is_returned_beside_never_instead_of_the_declared_language():
-    assert read_language(ENGLISH) == ("en", round(detect_language(ENGLISH)[1], 4))
-
-
-# 19 words: President | Zelenskyy | said | on | Saturday | that | Russia | has | started | sending |
-# North | Korean | soldiers | into | assaults | in | the | Kursk | region
-NINETEEN_WORDS = ("President Zelenskyy said on Saturday that Russia has started sending North Korean soldiers "
-                  "into assaults in the Kursk region")
-
-
-def test_texts_shorter_than_twenty_words_are_not_read():
-    assert MIN_WORDS_FOR_LANGUAGE_CHECK == 20
-    assert read_language(NINETEEN_WORDS + ".") == (None, None)  # too short to judge
-    assert read_language(NINETEEN_WORDS + " today.")[0] == "en"

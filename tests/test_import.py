@@ -271,8 +271,9 @@ def test_a_build_notices_a_shard_rewritten_with_its_old_size_and_time(tmp_path, 
     before, stat = shard.read_bytes(), shard.stat()
     lines = [line + b"\n" for line in shards.lines(shard)]
     text_at = lines[1].index(b"Synthetic record") + len(b"Synthetic record")
-    candidates = (lines[1][:at] + letter + lines[1][at + 1:] for at in range(text_at, text_at + 200)
-                  for letter in (b"q", b"z", b"x") if lines[1][at:at + 1].isalpha())
+    candidates = (lines[1][:at] + letter + lines[1][at + 1:] for at in range(text_at, text_at + 300)
+                  for letter in (b"q", b"z", b"x", b"j", b"k") if lines[1][at:at + 1].isalpha()
+                  and lines[1][at:at + 1] != letter)
     for line in candidates:  # a changed letter whose shard compresses to the same size
         changed = shards.encode([lines[0], line, *lines[2:]])
         if len(changed) == len(before):

@@ -70,3 +70,56 @@ def test_a_sidecar_extra_that_is_not_text_is_refused_by_name(extra):
 
     with pytest.raises(WarnewsError, match=rf"{SEED_RAW}: field 'extra' is .*; expected a mapping of field names"):
         parse_sidecar({**_good_sidecar(), "extra": extra}, SEED_RAW)
+
+
+def test_the_language_is_read_once_at_import_stored_with_the_record_and_trusted_by_the_build(
+        collection, tmp_path, run, monkeypatch):
+    import json
+
+    from warnews import pipeline, shards
+
+    assert run(collection, "import", str(write_jsonl(tmp_path / "a.jsonl", records(2))), *FLAGS)[0] == 0
+    shard = next((collection / "raw").rglob("*.jsonl.zst"))
+    stored = [json.loads(shards.line(shard, n))["language_read"] for n in (1, 2)]
+    assert [s["language"] for s in stored] == ["en", "en"] and all(0.5 <= s["confidence"] <= 1 for s in stored)
+    assert {s["reader"] for s in stored} == {"cld2_lingua_v1"}
+
+    def no_detector(text):
+        raise AssertionError("the build ran a language detector on an imported record")
+
+    monkeypatch.setattr(pipeline, "read_language", no_detector)
+    code, _, err = run(collection, "build", "--version", "1.0.0", "--jobs", "1")
+    assert code == 0, err
+    documents = _documents(collection)
+    assert [(d, c) for d, c in zip(documents["language_detected"], documents["language_confidence"])] == \
+        [(s["language"], s["confidence"]) for s in stored]
+    build = json.loads((collection / "build" / "staging" / "build.json").read_text())
+    assert build["language_read"] == {"with_the_record": 2, "by_the_build": 0, "readers": {"cld2_lingua_v1": 2}}
+
+
+def test_a_raw_file_without_a_stored_reading_is_read_by_the_build_which_says_so(repo_copy, run):
+    import json
+
+    code, out, err = run(repo_copy, "build", "--jobs", "1")  # the seed's sidecar was written before readings were stored
+    assert code == 0, err
+    assert "language: read by this build for 1 of 1 documents" in out
+    build = json.loads((repo_copy / "build" / "staging" / "build.json").read_text())
+    assert build["language_read"] == {"with_the_record": 0, "by_the_build": 1, "readers": {"cld2_lingua_v1": 1}}
+    documents = pd.read_parquet(repo_copy / "build" / "staging" / "documents.parquet")
+    assert list(documents["language_detected"]) == ["en"]
+
+
+R = {"reader": "cld2_lingua_v1"}
+
+
+@pytest.mark.parametrize("read", [{**R, "language": "xx", "confidence": 0.9}, {**R, "language": "en", "confidence": 2},
+                                  {**R, "language": "en", "confidence": None}, {**R, "language": "en"},
+                                  {"language": "en", "confidence": 0.9}, {**R, "reader": "", "language": "en",
+                                                                          "confidence": 0.9}, "en"])
+def test_a_stored_reading_that_warnews_cannot_have_written_is_refused_by_name(read):
+    from test_ingest import _good_sidecar
+
+    with pytest.raises(WarnewsError, match=rf"{SEED_RAW}: field 'language_read' is .*; expected \{{reader: "):
+        parse_sidecar({**_good_sidecar(), "language_read": read}, SEED_RAW)
+    assert parse_sidecar({**_good_sidecar(), "language_read": {**R, "language": None, "confidence": None}},
+                         SEED_RAW).language_read == ("cld2_lingua_v1", None, None)

@@ -20,14 +20,16 @@ from pathlib import Path
 
 import yaml
 
-from warnews.annotate import MIN_WORDS_FOR_LANGUAGE_CHECK, count_words, detect_language
+from warnews.annotate import count_words
 from warnews.clean import Cleaner
 from warnews.errors import WarnewsError
 from warnews.ids import SLUG_PATTERN
+from warnews.language import MIN_WORDS_FOR_LANGUAGE_CHECK, stored_reading
 from warnews.lock import temporary, writing
+from warnews.page_dumps import input_kind
 from warnews.dedup import DuplicateIndex, signature
 from warnews.vocabularies import LANGUAGES, LICENSES
-from warnews.ingest import (RAW_DIR, RAW_SUFFIXES, REQUIRED_KEYS, SIDECAR_SUFFIX, check_published, load_sidecar,
+from warnews.ingest import (LANGUAGE_READ_KEY, RAW_DIR, RAW_SUFFIXES, REQUIRED_KEYS, SIDECAR_SUFFIX, check_published, load_sidecar,
                             page_disagreements, raw_text, read_raw, sidecar_path)
 
 _SLUG = re.compile(SLUG_PATTERN)
@@ -66,22 +68,29 @@ def add_document(root: Path, source: Path, *, outlet: str, published: str, licen
         raise WarnewsError(f"{source}: outlet {outlet!r} is new; give {', '.join(missing)}")
     if language is not None and language not in LANGUAGES:
         raise WarnewsError(f"--language {language!r} is not a known value; give an ISO 639-1 code such as en")
+    # the language is read once, here, in the text as the build cleans it; the sidecar keeps the reading
+    clean = Cleaner(root).clean(str(source), outlet, published_date, text, input_kind(text, html=source.suffix == ".html"))
+    reading = stored_reading(clean.text)
+    detected = reading["language"]
     if language is None:
-        if count_words(text) < MIN_WORDS_FOR_LANGUAGE_CHECK:
+        if count_words(clean.text) < MIN_WORDS_FOR_LANGUAGE_CHECK:
             raise WarnewsError(f"{source}: too short to detect its language; give --language")
-        language = detect_language(text)[0]
+        if detected is None:
+            raise WarnewsError(f"{source}: no language could be detected; give --language")
+        language = detected
     digest = hashlib.sha256(data).hexdigest()
     _check_slug(f"{published_date.isoformat()}-{slug or _slugify(title or page.get('title') or text)}", "--slug")
     with writing(root, "warnews add"), DuplicateIndex.open(root) as index:
-        return _add_indexed(root, source, data, text, page, digest, index, outlet=outlet, published_date=published_date,
+        return _add_indexed(root, source, data, text, page, digest, index, clean.text, outlet=outlet, published_date=published_date,
                             license=license, url=url, title=title, outlet_name=outlet_name, outlet_domain=outlet_domain,
                             outlet_country=outlet_country, language=language, license_note=license_note,
-                            collected_from=collected_from, slug=slug)
+                            collected_from=collected_from, slug=slug,
+                            language_read=reading)
 
 
-def _add_indexed(root: Path, source: Path, data: bytes, text: str, page: dict, digest: str, index: DuplicateIndex, *,
-                 outlet, published_date, license, url, title, outlet_name, outlet_domain, outlet_country, language,
-                 license_note, collected_from, slug) -> Added:
+def _add_indexed(root: Path, source: Path, data: bytes, text: str, page: dict, digest: str, index: DuplicateIndex,
+                 clean_text: str, *, outlet, published_date, license, url, title, outlet_name, outlet_domain,
+                 outlet_country, language, language_read, license_note, collected_from, slug) -> Added:
     existing = index.exact(digest)
     if existing:
         raise WarnewsError(f"{source}: the same bytes are already in the corpus as {existing}")
@@ -93,6 +102,7 @@ def _add_indexed(root: Path, source: Path, data: bytes, text: str, page: dict, d
         "collected": dt.date.today(),
         "collected_from": collected_from or f"Added with `warnews add` from a file named {source.name}; how it "
         "was collected was not recorded.",
+        LANGUAGE_READ_KEY: language_read,
     }
     folder = root / RAW_DIR / outlet
     stem = f"{published_date.isoformat()}-{slug or _slugify(title or text)}"
@@ -101,9 +111,7 @@ def _add_indexed(root: Path, source: Path, data: bytes, text: str, page: dict, d
     _write_together(target, data, sidecar)
     try:
         document = read_raw(root, target)  # exactly as the build will read it
-        clean = Cleaner(root).clean(document.path, document.meta.outlet, document.meta.published, document.text,
-                                      document.kind)
-        sig = signature(clean.text)
+        sig = signature(clean_text)
         near = index.near(sig)
         with index.db:
             index.add(digest, document.path, sig)
@@ -168,7 +176,7 @@ def _write_together(target: Path, data: bytes, sidecar: dict) -> None:
     try:
         folder.mkdir(parents=True, exist_ok=True)
         tmp_raw.write_bytes(data)
-        tmp_side.write_text(header + yaml.safe_dump({k: sidecar[k] for k in REQUIRED_KEYS}, sort_keys=False,
+        tmp_side.write_text(header + yaml.safe_dump({k: sidecar[k] for k in (*REQUIRED_KEYS, LANGUAGE_READ_KEY)}, sort_keys=False,
                                                      allow_unicode=True, width=100), encoding="utf-8")
         os.replace(tmp_raw, target)
         os.replace(tmp_side, side)

@@ -1,16 +1,12 @@
-"""annotate: document-level facts computed from the clean text (language, counts of words and
-sentences). Offline and deterministic; the definitions here are the ones the schema documents.
-
-Guarantees to the next stage: the detected language agrees with the sidecar (or the build stops
-with a message naming both), and the counts are those of the functions below.
+"""annotate: document-level facts computed from the clean text (counts of words and sentences,
+and the sentences themselves). Offline and deterministic; the definitions here are the ones the
+schema documents (the language is read in warnews.language).
 """
 
 from __future__ import annotations
 
 import re
 from functools import lru_cache
-
-from lingua import LanguageDetectorBuilder
 
 from warnews.clean import is_abbreviation
 
@@ -22,11 +18,6 @@ WORD = re.compile(r"\w+(?:[’'.\-\u2010\u2011]\w+)*")
 # digit or opening quote; every line break ends one (news dumps put a paragraph on a line).
 _SENTENCE_END = re.compile(r"[.!?]+[”’\")\]]*(?=\s+[“‘\"(\[]?[\d\w])")
 _NEXT_CHARACTER = re.compile(r"\s*(\S?)")
-# Below this many words language detection is unreliable and is not cross-checked.
-MIN_WORDS_FOR_LANGUAGE_CHECK = 20
-# The check reads the start of a text: 600 characters (about 100 words) decide as well as the
-# whole article and cost a third of the time (lingua's time grows with the text).
-LANGUAGE_SAMPLE_CHARS = 600
 
 
 def count_words(text: str) -> int:
@@ -65,30 +56,3 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
 
 def count_sentences(text: str) -> int:
     return len(sentence_spans(text))
-
-
-@lru_cache(maxsize=1)
-def _detector():
-    """lingua's low-accuracy mode (trigram models only): 60 MB where the full models take 900 MB in
-    every process, as fast, and on the 2,023 texts of ../shared's collections (first 600
-    characters) it disagreed with the full models once; it is weaker only on short phrases, which
-    are never checked (MIN_WORDS_FOR_LANGUAGE_CHECK)."""
-    return LanguageDetectorBuilder.from_all_languages().with_low_accuracy_mode().build()
-
-
-def detect_language(text: str) -> tuple[str | None, float]:
-    """ISO 639-1 code of the most likely language (lingua, offline) and its confidence."""
-    best = _detector().compute_language_confidence_values(text)[0]
-    if best.value == 0:
-        return None, 0.0
-    return best.language.iso_code_639_1.name.lower(), best.value
-
-
-def read_language(text: str) -> tuple[str | None, float | None]:
-    """What lingua reads in a clean text's first LANGUAGE_SAMPLE_CHARS characters, and its
-    confidence (4 decimals); (None, None) for a text too short to judge or where it finds no
-    language. Recorded beside the declared language, never in its place."""
-    if count_words(text) < MIN_WORDS_FOR_LANGUAGE_CHECK:
-        return None, None
-    detected, confidence = detect_language(text[:LANGUAGE_SAMPLE_CHARS])
-    return (detected, round(confidence, 4)) if detected else (None, None)

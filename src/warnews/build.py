@@ -224,6 +224,7 @@ def build_tables_into(config: Config, folder: Path, version: str, schemas: dict[
     rule_counts = {name: {"documents": 0, "edits": 0, "declined": {}} for name in RULE_NAMES}
     layers = {name: {} for name in span_tables()}
     inputs, page_notes, scores, gold_docs, batch = [], [], [], 0, []
+    language_read_here, readers = 0, {}
     cache_stats: dict = {}
     cache = Store(root / CACHE_DIR, options.use_cache, types=STORED)
     stream = results(root, ordered, ctx, options.executor, cache, cache_stats)
@@ -252,6 +253,8 @@ def build_tables_into(config: Config, folder: Path, version: str, schemas: dict[
         doc.rows["documents"][0]["first_version"] = first_versions.get(doc.doc_id, version)
         inputs.append({"raw_path": doc.raw_path, "sha256": doc.raw_sha256,
                        "input_kind": doc.rows["documents"][0]["input_kind"]})
+        language_read_here += doc.language_read_here
+        readers[doc.language_reader] = readers.get(doc.language_reader, 0) + 1
         page_notes += [{"raw_path": doc.raw_path, "note": note} for note in doc.page_notes]
         for note in doc.page_notes:
             progress(f"{doc.raw_path}: {note}")
@@ -297,9 +300,15 @@ def build_tables_into(config: Config, folder: Path, version: str, schemas: dict[
         raise WarnewsError(f"{root}: outlets/ or knowledge/ changed while the build ran; nothing was written: build again")
     progress(f"documents: {cache_stats.get('cached', 0)} from the cache, {cache_stats.get('computed', 0)} processed "
              f"on {options.executor.description}")
+    if language_read_here:
+        progress(f"language: read by this build for {language_read_here} of {len(ordered)} documents, whose raw "
+                 "carries no reading (a file written by hand, or imported before warnews 1.9.0); `warnews import` "
+                 "and `warnews add` read it once and store it with the record")
     for counts in rule_counts.values():
         counts["declined"] = dict(sorted(counts["declined"].items()))
     info = {"inputs": sorted(inputs, key=lambda x: x["raw_path"]), "rules": rule_counts,
+            "language_read": {"with_the_record": len(ordered) - language_read_here, "by_the_build": language_read_here,
+                              "readers": dict(sorted(readers.items()))},
             "page_metadata": sorted(page_notes, key=lambda x: x["raw_path"]),
             "tables": {name: {"rows": rows[name], "file": f"{name}.parquet"} for name in TABLES},
             "layers": {name: dict(sorted(counts.items())) for name, counts in layers.items()}}

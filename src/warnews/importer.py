@@ -36,16 +36,17 @@ from typing import Iterator
 import pycountry
 import zstandard
 
-from warnews.annotate import LANGUAGE_SAMPLE_CHARS, MIN_WORDS_FOR_LANGUAGE_CHECK, count_words, detect_language
 from warnews import shards
 from warnews.add import default_license_note, outlet_facts
 from warnews.clean import OUTLETS_DIR, Cleaner
 from warnews.dedup import INDEX_PATH, NEAR_DUPLICATE_THRESHOLD, DuplicateIndex, Match, bands, signature, similarity
 from warnews.errors import WarnewsError
+from warnews.language import MIN_WORDS_FOR_LANGUAGE_CHECK, stored_reading
 from warnews.lock import temporary, writing
 from warnews.page_dumps import input_kind
 from warnews.vocabularies import LANGUAGES, LICENSES
-from warnews.ingest import (EXTRA_KEY, MAX_RAW_BYTES, RAW_DIR, RAW_SUFFIXES, REQUIRED_KEYS, SHARD_SUFFIX, check_bytes, decode_utf8,
+from warnews.annotate import count_words
+from warnews.ingest import (EXTRA_KEY, LANGUAGE_READ_KEY, MAX_RAW_BYTES, RAW_DIR, RAW_SUFFIXES, REQUIRED_KEYS, SHARD_SUFFIX, check_bytes, decode_utf8,
                             DOMAIN, check_published, extract_html, parse_sidecar, read_yaml, shown, sidecar_path)
 from warnews.ids import SLUG_PATTERN, make_doc_id
 
@@ -513,17 +514,19 @@ def prepare(candidate: Candidate, defaults: Defaults, source: Path,
     return sidecar, raw, "html" if candidate.html else "txt", text
 
 
-def language_of(clean: str, declared: str, where: str) -> str:
-    """The declared language, which wins (the build records what lingua reads beside it); or,
-    where none was declared (`und`), the language detected on the clean text as the build reads it."""
-    if declared != "und":
-        return declared
-    if count_words(clean) < MIN_WORDS_FOR_LANGUAGE_CHECK:
-        raise Refused("too short: too few words to tell the language (give --language)")
-    detected = detect_language(clean[:LANGUAGE_SAMPLE_CHARS])[0]
-    if detected is None:
-        raise Refused("unknown language: no language could be detected (give --language)")
-    return detected
+def language_of(clean: str, declared: str) -> tuple[str, dict]:
+    """The record's language and what warnews.language reads in its clean text (the record's
+    `language_read`, which the build trusts): the declared language wins, the reading is kept
+    beside it; where none was declared (`und`), the reading is the language."""
+    reading = stored_reading(clean)
+    detected = reading["language"]
+    if declared == "und":
+        if count_words(clean) < MIN_WORDS_FOR_LANGUAGE_CHECK:
+            raise Refused("too short: too few words to tell the language (give --language)")
+        if detected is None:
+            raise Refused("unknown language: no language could be detected (give --language)")
+        declared = detected
+    return declared, reading
 
 
 # --- writing shards ----------------------------------------------------------------------------
@@ -531,6 +534,8 @@ def language_of(clean: str, declared: str, where: str) -> str:
 def record_line(sidecar: dict, raw: str, kind: str) -> bytes:
     """One shard line: the raw text exactly, its format and the sidecar's keys, keys sorted."""
     record = {"raw": raw, "format": kind, **{key: sidecar[key] for key in REQUIRED_KEYS}}
+    if LANGUAGE_READ_KEY in sidecar:
+        record[LANGUAGE_READ_KEY] = sidecar[LANGUAGE_READ_KEY]
     if sidecar.get(EXTRA_KEY):  # absent where empty: a record without other fields is as 1.5.0 wrote it
         record[EXTRA_KEY] = dict(sorted(sidecar[EXTRA_KEY].items()))
     return json.dumps(record, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8") + b"\n"
@@ -820,7 +825,7 @@ def _import_locked(root, kinds, mapping, defaults, collection, dry_run, keep_nea
                                           input_kind(text, html=fmt == "html"))
                     if not clean.text:
                         raise Refused("empty text: nothing is left after cleaning")
-                    sidecar["language"] = language_of(clean.text, sidecar["language"], where)
+                    sidecar["language"], sidecar[LANGUAGE_READ_KEY] = language_of(clean.text, sidecar["language"])
                     sig = signature(clean.text)
                     near = index.near(sig) + _near_pending(sig, pending, pending_bands)
                     if near:

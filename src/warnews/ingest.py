@@ -51,8 +51,10 @@ REQUIRED_KEYS = (
     "title", "language", "license", "license_note", "collected", "collected_from",
 )
 NULLABLE_KEYS = frozenset({"url", "title", "collected"})
-# The one optional key: the record's other fields (documents.extra).
+# The optional keys: the record's other fields (documents.extra), and the language read in its clean
+# text when it came in (documents.language_detected and language_confidence; see warnews.language).
 EXTRA_KEY = "extra"
+LANGUAGE_READ_KEY = "language_read"
 
 _OUTLET_SLUG = re.compile(SLUG_PATTERN)
 DOMAIN = re.compile(r"^(?:[a-z0-9-]+\.)+[a-z]{2,}$")
@@ -85,6 +87,9 @@ class Sidecar:
     collected: dt.date | None
     collected_from: str
     extra: tuple[tuple[str, str], ...] = ()  # the record's other fields, as text, sorted by key
+    # (reader, language, confidence) read when the text came in, language and confidence None where
+    # none could be; None where it was never read (a file written by hand, or from before warnews 1.9)
+    language_read: tuple[str, str | None, float | None] | None = None
 
 
 @dataclass(frozen=True)
@@ -341,12 +346,12 @@ def parse_sidecar(data, path) -> Sidecar:
     missing = [k for k in REQUIRED_KEYS if k not in data]
     if missing:
         raise WarnewsError(f"{path}: missing key(s) {', '.join(missing)}; write null where a fact is unknown")
-    unknown = sorted(set(data) - set(REQUIRED_KEYS) - {EXTRA_KEY}, key=str)
+    unknown = sorted(set(data) - set(REQUIRED_KEYS) - {EXTRA_KEY, LANGUAGE_READ_KEY}, key=str)
     if unknown:
         listed = ", ".join(str(k)[:SHOWN_CHARS] for k in unknown[:10])
         listed += f" and {len(unknown) - 10} more" if len(unknown) > 10 else ""
-        raise WarnewsError(f"{path}: unknown key(s) {listed}; allowed: {', '.join(REQUIRED_KEYS)} and {EXTRA_KEY} "
-                           "(a mapping of any other fields, as text)")
+        raise WarnewsError(f"{path}: unknown key(s) {listed}; allowed: {', '.join(REQUIRED_KEYS)}, {EXTRA_KEY} "
+                           f"(a mapping of any other fields, as text) and {LANGUAGE_READ_KEY} (written by warnews)")
     for key in REQUIRED_KEYS:
         if data[key] is None and key not in NULLABLE_KEYS:
             raise WarnewsError(f"{path}: field {key!r} must not be null")
@@ -365,7 +370,28 @@ def parse_sidecar(data, path) -> Sidecar:
         collected=None if data["collected"] is None else _past_date(data["collected"], f"{path}: field 'collected'"),
         collected_from=_text(path, data, "collected_from"),
         extra=_extra(path, data.get(EXTRA_KEY)),
+        language_read=_language_read(path, data.get(LANGUAGE_READ_KEY, ...)),
     )
+
+
+def _language_read(path, value) -> tuple[str, str | None, float | None] | None:
+    """A record's `language_read`, as `warnews import` and `warnews add` write it (warnews.language):
+    {reader: the rule's name, language: an ISO 639-1 code, confidence: 0 to 1}, language and
+    confidence null where no language could be read."""
+    if value is ...:
+        return None
+    if isinstance(value, dict) and set(value) == {"reader", "language", "confidence"} and \
+            isinstance(value["reader"], str) and value["reader"]:
+        reader, language, confidence = value["reader"], value["language"], value["confidence"]
+        if language is None and confidence is None:
+            return reader, None, None
+        if language in LANGUAGES and isinstance(confidence, (int, float)) and not isinstance(confidence, bool) \
+                and 0 <= confidence <= 1:
+            return reader, language, float(confidence)
+    raise WarnewsError(f"{path}: field {LANGUAGE_READ_KEY!r} is {shown(value)}; expected {{reader: a name, language: "
+                       "an ISO 639-1 code, confidence: 0 to 1}, language and confidence null where none was read; "
+                       "`warnews import` and `warnews add` write this field: restore the record or sidecar as they "
+                       "wrote it")
 
 
 def _extra(path, value) -> tuple[tuple[str, str], ...]:

@@ -13,7 +13,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from warnews import registry
-from warnews.annotate import count_sentences, count_words, read_language
+from warnews.annotate import count_sentences, count_words
+from warnews.language import READER, read_language
 from warnews.clean import Cleaner, CleanResult, Edit
 from warnews.config import Config
 from warnews.errors import WarnewsError
@@ -43,6 +44,8 @@ class DocResult:
     declined: dict[str, dict[str, int]] = field(default_factory=dict)  # cleaning rule -> reason -> count
     cache_key: str = ""
     validated: bool = False  # True when it comes from the cache, where only validated results go
+    language_read_here: bool = False  # its raw carries no language_read (see warnews.language): read by the build
+    language_reader: str = ""  # the rule that read its language (warnews.language.READER when it was read here)
 
 
 # The classes a cache entry may hold (warnews.store rebuilds no other).
@@ -83,7 +86,10 @@ def process_document(ctx: Context, path: Path) -> DocResult:
     meta = raw.meta
     doc_id = make_doc_id(meta.outlet, meta.published, raw.sha256)
     text = result.text
-    detected, confidence = read_language(text)
+    # read when the text came in (warnews import, add); a raw file written by hand, or imported
+    # before that was stored, is read here by the same rule
+    reader, (detected, confidence) = (meta.language_read[0], meta.language_read[1:]) if meta.language_read \
+        else (READER, read_language(text))
     rows: dict[str, list[dict]] = {name: [] for name in TABLES if name != "entities"}
     rows["documents"].append({
         "doc_id": doc_id, "outlet": meta.outlet, "outlet_name": meta.outlet_name,
@@ -112,7 +118,8 @@ def process_document(ctx: Context, path: Path) -> DocResult:
     notes = page_disagreements(raw) + (["a whole-page dump in which no article was found: its text is kept whole"]
                                        if "no_article" in result.declined.get("strip_page_furniture", {}) else [])
     return DocResult(doc_id, raw.path, raw.sha256, raw.text, rows, any(gold.values()), ctx.fingerprint,
-                     notes, result.declined)
+                     notes, result.declined, language_read_here=meta.language_read is None,
+                     language_reader=reader)
 
 
 # The Context of each repository this process has worked for, with the fingerprint it was made

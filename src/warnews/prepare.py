@@ -16,7 +16,7 @@ from warnews.ingest import RawDocument, read_raw
 
 def read_and_clean(root: Path, path: Path, cleaner: Cleaner) -> tuple[RawDocument, CleanResult]:
     """The raw document and its cleaning; refuses a text that cleaning empties. Its language is
-    the one its metadata declares (what lingua reads is recorded beside it, in the documents row)."""
+    the one its metadata declares (what the detector read is recorded beside it, in the documents row)."""
     raw = read_raw(root, path)
     meta = raw.meta
     result = cleaner.clean(raw.path, meta.outlet, meta.published, raw.text, raw.kind)

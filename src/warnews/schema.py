@@ -54,16 +54,20 @@ class Documents(pa.DataFrameModel):
         "from 2014-01-01 on and never after the build's date (build.json `as_of`).")
     language: Series[str] = pa.Field(isin=sorted(LANGUAGES),
                                      description="ISO 639-1 language code: the one the sidecar (or the importing "
-                                     "user) declared, else the one lingua detected at import. A declared language "
-                                     "is kept even where the detector reads another (see language_detected).")
+                                     "user) declared, else the one read at import (language_detected). A declared "
+                                     "language is kept even where the detector reads another.")
     language_detected: Series[str] = pa.Field(nullable=True, isin=sorted(LANGUAGES),
-                                              description="The language lingua (offline, low-accuracy mode) reads "
-                                              "in the first 600 characters of text; null for texts under 20 words "
-                                              "or where it finds none. Where it differs from language, one of them is "
-                                              "wrong: lists of names are often misread.")
+                                              description="The language read in the first 600 characters of text "
+                                              "when it came in (`warnews import` or `add`; by the build for a raw file "
+                                              "without a stored reading): CLD2 (pycld2), or lingua (offline, "
+                                              "low-accuracy mode) where CLD2 is unsure (warnews.language). Null for "
+                                              "texts under 20 words or where none is found. Where it differs from "
+                                              "language, one of them is wrong.")
     language_confidence: Series[float] = pa.Field(nullable=True, ge=0, le=1,
-                                                  description="lingua's confidence in language_detected (0 to 1, "
-                                                  "rounded to 4 decimals); null where language_detected is.")
+                                                  description="Confidence in language_detected (0 to 1, 4 decimals): "
+                                                  "where CLD2 read it, the share of the sample CLD2 gives that language "
+                                                  "(its percent / 100, so in steps of 0.01); where lingua did, lingua's "
+                                                  "confidence. Null where language_detected is.")
     text: Series[str] = pa.Field(str_length={"min_value": 1},
                                  description="Clean article text, Unicode NFC. Paragraphs are separated by blank "
                                  "lines as in the raw file. All offsets in the corpus index this string "

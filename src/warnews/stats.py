@@ -64,7 +64,7 @@ def _named(rows: list[tuple[str, int]], names: dict[str, str]) -> list[tuple[str
 
 
 def _disagreements(docs: pyarrow.Table) -> list[tuple[str, int]]:
-    """`declared -> detected` for documents where lingua reads another language than the declared
+    """`declared -> detected` for documents where the detector reads another language than the declared
     one (a release before 1.6.0 has no language_detected: none counted)."""
     if "language_detected" not in docs.column_names:
         return []
@@ -87,7 +87,7 @@ def corpus_stats(tables: dict[str, pyarrow.Table]) -> dict[str, list[tuple[str, 
         MONTHS: _every_month(dict(zip(month_counts.field("values").to_pylist(),
                                                      month_counts.field("counts").to_pylist()))),
         "documents per language": _value_counts(docs.column("language")),
-        "documents whose declared language lingua reads otherwise": _disagreements(docs),
+        "documents whose declared language the detector reads otherwise": _disagreements(docs),
         "cleaning edits per rule": _value_counts(pc.list_flatten(pc.split_pattern(tables["edits"].column("rule"), "+"))),
     }
     if "mentions" in tables:
