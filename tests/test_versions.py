@@ -420,3 +420,13 @@ def test_the_report_shows_every_month_and_the_collection_s_name():
     stats = corpus_stats({"documents": docs, "edits": pa.table({"rule": pa.array([], pa.string())})})
     assert stats["documents per month"] == [("2023-11", 2), ("2023-12", 0), ("2024-01", 0), ("2024-02", 1)]
     assert "<title>Kyiv wires &amp; co 2.0.0: corpus report</title>" in report_html(stats, "2.0.0", "Kyiv wires & co")
+
+
+def test_diff_counts_the_documents_whose_values_changed_though_their_text_did_not():
+    """1.9.0 read languages with CLD2: the seed's text is the same, its language_confidence is not."""
+    from warnews.versions import summarize
+
+    change = diff(REPO, "1.8.0", "1.9.0")
+    assert change["documents"]["changed"] == [] and change["values"] == {"language_confidence": 1}
+    assert "Values changed in documents kept: language_confidence 1." in summarize(change)
+    assert diff(REPO, "1.7.0", "1.8.0")["values"] == {}

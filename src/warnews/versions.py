@@ -140,7 +140,24 @@ def diff_folders(old: Path, new: Path) -> dict:
         "removed": sorted(set(old_docs) - set(new_docs)),
         "changed": sorted(d for d in set(old_docs) & set(new_docs) if old_docs[d] != new_docs[d]),
     }
+    result["values"] = _changed_values(old_tables.get("documents"), new_tables.get("documents"))
     return result
+
+
+def _changed_values(old: Path | None, new: Path | None) -> dict[str, int]:
+    """Column -> how many documents in both releases have another value in it (the text is
+    counted as `changed` documents): a value read differently, such as a language's confidence."""
+    if old is None or new is None:
+        return {}
+    columns = [c for c in pq.read_schema(new).names if c in pq.read_schema(old).names and c not in ("doc_id", "text")]
+    counts = {}
+    for column in columns:
+        before = dict(zip(*pq.read_table(old, columns=["doc_id", column]).to_pydict().values()))
+        after = pq.read_table(new, columns=["doc_id", column]).to_pydict()
+        n = sum(1 for d, v in zip(after["doc_id"], after[column]) if d in before and before[d] != v)
+        if n:
+            counts[column] = n
+    return counts
 
 
 def _table_order(table: str) -> int:
@@ -201,6 +218,9 @@ def summarize(change: dict, brief: bool = False) -> str:
     docs = change["documents"]
     lines = [f"Documents: {len(docs['added'])} added, {len(docs['removed'])} removed, {len(docs['changed'])} changed"
              + "".join(f"; {kind}: {', '.join(ids)}" for kind, ids in docs.items() if ids and not brief) + "."]
+    if change.get("values"):
+        lines.append("Values changed in documents kept: "
+                     + ", ".join(f"{column} {n}" for column, n in change["values"].items()) + ".")
     if change["tables_added"]:
         lines.append(f"Tables added: {', '.join(change['tables_added'])}.")
     if change["tables_removed"]:
