@@ -159,7 +159,7 @@ def test_a_layers_key_covers_every_file_its_code_reads(layer, tmp_path):
 STAGES = [
     {"errors", "ids", "vocabularies", "store", "lock", "executors", "stats"},
     {"shards", "page_dumps", "ingest", "knowledge"},
-    {"clean", "annotate", "prepare"},
+    {"clean", "annotate", "language", "prepare"},
     {"lexicon", "lexicon.*", "parse"},
     {"quoting", "quoting.*"},
     {"schema"},
