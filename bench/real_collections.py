@@ -6,7 +6,8 @@ bodies found through GDELT (382 text files, given their dates from the folder's 
 Then measures, each build in a fresh process with its peak RSS summed over the process and its
 workers (sampled every 0.2 s), and the peak of their summed proportional set size (PSS: pages a
 forked worker shares with its parent counted once; sampled every second):
-- import, records per second (reading, checking, cleaning for the duplicate index, writing shards);
+- import with as many processes as the largest --jobs, records per second (reading, checking,
+  cleaning for the duplicate index and the language, writing shards; a fresh process each source);
 - the full build (clean + rule layers + validation + write, no cache) with --jobs 1 and 2,
   documents per second;
 - the I/O floor in the same run: read every raw record of the store and write its text to Parquet;
@@ -189,13 +190,14 @@ def main() -> int:
         files = sources(args.shared, work)
         root = work / "real"
         (root / "raw").mkdir(parents=True)
-        read, accepted, seconds = import_all(root, files)
+        read, accepted, seconds = import_all(root, files, "--jobs", str(max(args.jobs)))
         real = measure_corpus("real collections", root, args.jobs, rows, read, accepted, seconds)
         incremental_build(root, real, max(args.jobs), work)
         for n in args.sizes:
             big = work / f"n{n}"
             (big / "raw").mkdir(parents=True)
-            read, accepted, seconds = import_all(big, repeated(files, n, work), "--keep-near-duplicates")
+            read, accepted, seconds = import_all(big, repeated(files, n, work), "--keep-near-duplicates",
+                                                  "--jobs", str(max(args.jobs)))
             row = measure_corpus(f"{n:,} (real records repeated with distinct ids)", big, [max(args.jobs)], rows, read,
                                  accepted, seconds)
             incremental_build(big, row, max(args.jobs), work)

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import REPO, SEED_RAW
+from conftest import REPO, SEED_RAW, shared
 from warnews.clean import (RULES, Alignment, Change, CleanContext, clean_text, load_profile, load_profiles,
                            rebuild)
 from warnews.errors import WarnewsError
@@ -281,3 +281,83 @@ def test_the_seed_is_cleaned_as_in_1_1_2(seed):
     newest = pq.read_table(REPO / "corpus" / f"v{releases(REPO)[-1]}" / "documents.parquet").to_pylist()
     assert released == [result.text] == [row["text"] for row in newest]
     assert [row["input_kind"] for row in newest] == [ARTICLE_BODY]
+
+
+# --- ftfy's mojibake test run by RE2 -------------------------------------------------------------
+
+def _ftfy_on_every_line(text: str) -> str:
+    """What repair_mojibake did before RE2 chose the lines: ftfy on every line."""
+    from warnews.clean import _FTFY_CONFIG
+    from ftfy import fix_text
+
+    return "\n".join(fix_text(line, _FTFY_CONFIG) for line in text.split("\n"))
+
+
+def _repaired(text: str) -> str:
+    return _apply("repair_mojibake", text)
+
+
+def _badness_alphabet() -> list[str]:
+    """The characters ftfy's pattern names, every one of its ranges, and a few that it does not."""
+    import re as re_module
+
+    from ftfy.badness import BADNESS_RE
+
+    pattern = BADNESS_RE.pattern
+    chars = {c for c in pattern if not c.isspace()}
+    for start, end in re_module.findall(r"(.)-(.)", pattern):
+        if ord(start) < ord(end):
+            chars.update(chr(i) for i in range(ord(start), ord(end) + 1))
+    return sorted(chars | set("aZ .\t"))
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.text(alphabet=st.sampled_from(_badness_alphabet()), max_size=12))
+def test_re2_finds_a_bad_sequence_wherever_ftfy_finds_one(text):
+    from ftfy.badness import BADNESS_RE
+
+    from warnews.clean import _BADNESS
+
+    if BADNESS_RE.search(text):
+        assert _BADNESS.search(text)
+
+
+def test_re2s_word_and_space_classes_take_in_every_character_pythons_do():
+    import re as re_module
+
+    import re2
+
+    from warnews.clean import RE2_CLASSES
+
+    word, space = (re2.compile(f"[{RE2_CLASSES[c]}]") for c in "ws")
+    chars = [chr(i) for i in range(0x110000) if not 0xD800 <= i < 0xE000]
+    assert all(word.fullmatch(c) for c in chars if re_module.fullmatch(r"\w", c))
+    assert [c for c in chars if space.fullmatch(c)] == [c for c in chars if re_module.fullmatch(r"\s", c)]
+
+
+def test_the_pattern_without_its_layout_is_the_same_pattern():
+    import re as re_module
+
+    from ftfy.badness import BADNESS_RE
+
+    from warnews.clean import _without_verbose
+
+    parsed = re_module._parser.parse(_without_verbose(BADNESS_RE.pattern), 0)
+    assert repr(parsed.data) == repr(re_module._parser.parse(BADNESS_RE.pattern, re_module.VERBOSE).data)
+
+
+@pytest.mark.parametrize("text", ["CafÃ© â€œquoteâ€\x9d\nplain line\nÐ¡Ð»Ð°Ð²Ð°", "lone \ud800 surrogate Ã©",
+                                  "a C1 control \x85 alone", "“curly” — déjà vu\n\nnaïve"])
+def test_mojibake_is_repaired_as_ftfy_on_every_line_repairs_it(text):
+    assert _repaired(text) == _ftfy_on_every_line(text)
+
+
+def test_real_texts_and_their_mojibake_are_repaired_as_ftfy_on_every_line_repairs_them():
+    """Every text of ../shared/external, and each as it reads when its UTF-8 is decoded as
+    Windows-1252: ftfy alone and ftfy on the lines RE2 picks give the same text."""
+    texts = [p.read_text(encoding="utf-8") for p in sorted(shared("external", "texts").rglob("*.txt"))]
+    assert len(texts) >= 10
+    garbled = [t.encode("utf-8").decode("cp1252", errors="replace") for t in texts if not t.isascii()]
+    assert garbled
+    for text in texts + garbled:
+        assert _repaired(text) == _ftfy_on_every_line(text)

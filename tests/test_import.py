@@ -211,6 +211,34 @@ def test_shards_are_the_same_bytes_from_the_same_records(tmp_path, run):
     assert built[0] == built[1] and list(built[0]) == ["example-wire/00000.jsonl.zst"]
 
 
+@pytest.mark.parametrize("jobs", ["2", "3"])
+def test_more_processes_write_the_same_shards_and_refuse_the_same_records(jobs, tmp_path, run, monkeypatch):
+    """Workers check windows of records ahead of the parent; duplicates within a window and across
+    windows, near-duplicates and bad records come out as with one process."""
+    monkeypatch.setattr("warnews.importer.WINDOW", 7)
+    rows = records(40)
+    rows[3] = dict(rows[0])  # the same bytes within the first window
+    rows[30] = dict(rows[1])  # and four windows later
+    rows[20] = {**rows[2], "text": rows[2]["text"] + " Updated at noon.", "url": "https://example.org/near"}
+    rows[10] = {**rows[10], "published": "14/05/2024"}
+    rows[15] = {**rows[15], "text": "\u200b"}
+    source = write_jsonl(tmp_path / "records.jsonl", rows)
+    seen = []
+    for n in ("1", jobs):
+        root = tmp_path / f"jobs-{n}"
+        (root / "raw").mkdir(parents=True)
+        code, out, err = _import(run, root, str(source), "--verbose", "--jobs", n)
+        assert code == 0, err
+        seen.append((out, snapshot(root / "raw")))
+    assert seen[0] == seen[1]
+    out = seen[0][0]
+    assert "refused records.jsonl:4: duplicate: the same bytes as records.jsonl:1" in out
+    assert "refused records.jsonl:31: duplicate: the same bytes as records.jsonl:2" in out
+    assert "refused records.jsonl:21: near-duplicate" in out
+    assert "refused records.jsonl:11: bad date" in out and "refused records.jsonl:16: empty text" in out
+    assert "imported 35 of 40 records" in out
+
+
 def test_a_record_builds_like_the_same_text_as_a_file(tmp_path, run):
     """doc_id, raw_sha256, clean text and edits do not depend on how the raw text is stored."""
     text = "  Synthetic record 7.The ministry said talks would go on.\u200b " + paragraph(7) + "\n"

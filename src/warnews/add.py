@@ -20,7 +20,7 @@ from pathlib import Path
 
 import yaml
 
-from warnews.annotate import count_words
+from warnews.annotate import has_words
 from warnews.clean import Cleaner
 from warnews.errors import WarnewsError
 from warnews.ids import SLUG_PATTERN
@@ -73,7 +73,7 @@ def add_document(root: Path, source: Path, *, outlet: str, published: str, licen
     reading = stored_reading(clean.text)
     detected = reading["language"]
     if language is None:
-        if count_words(clean.text) < MIN_WORDS_FOR_LANGUAGE_CHECK:
+        if not has_words(clean.text, MIN_WORDS_FOR_LANGUAGE_CHECK):
             raise WarnewsError(f"{source}: too short to detect its language; give --language")
         if detected is None:
             raise WarnewsError(f"{source}: no language could be detected; give --language")

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from itertools import islice
 
 from warnews.clean import is_abbreviation
 
@@ -22,6 +23,11 @@ _NEXT_CHARACTER = re.compile(r"\s*(\S?)")
 
 def count_words(text: str) -> int:
     return len(WORD.findall(text))
+
+
+def has_words(text: str, n: int) -> bool:
+    """count_words(text) >= n, reading no further than the n-th word."""
+    return sum(1 for _ in islice(WORD.finditer(text), n)) == n
 
 
 @lru_cache(maxsize=4)

@@ -247,7 +247,8 @@ def cmd_import(args) -> int:
         report = import_sources(args.root, args.sources, mapping, defaults, collection=args.collection,
                                 dry_run=args.dry_run, keep_near_duplicates=args.keep_near_duplicates,
                                 progress=lambda message: bar.set_postfix_str(message, refresh=False),
-                                on_record=bar.update, manifest=args.manifest, strict=args.strict)
+                                on_record=bar.update, manifest=args.manifest, strict=args.strict,
+                                jobs=args.jobs)
     if args.verbose:
         for where, reason in report.refused:
             print(f"refused {where}: {reason}")
@@ -478,6 +479,8 @@ def parser() -> argparse.ArgumentParser:
     i.add_argument("--verbose", action="store_true", help="print every refused record (default: a summary by "
                    "reason with the first 3 of each)")
     i.add_argument("--quiet", action="store_true", help="no progress bar")
+    i.add_argument("--jobs", type=int, default=1, help="processes that check and clean the records (default 1); "
+                   "the shards are the same for any number")
     i.set_defaults(func=cmd_import)
 
     x = sub.add_parser("index", help="bring the duplicate index (build/index/) up to date with raw/")

@@ -178,10 +178,9 @@ class DuplicateIndex:
 
     def near(self, sig: np.ndarray) -> list[Match]:
         """Raw documents whose clean text is a likely near-duplicate, most similar first."""
-        candidates = set()
-        for band, h in bands(sig):
-            candidates.update(row[0] for row in self.db.execute(
-                "select sha256 from bands where band = ? and hash = ?", (band, h)))
+        keys = bands(sig)  # one statement for all bands: a query per band cost more than the lookups
+        query = " union ".join(["select sha256 from bands where band = ? and hash = ?"] * len(keys))
+        candidates = {row[0] for row in self.db.execute(query, [value for key in keys for value in key])}
         found = []
         for sha in sorted(candidates):
             row = self.db.execute("select ref, signature from documents where sha256 = ?", (sha,)).fetchone()

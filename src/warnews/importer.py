@@ -12,7 +12,9 @@ date, too short to tell its language, a duplicate…) is refused with its reason
 the others. Accepted records are written as shards `raw/<collection>/<NNNNN>.jsonl.zst` of at
 most SHARD_RECORDS records each, sorted by doc_id inside a shard, each shard written to a
 temporary name and renamed, so a shard is whole or absent. The same records in the same order
-give the same bytes.
+give the same bytes, whatever the number of processes (`--jobs`) that checked and cleaned them:
+workers check windows of records, the parent takes their results in the order read and alone
+decides duplicates and writes.
 """
 
 from __future__ import annotations
@@ -26,9 +28,11 @@ import hashlib
 import io
 import itertools
 import json
+import multiprocessing
 import os
 import re
 import sqlite3
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
@@ -45,7 +49,7 @@ from warnews.language import MIN_WORDS_FOR_LANGUAGE_CHECK, stored_reading
 from warnews.lock import temporary, writing
 from warnews.page_dumps import input_kind
 from warnews.vocabularies import LANGUAGES, LICENSES
-from warnews.annotate import count_words
+from warnews.annotate import has_words
 from warnews.ingest import (EXTRA_KEY, LANGUAGE_READ_KEY, MAX_RAW_BYTES, RAW_DIR, RAW_SUFFIXES, REQUIRED_KEYS, SHARD_SUFFIX, check_bytes, decode_utf8,
                             DOMAIN, check_published, extract_html, parse_sidecar, read_yaml, shown, sidecar_path)
 from warnews.ids import SLUG_PATTERN, make_doc_id
@@ -521,12 +525,96 @@ def language_of(clean: str, declared: str) -> tuple[str, dict]:
     reading = stored_reading(clean)
     detected = reading["language"]
     if declared == "und":
-        if count_words(clean) < MIN_WORDS_FOR_LANGUAGE_CHECK:
+        if not has_words(clean, MIN_WORDS_FOR_LANGUAGE_CHECK):
             raise Refused("too short: too few words to tell the language (give --language)")
         if detected is None:
             raise Refused("unknown language: no language could be detected (give --language)")
         declared = detected
     return declared, reading
+
+
+@dataclass
+class Checked:
+    """What a worker found in one record: the refusal that comes before the duplicate check
+    (`refused`), or the record as it will be written and the refusal found while cleaning it
+    (`refused_clean`), or its clean text's signature."""
+
+    refused: str | None = None
+    sidecar: dict | None = None
+    raw: str | None = None
+    fmt: str | None = None
+    refused_clean: str | None = None
+    signature: object = None
+
+
+_cleaner: Cleaner | None = None  # each worker's (and, with one process, this process's)
+
+
+def _start_worker(root: Path) -> None:
+    global _cleaner
+    _cleaner = Cleaner(root)
+
+
+def check_record(item: Candidate, where: str, defaults: Defaults, source: Path, outlets: dict | None,
+                 known_duplicate: bool) -> Checked:
+    """A record checked (warnews.importer.prepare), cleaned and its language read, as far as
+    that can be done without knowing the other records; a record the parent already knows as a
+    duplicate is not cleaned."""
+    try:
+        sidecar, raw, fmt, text = prepare(item, defaults, source, outlets)
+    except Refused as err:
+        return Checked(refused=str(err))
+    checked = Checked(sidecar=sidecar, raw=raw, fmt=fmt)
+    if known_duplicate:
+        return checked
+    try:
+        clean = _cleaner.clean(where, sidecar["outlet"], dt.date.fromisoformat(sidecar["published"]), text,
+                               input_kind(text, html=fmt == "html"))
+        if not clean.text:
+            raise Refused("empty text: nothing is left after cleaning")
+        sidecar["language"], sidecar[LANGUAGE_READ_KEY] = language_of(clean.text, sidecar["language"])
+        checked.signature = signature(clean.text)
+    except Refused as err:
+        checked.refused_clean = str(err)
+    return checked
+
+
+def _check_task(args: tuple) -> Checked:
+    return check_record(*args)
+
+
+# Records handed to the workers at a time: enough to keep them busy, few enough that what is read
+# ahead stays small (a window of long records is a few MB).
+WINDOW = 256
+
+
+def checked_records(items, tasks_of, pool) -> Iterator[tuple[object, Checked | None]]:
+    """(item, Checked) in the order read; None for what the reader refused itself. `tasks_of` is
+    called for each window as it goes out, so it sees what the parent had decided by then; with a
+    pool, the next window is out while the parent takes the results of this one."""
+    def send():
+        window = list(itertools.islice(items, WINDOW))
+        tasks = tasks_of([item for item in window if not isinstance(item, tuple)])
+        results = (pool.imap(_check_task, tasks, chunksize=max(1, len(tasks) // 32)) if pool and len(tasks) > 1
+                   else map(_check_task, tasks))
+        return window, iter(results)
+
+    window, results = send()
+    while window:
+        following = send() if pool else None
+        for item in window:
+            yield item, None if isinstance(item, tuple) else next(results)
+        window, results = following or send()
+
+
+def _pool(root: Path, jobs: int):
+    """Worker processes for check_record (forked on Linux), or None for one process."""
+    if jobs < 1:
+        raise WarnewsError(f"--jobs {jobs}: give at least 1 process")
+    if jobs == 1:
+        return None
+    return multiprocessing.get_context("fork" if sys.platform == "linux" else "spawn").Pool(
+        jobs, initializer=_start_worker, initargs=(root,))
 
 
 # --- writing shards ----------------------------------------------------------------------------
@@ -583,12 +671,14 @@ def _next_shard_number(folder: Path) -> int:
 
 def import_sources(root: Path, sources: list[Path], mapping: Mapping, defaults: Defaults, *,
                    collection: str | None = None, dry_run: bool = False, keep_near_duplicates: bool = False,
-                   progress=None, on_record=None, manifest: Path | None = None, strict: bool = False) -> Report:
+                   progress=None, on_record=None, manifest: Path | None = None, strict: bool = False,
+                   jobs: int = 1) -> Report:
     """Import every record of `sources` into raw/<collection>/ (default: the outlet's slug, or
     `imported` where each record names its outlet). What can be wrong with a whole import is an
     error before anything is written: flags, sources, the mapping against each source's first
     record, files without a date, outlets not in outlets/. With `strict`, every record is checked
-    first (as a dry run does) and a single refusal stops the import with nothing written."""
+    first (as a dry run does) and a single refusal stops the import with nothing written. `jobs`
+    processes check and clean the records; the result does not depend on how many."""
     collection = _check_flags(mapping, defaults, collection)
     kinds = [(source, source_kind(source)) for source in sources]  # every source checked before any is read
     for source, _ in kinds:
@@ -607,7 +697,7 @@ def import_sources(root: Path, sources: list[Path], mapping: Mapping, defaults: 
     with writing(root, "warnews import", progress):
         def run(dry: bool) -> Report:
             return _import_locked(root, kinds, mapping, defaults, collection, dry, keep_near_duplicates, progress,
-                                  on_record, outlets, manifest)
+                                  on_record, outlets, manifest, jobs)
         if strict and not dry_run:
             checked = run(True)
             if checked.refused:
@@ -769,11 +859,12 @@ def outlet_table(root: Path, used: dict[str, list], defaults: Defaults) -> dict[
 
 
 def _import_locked(root, kinds, mapping, defaults, collection, dry_run, keep_near_duplicates, progress,
-                   on_record, outlets=None, manifest=None) -> Report:
+                   on_record, outlets=None, manifest=None, jobs=1) -> Report:
     """import_sources while holding the collection's lock: the shard numbers are chosen by one writer."""
     folder = root / RAW_DIR / collection
     report = Report()
-    cleaner = Cleaner(root)
+    _start_worker(root)
+    pool = _pool(root, jobs)
     index = DuplicateIndex.open(root, progress)
     number = _next_shard_number(folder)
     pending: list[tuple[str, bytes, str, object]] = []  # (doc_id, line, sha256, signature)
@@ -806,27 +897,32 @@ def _import_locked(root, kinds, mapping, defaults, collection, dry_run, keep_nea
     try:
         for source, kind in kinds:
             items = read_folder(source, mapping, manifest) if kind == "folder" else READERS[kind](source, mapping)
-            for item in items:
+
+            def where_of(item: Candidate) -> str:
+                return f"{source.name}:{item.where}" if kind == "folder" else item.where
+
+            def tasks_of(window: list[Candidate]) -> list[tuple]:
+                return [(item, where_of(item), defaults, source, outlets, _known_duplicate(item, in_this_import, index))
+                        for item in window]
+
+            for item, checked in checked_records(iter(items), tasks_of, pool):
                 report.read += 1
                 if on_record:
                     on_record(1)
-                if isinstance(item, tuple):
+                if checked is None:
                     report.refused.append(item)
                     continue
-                where = f"{source.name}:{item.where}" if kind in ("folder",) else item.where
+                where = where_of(item)
                 try:
-                    sidecar, raw, fmt, text = prepare(item, defaults, source, outlets)
-                    sha = sidecar["sha256"]
+                    if checked.refused:
+                        raise Refused(checked.refused)
+                    sidecar, sha = checked.sidecar, checked.sidecar["sha256"]
                     earlier = in_this_import.get(sha) or index.exact(sha)
                     if earlier:
                         raise Refused(f"duplicate: the same bytes as {earlier}")
-                    published = dt.date.fromisoformat(sidecar["published"])
-                    clean = cleaner.clean(where, sidecar["outlet"], published, text,
-                                          input_kind(text, html=fmt == "html"))
-                    if not clean.text:
-                        raise Refused("empty text: nothing is left after cleaning")
-                    sidecar["language"], sidecar[LANGUAGE_READ_KEY] = language_of(clean.text, sidecar["language"])
-                    sig = signature(clean.text)
+                    if checked.refused_clean:
+                        raise Refused(checked.refused_clean)
+                    sig = checked.signature
                     near = index.near(sig) + _near_pending(sig, pending, pending_bands)
                     if near:
                         report.near_duplicates.append((where, near[0].ref, near[0].similarity))
@@ -836,10 +932,10 @@ def _import_locked(root, kinds, mapping, defaults, collection, dry_run, keep_nea
                     report.refused.append((where, str(err)))
                     continue
                 in_this_import[sha] = where
-                doc_id = make_doc_id(sidecar["outlet"], published, sha)
+                doc_id = make_doc_id(sidecar["outlet"], dt.date.fromisoformat(sidecar["published"]), sha)
                 for band in bands(sig):
                     pending_bands.setdefault(band, []).append(len(pending))
-                pending.append((doc_id, record_line(sidecar, raw, fmt), sha, sig))
+                pending.append((doc_id, record_line(sidecar, checked.raw, checked.fmt), sha, sig))
                 report.accepted += 1
                 if len(pending) >= SHARD_RECORDS:
                     flush()
@@ -853,7 +949,19 @@ def _import_locked(root, kinds, mapping, defaults, collection, dry_run, keep_nea
                            "free space and import again (records already in come back as duplicates)") from None
     finally:
         index.close()
+        if pool is not None:
+            pool.terminate()
+            pool.join()
     return report
+
+
+def _known_duplicate(item: Candidate, in_this_import: dict, index: DuplicateIndex) -> bool:
+    """Whether the record's bytes are already in, as far as the parent knows when it hands the
+    record out (so a worker need not clean it; the parent decides again when the result is back)."""
+    if item.data is None:
+        return False
+    sha = hashlib.sha256(item.data).hexdigest()
+    return sha in in_this_import or index.exact(sha) is not None
 
 
 def _near_pending(sig, pending: list, pending_bands: dict) -> list[Match]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from warnews.annotate import count_words
+from warnews.annotate import has_words
 from warnews.vocabularies import LANGUAGES
 
 # Below this many words language detection is unreliable and is not cross-checked.
@@ -33,7 +33,8 @@ def _cld2(sample: str) -> tuple[str | None, float]:
     mojibake), so those are left out of what it reads."""
     import pycld2
 
-    sample = "".join(c for c in sample if c.isprintable() or c in "\n\t")
+    if not sample.replace("\n", "").replace("\t", "").isprintable():
+        sample = "".join(c for c in sample if c.isprintable() or c in "\n\t")
     try:
         reliable, _, details = pycld2.detect(sample)
     except pycld2.error:  # an unpaired surrogate: no reliable answer from CLD2
@@ -76,7 +77,7 @@ def read_language(text: str) -> tuple[str | None, float | None]:
     """What the detectors read in a clean text's first LANGUAGE_SAMPLE_CHARS characters, and the
     confidence (4 decimals); (None, None) for a text too short to judge or where none is found.
     Recorded beside the declared language, never in its place."""
-    if count_words(text) < MIN_WORDS_FOR_LANGUAGE_CHECK:
+    if not has_words(text, MIN_WORDS_FOR_LANGUAGE_CHECK):
         return None, None
     detected, confidence = detect_language(text[:LANGUAGE_SAMPLE_CHARS])
     return (detected, round(confidence, 4)) if detected else (None, None)

@@ -22,6 +22,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import islice
 
 from warnews.vocabularies import ARTICLE_BODY, HTML, PAGE_DUMP
 
@@ -138,7 +139,8 @@ def input_kind(text: str, html: bool = False) -> str:
 
 def _is_fragment(line: str) -> bool:
     """A menu item or a button: a few words that end no sentence."""
-    return len(_WORD.findall(line)) <= FRAGMENT_WORDS and not _ENDS_SENTENCE.search(line)
+    return (sum(1 for _ in islice(_WORD.finditer(line), FRAGMENT_WORDS + 1)) <= FRAGMENT_WORDS
+            and not _ENDS_SENTENCE.search(line))
 
 
 @dataclass
