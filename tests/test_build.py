@@ -8,7 +8,9 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import gc
+import hashlib
 import json
+import os
 import re
 import subprocess
 import sys
@@ -43,7 +45,7 @@ def _messages_of(root, folder, **options) -> list[str]:
 def test_a_worker_asked_for_another_fingerprint_is_refused():
     with pytest.raises(WarnewsError, match=r"this worker sees other code, profiles, knowledge or libraries than "
                                            r"the build \(fingerprints differ\); restart the workers"):
-        process_task(str(REPO), "0" * 64, str(REPO / SEED_RAW), False)
+        process_task(str(REPO), "0" * 64, [str(REPO / SEED_RAW)], False)
 
 
 class _StaleExecutor(Executor):
@@ -53,9 +55,10 @@ class _StaleExecutor(Executor):
 
     def map(self, fn, tasks):
         for args in tasks:
-            result = fn(*args)
-            result.fingerprint = "f" * 64
-            yield result
+            results = fn(*args)  # a batch of documents
+            for result in results:
+                result.fingerprint = "f" * 64
+            yield results
 
 
 def test_a_result_made_under_another_fingerprint_is_never_cached_or_written(repo_copy):
@@ -321,3 +324,32 @@ def test_places_a_build_links_become_entities_rows(repo_copy, run, tmp_path):
     mentions = pq.read_table(staging / "mentions.parquet").to_pylist()
     assert {m["entity_id"] for m in mentions if m["text"] == "Kharkiv"} == {"geonames-706483"}
     assert len(entities) == 16 + 1  # the curated ones and the one place linked
+
+
+def test_a_batch_parses_ahead_only_the_texts_whose_model_rows_are_not_cached(repo_copy, monkeypatch):
+    """process_batch hands the model layers' texts to one nlp.pipe run, gives each document the
+    rows it gets alone, and parses nothing whose model rows the stage cache holds."""
+    from warnews import parse
+
+    if parse.load_model() is None:
+        if os.environ.get("CI"):
+            pytest.fail("the spaCy model is not installed, and CI installs '.[test]', which has it")
+        pytest.skip("the spaCy model is not installed: pip install -e '.[test]'")
+    seed = repo_copy / SEED_RAW
+    other = seed.with_name("2024-12-14-synthetic-copy.txt")  # the seed with a synthetic sentence added
+    other.write_bytes(seed.read_bytes() + b"\nA synthetic sentence added by this test.\n")
+    sidecar = seed.with_name(seed.name.replace(".txt", ".meta.yaml"))
+    other.with_name(other.name.replace(".txt", ".meta.yaml")).write_text(sidecar.read_text(encoding="utf-8").replace(
+        hashlib.sha256(seed.read_bytes()).hexdigest(), hashlib.sha256(other.read_bytes()).hexdigest()), encoding="utf-8")
+    parsed_ahead = []
+    real = pipeline.parse_ahead
+    monkeypatch.setattr(pipeline, "parse_ahead", lambda texts, components: parsed_ahead.append(len(texts))
+                        or real(texts, components))
+    ctx = Context(repo_copy, use_cache=True)
+    assert any(layer.components for layer in ctx.layers)
+    alone = [process_document(Context(repo_copy), path).rows for path in (seed, other)]
+    assert [r.rows for r in pipeline.process_batch(ctx, [seed, other])] == alone and parsed_ahead == [2]
+    assert [r.rows for r in pipeline.process_batch(ctx, [seed, other])] == alone and parsed_ahead == [2]
+    spacy_mentions = next(layer.name for layer in ctx.layers if layer.name.startswith("spacy_v3:"))
+    ctx.layer_keys[spacy_mentions] = "0" * 64  # as if the spaCy mention layer's code had changed
+    assert [r.rows for r in pipeline.process_batch(ctx, [seed, other])] == alone and parsed_ahead == [2, 2]

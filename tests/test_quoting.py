@@ -157,6 +157,32 @@ def test_the_parse_layer_writes_quotes_rows_under_its_own_name(nlp):
     assert text[row["speaker_start"]:row["speaker_end"]] == "Olena Kovalchuk" and row["text"] == "The grid held."
 
 
+def _reading(doc) -> list[tuple]:
+    """What the model layers read of a Doc: tags, parts of speech, the parse and the entities."""
+    return [(t.idx, t.text, t.tag_, t.pos_, t.dep_, t.head.i, t.ent_iob_, t.ent_type_) for t in doc]
+
+
+def test_texts_parsed_ahead_in_a_batch_read_as_each_parsed_alone(nlp):
+    """nlp.pipe with only the model layers' components gives each real text the same tags,
+    parse and entities as the whole pipeline on that text alone."""
+    from conftest import shared
+
+    folder = shared("corpora", "gdelt-bodies")
+    texts = [p.read_text(encoding="utf-8") for p in sorted(folder.glob("*.txt"))[:40]]
+    texts += [p.read_text(encoding="utf-8") for p in sorted(shared("external", "texts").rglob("*.txt"))]
+    layers = [layer for layer in _model_layers() if layer.components]
+    assert len(layers) == 2 and len(texts) > 40
+    parse.forget_ahead()
+    parse.parsed.cache_clear()
+    parse.parse_ahead(texts, {name for layer in layers for name in layer.components})
+    try:
+        for text in texts:
+            assert _reading(parse.parsed(text)) == _reading(nlp(text))
+    finally:
+        parse.forget_ahead()
+        parse.parsed.cache_clear()
+
+
 def test_the_model_layers_of_a_document_share_one_parse(nlp, monkeypatch):
     calls = []
 

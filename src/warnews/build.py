@@ -57,6 +57,9 @@ def as_of(options: BuildOptions) -> dt.date:
 
 # The cache's entry that remembers what doc_id each sidecar and shard record gives.
 MEMO_KEY = "doc_ids"
+# Documents a worker takes at once: enough for spaCy's nlp.pipe to batch the texts the model
+# layers parse (warnews.parse), few enough that a pool's workers share the work evenly.
+DOCUMENTS_PER_TASK = 32
 
 
 def order_documents(root: Path, use_cache: bool = True) -> list[tuple[str, Path, str]]:
@@ -179,10 +182,14 @@ def results(root: Path, ordered: list[tuple[str, Path, str]], ctx: Context, exec
     keys = [cache_key(root, ctx.fingerprint, doc_id, path, digest) for doc_id, path, digest in ordered]
     hits = [cache.has(key) for key in keys]
     use_cache = ctx.stages is not None
-    missing = [(str(root), ctx.fingerprint, str(path), use_cache) for (_, path, _), hit in zip(ordered, hits) if not hit]
+    missing = [str(path) for (_, path, _), hit in zip(ordered, hits) if not hit]
     stats.update(cached=len(ordered) - len(missing), computed=len(missing))
     _CONTEXTS[(str(root), use_cache)] = ctx  # work done in this process (or processes forked from it) starts from it
-    computed = executor.map(process_task, missing)
+    # the first batch is one document: a pool runs it here before forking its workers (see executors)
+    batches = [missing[:1]] + [missing[i:i + DOCUMENTS_PER_TASK] for i in range(1, len(missing), DOCUMENTS_PER_TASK)]
+    computed = (result for batch in executor.map(process_task, [(str(root), ctx.fingerprint, batch, use_cache)
+                                                                 for batch in batches if batch])
+                for result in batch)
     try:
         for key, hit, (_, path, _) in zip(keys, hits, ordered):
             result = cache.get(key) if hit else None

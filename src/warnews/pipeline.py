@@ -5,6 +5,10 @@ out, sorted by each table's keys; so running it on N processes, or taking its re
 cache, gives the same files. With a cache, the cleaning stage and each layer keep their results
 in build/cache/stages/, keyed by exactly what they depend on (`fingerprint`), so a change to one
 layer's code recomputes that layer only.
+
+Work is handed out in batches of documents (`process_batch`): the texts whose model layers are
+not in the cache are parsed ahead in one `nlp.pipe` run (warnews.parse), which is where spaCy is
+fast, and each document is then processed alone, as before.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ from warnews.fingerprint import build_fingerprint, cleaning_key, digest, layer_k
 from warnews.gold import errata_rows, load_gold
 from warnews.ids import make_doc_id
 from warnews.ingest import RawDocument, Sidecar, page_disagreements, raw_key_bytes
+from warnews.parse import forget_ahead, parse_ahead
 from warnews.knowledge import load_entities, load_errata
 from warnews.lexicon.gazetteer import Knowledge
 from warnews.prepare import read_and_clean
@@ -74,18 +79,60 @@ class Context:
         """A stage's result for a document under its key: from build/cache/stages/, or made and kept."""
         if self.stages is None:
             return make()
+        return self._store(stage).get_or_make(key, make)
+
+    def has(self, stage: str, key: str) -> bool:
+        """Whether build/cache/stages/ holds the stage's result under key (never, without a cache)."""
+        return self.stages is not None and self._store(stage).has(key)
+
+    def _store(self, stage: str) -> Store:
         if stage not in self.stages:
             self.stages[stage] = Store(self.config.cache_dir / "stages" / stage.replace(":", "_"), types=STORED)
-        return self.stages[stage].get_or_make(key, make)
+        return self.stages[stage]
+
+    def layer_cache_keys(self, doc: registry.Document) -> dict[str, str]:
+        return registry.cache_keys(doc, self.layers, key=lambda layer: self.layer_keys[layer.name])
 
 
-def process_document(ctx: Context, path: Path) -> DocResult:
-    """Ingest, clean and annotate one raw file. The same inputs give the same result."""
+def clean_document(ctx: Context, path: Path) -> tuple[RawDocument, CleanResult]:
+    """The raw document and its cleaning (the cleaning stage, from the cache where it has it)."""
     clean_key = digest(ctx.cleaning_key.encode(), str(path.relative_to(ctx.root)).encode(), raw_key_bytes(path))
-    raw, result = ctx.cached("clean", clean_key, lambda: read_and_clean(ctx.root, path, ctx.cleaner))
+    return ctx.cached("clean", clean_key, lambda: read_and_clean(ctx.root, path, ctx.cleaner))
+
+
+def _document(raw: RawDocument, result: CleanResult) -> registry.Document:
+    """What the layers read of a cleaned document."""
+    return registry.Document(make_doc_id(raw.meta.outlet, raw.meta.published, raw.sha256), result.text,
+                             raw.meta.published)
+
+
+def process_batch(ctx: Context, paths: list[Path]) -> list[DocResult]:
+    """process_document for each path, the texts the model layers will read parsed ahead in one
+    nlp.pipe run with only the components they read (none where their rows are in the cache)."""
+    cleaned = [clean_document(ctx, path) for path in paths]
+    model = [layer for layer in ctx.layers if layer.components]
+    if model:
+        texts = []
+        for raw, result in cleaned:
+            document = _document(raw, result)
+            keys = ctx.layer_cache_keys(document) if ctx.stages is not None else None
+            if keys is None or not all(ctx.has(layer.name, keys[layer.name]) for layer in model):
+                texts.append(document.text)
+        if len(texts) > 1:
+            parse_ahead(texts, {name for layer in model for name in layer.components})
+    try:
+        return [process_document(ctx, path, done) for path, done in zip(paths, cleaned)]
+    finally:
+        forget_ahead()
+
+
+def process_document(ctx: Context, path: Path, cleaned: tuple[RawDocument, CleanResult] | None = None) -> DocResult:
+    """Ingest, clean and annotate one raw file (`cleaned`: its clean_document, where the caller
+    has it). The same inputs give the same result."""
+    raw, result = cleaned or clean_document(ctx, path)
     meta = raw.meta
-    doc_id = make_doc_id(meta.outlet, meta.published, raw.sha256)
-    text = result.text
+    document = _document(raw, result)
+    doc_id, text = document.doc_id, document.text
     # read when the text came in (warnews import, add); a raw file written by hand, or imported
     # before that was stored, is read here by the same rule
     reader, (detected, confidence) = (meta.language_read[0], meta.language_read[1:]) if meta.language_read \
@@ -107,7 +154,6 @@ def process_document(ctx: Context, path: Path) -> DocResult:
     for table, table_rows in gold.items():
         rows[table] += table_rows
     rows["errata"] += errata_rows(ctx.errata, doc_id, text, gold)
-    document = registry.Document(doc_id, text, meta.published)
     done = registry.run(document, ctx.knowledge, ctx.layers, cached=ctx.cached,
                         key=lambda layer: ctx.layer_keys[layer.name])
     for layer in ctx.layers:
@@ -128,13 +174,13 @@ def process_document(ctx: Context, path: Path) -> DocResult:
 _CONTEXTS: dict[tuple[str, bool], Context] = {}
 
 
-def process_task(root: str, fingerprint: str, path: str, use_cache: bool = False) -> DocResult:
-    """process_document wherever an executor runs it, with a Context made under `fingerprint`."""
+def process_task(root: str, fingerprint: str, paths: list[str], use_cache: bool = False) -> list[DocResult]:
+    """process_batch wherever an executor runs it, with a Context made under `fingerprint`."""
     ctx = _CONTEXTS.get((root, use_cache))
     if ctx is None or ctx.fingerprint != fingerprint:
         ctx = _CONTEXTS[(root, use_cache)] = Context(Path(root), use_cache)
     if ctx.fingerprint != fingerprint:
-        raise WarnewsError(f"{path}: this worker sees other code, profiles, knowledge or libraries than the build "
+        raise WarnewsError(f"{paths[0]}: this worker sees other code, profiles, knowledge or libraries than the build "
                            "(fingerprints differ); restart the workers with the same warnews installed and the "
                            "same repository files, then build again")
-    return process_document(ctx, Path(path))
+    return process_batch(ctx, [Path(path) for path in paths])

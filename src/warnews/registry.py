@@ -63,6 +63,7 @@ class Layer:
     needs: tuple[str, ...] = ()  # distributions it imports beyond warnews's own dependencies
     extra: str | None = None  # the warnews extra that installs `needs`
     load: Callable[[], Layer | None] | None = None
+    components: tuple[str, ...] = ()  # a model layer's: the spaCy components whose output it reads
 
     @property
     def module(self) -> str:
@@ -325,25 +326,28 @@ def rows_of(layer: Layer, doc: Document, spans: list[dict]) -> list[dict]:
 def run(doc: Document, knowledge: Knowledge, layers, cached: Callable | None = None,
         key: Callable[[Layer], str] = layer_key) -> dict[str, list[dict]]:
     """Every layer's rows for one document, by layer name, in the order given. With `cached`
-    (stage, key, make) -> rows, each layer's rows are looked up under a key of the layer's own
-    key, the document and the keys of the rows it reads (`key` gives a layer's own key; the build
-    computes each once)."""
+    (stage, key, make) -> rows, each layer's rows are looked up under its `cache_keys` key (`key`
+    gives a layer's own key; the build computes each once)."""
     out: dict[str, list[dict]] = {}
-    keys: dict[str, str] = {}
-    document = [hashlib.sha256(part.encode()).digest() for part in (doc.doc_id, doc.text, doc.published.isoformat())] \
-        if cached is not None else []
+    keys = cache_keys(doc, layers, key) if cached is not None else {}
     for layer in layers:
         upstream = {name: out[name] for name in layer.reads}
 
         def make(layer=layer, upstream=upstream) -> list[dict]:
             return rows_of(layer, doc, layer.annotate(doc, knowledge, upstream))
 
-        if cached is None:
-            out[layer.name] = make()
-            continue
+        out[layer.name] = make() if cached is None else cached(layer.name, keys[layer.name], make)
+    return out
+
+
+def cache_keys(doc: Document, layers, key: Callable[[Layer], str] = layer_key) -> dict[str, str]:
+    """Each layer's cache key for a document: of the layer's own key, the document and the keys
+    of the rows it reads."""
+    document = [hashlib.sha256(part.encode()).digest() for part in (doc.doc_id, doc.text, doc.published.isoformat())]
+    keys: dict[str, str] = {}
+    for layer in layers:
         digest = hashlib.sha256(hashlib.sha256(key(layer).encode()).digest())
         for part in document + [hashlib.sha256(keys[r].encode()).digest() for r in layer.reads]:
             digest.update(part)
         keys[layer.name] = digest.hexdigest()
-        out[layer.name] = cached(layer.name, keys[layer.name], make)
-    return out
+    return keys

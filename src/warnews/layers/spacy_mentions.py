@@ -153,7 +153,7 @@ def load() -> Layer | None:
     if nlp is None:
         return None
     return Layer(f"{RULES}:{model_name(nlp, COMPONENTS)}", "mentions", spacy_mentions(), reads=(MENTIONS_V4,), needs=DECLARED.needs,
-                 extra=DECLARED.extra)
+                 extra=DECLARED.extra, components=COMPONENTS)
 
 
 DECLARED = register(Layer(RULES, "mentions", load=load, reads=(MENTIONS_V4,), needs=("spacy",), extra="ner"))

@@ -38,7 +38,7 @@ def load() -> Layer | None:
     if nlp is None:
         return None
     return Layer(f"{RULES}:{model_name(nlp, COMPONENTS)}", "quotes", spacy_quotes, reads=DECLARED.reads,
-                 needs=DECLARED.needs, extra=DECLARED.extra)
+                 needs=DECLARED.needs, extra=DECLARED.extra, components=COMPONENTS)
 
 
 DECLARED = register(Layer(RULES, "quotes", load=load, reads=(DATES_V1,), needs=("spacy",), extra="ner"))
