@@ -203,7 +203,8 @@ def spacy_part(root: Path, jobs: int, row: dict) -> None:
     model = built["seconds"] - row[f"j{jobs}"]["seconds"]
     row["spacy"] = {"build": built["seconds"], "model": model, "pipe": alone}
     print(f"  full build with the spaCy layers --jobs {jobs}: {row['documents'] / built['seconds']:,.1f} documents/s "
-          f"({built['seconds']:.1f} s, peak RSS {built['peak_rss_mib']:,.0f} MiB); its model part "
+          f"({built['seconds']:.1f} s, peak RSS {built['peak_rss_mib']:,.0f} MiB, PSS {built['peak_pss_mib']:,.0f} MiB); "
+          f"its model part "
           f"{model:.1f} s against nlp.pipe alone {alone:.1f} s ({model / alone - 1:+.0%})", flush=True)
 
 
