@@ -108,8 +108,14 @@ def _add_synthetic(run, root, tmp_path):
 def test_release_holds_the_version_to_the_change_and_records_it(repo_copy, run, tmp_path):
     _add_synthetic(run, repo_copy, tmp_path)
     changelog = repo_copy / "CHANGELOG.md"
-    head, first, rest = changelog.read_text().partition("\n## [")
-    changelog.write_text(f"{head}\n## [Unreleased]\n\n### Code\n- A note written since the last release.\n{first}{rest}")
+    note = "- A note written since the last release.\n"
+    text = changelog.read_text()
+    if "\n## [Unreleased]\n\n### Code\n" in text:  # the repository's own notes since its last release
+        text = text.replace("\n## [Unreleased]\n\n### Code\n", "\n## [Unreleased]\n\n### Code\n" + note, 1)
+    else:
+        head, first, rest = text.partition("\n## [")
+        text = f"{head}\n## [Unreleased]\n\n### Code\n{note}{first}{rest}"
+    changelog.write_text(text)
     major, minor, patch = (int(x) for x in NEWEST.split("."))
     before = snapshot(repo_copy / "corpus")
     code, _, err = run(repo_copy, "release", f"{major}.{minor}.{patch + 1}")
