@@ -20,6 +20,7 @@ import re
 import sqlite3
 import sys
 from dataclasses import dataclass
+from functools import lru_cache
 from importlib.metadata import version
 from pathlib import Path
 
@@ -64,8 +65,15 @@ def similarity(a: np.ndarray, b: np.ndarray) -> float:
 
 
 def bands(sig: np.ndarray) -> list[tuple[int, bytes]]:
-    return [(band, hashlib.blake2b(sig[band * LSH_ROWS:(band + 1) * LSH_ROWS].tobytes(), digest_size=8).digest())
-            for band in range(LSH_BANDS)]
+    """The signature's LSH bands, (band number, hash); an import asks for a record's several times."""
+    return list(_bands(sig.tobytes()))
+
+
+@lru_cache(maxsize=64)
+def _bands(data: bytes) -> tuple[tuple[int, bytes], ...]:
+    row = 8 * LSH_ROWS
+    return tuple((band, hashlib.blake2b(data[band * row:(band + 1) * row], digest_size=8).digest())
+                 for band in range(LSH_BANDS))
 
 
 @dataclass(frozen=True)

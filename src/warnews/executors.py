@@ -9,7 +9,9 @@ an earlier one: the build passes its fingerprint with every task (see `build.pro
 
 from __future__ import annotations
 
+import collections
 import gc
+import itertools
 import multiprocessing
 import sys
 from typing import Callable, Iterable, Iterator
@@ -19,6 +21,8 @@ from warnews.errors import WarnewsError
 # Tasks in flight on a dask cluster at once: enough to keep every worker busy, few enough that
 # finished results never pile up in memory while the writer catches up.
 DASK_WINDOW = 8_000
+# Tasks (batches of documents) handed to each local process ahead of the one the parent waits for.
+IN_FLIGHT_PER_PROCESS = 4
 
 
 class Executor:
@@ -73,9 +77,16 @@ class ProcessExecutor(Executor):
             if method == "fork":
                 self._warm(fn, tasks[0])
             self._pool = multiprocessing.get_context(method).Pool(self.jobs)
-        chunk = max(1, min(64, len(tasks) // (self.jobs * 8)))
-        try:
-            yield from self._pool.imap(_call, ((fn, args) for args in tasks), chunksize=chunk)
+        try:  # a few tasks in flight per process: results never pile up while the parent writes
+            pending, flying = iter(tasks), collections.deque()
+            for args in itertools.islice(pending, self.jobs * IN_FLIGHT_PER_PROCESS):
+                flying.append(self._pool.apply_async(_call, ((fn, args),)))
+            while flying:
+                result = flying.popleft().get()
+                following = next(pending, None)
+                if following is not None:
+                    flying.append(self._pool.apply_async(_call, ((fn, following),)))
+                yield result
         finally:
             if not self._kept:
                 self.close()
