@@ -12,10 +12,10 @@ forked worker shares with its parent counted once; sampled every second):
   documents per second;
 - the I/O floor in the same run: read every raw record of the store and write its text to Parquet;
 - an incremental rebuild after importing one more record, against the full build, at every size;
-- on the real collections (unless --no-spacy), the full build with the repository's layers, the
-  spaCy ones included, with the largest --jobs: its model part (that build less the rule layers'
-  build) against spaCy's own nlp.pipe over the same clean texts with the same components and
-  processes;
+- on the real collections (unless --no-spacy; --spacy-sample N: on the first N Kremlin records
+  alone), the full build with the repository's layers, the spaCy ones included, with the largest
+  --jobs: its model part (that build less the rule layers' build) against spaCy's own nlp.pipe
+  over the same clean texts with the same components and processes;
 - larger corpora made by repeating the real records with distinct ids (each copy's text gets a
   line `[bench copy K]`, so its bytes, sha256 and doc_id differ: these are not real documents, and
   they are imported with --keep-near-duplicates, since each is a near-duplicate of its original);
@@ -181,7 +181,7 @@ def incremental_build(root: Path, row: dict, jobs: int, work: Path) -> None:
           f"(peak RSS {incremental['peak_rss_mib']:,.0f} MiB)", flush=True)
 
 
-def spacy_part(root: Path, jobs: int, row: dict) -> None:
+def spacy_part(root: Path, jobs: int, row: dict, into: dict) -> None:
     """The full build with the repository's layers (warnews.yaml: the rule layers and the spaCy
     layers) against the rule layers alone: the model part is the difference, set against spaCy's
     own nlp.pipe on the same clean texts with the same components and processes (both timed from
@@ -206,7 +206,7 @@ def spacy_part(root: Path, jobs: int, row: dict) -> None:
                            str(jobs)], capture_output=True, text=True, check=True)
     alone = float(done.stdout.strip().splitlines()[-1])
     model = built["seconds"] - row[f"j{jobs}"]["seconds"]
-    row["spacy"] = {"build": built["seconds"], "model": model, "pipe": alone}
+    into["spacy"] = {"build": built["seconds"], "model": model, "pipe": alone}
     print(f"  full build with the spaCy layers --jobs {jobs}: {row['documents'] / built['seconds']:,.1f} documents/s "
           f"({built['seconds']:.1f} s, peak RSS {built['peak_rss_mib']:,.0f} MiB, PSS {built['peak_pss_mib']:,.0f} MiB); "
           f"its model part "
@@ -219,6 +219,8 @@ def main() -> int:
     parser.add_argument("--sizes", type=int, nargs="*", default=[10_000, 100_000])
     parser.add_argument("--jobs", type=int, nargs="+", default=[1, 2])
     parser.add_argument("--no-spacy", action="store_true", help="leave out the build with the spaCy layers")
+    parser.add_argument("--spacy-sample", type=int, default=0, metavar="N",
+                        help="measure the spaCy build on the first N Kremlin records alone (default: every record)")
     args = parser.parse_args()
     if not (args.shared / "corpora").is_dir():
         raise SystemExit(f"{args.shared / 'corpora'}: not found; give --shared")
@@ -232,7 +234,17 @@ def main() -> int:
         real = measure_corpus("real collections", root, args.jobs, rows, read, accepted, seconds)
         incremental_build(root, real, max(args.jobs), work)
         if not args.no_spacy:
-            spacy_part(root, max(args.jobs), real)
+            if args.spacy_sample:  # a corpus of the first records alone, built with the rule layers too
+                sample = work / "spacy-sample"
+                (sample / "raw").mkdir(parents=True)
+                lines = files[0].read_text(encoding="utf-8").splitlines(keepends=True)[:args.spacy_sample]
+                first = work / "kremlin-en.jsonl"
+                first.write_text("".join(lines), encoding="utf-8")
+                _, documents, _ = import_all(sample, [first])
+                ruled = run(["build", "--no-cache", "--jobs", str(max(args.jobs))], sample)
+                spacy_part(sample, max(args.jobs), {"documents": documents, f"j{max(args.jobs)}": ruled}, real)
+            else:
+                spacy_part(root, max(args.jobs), real, real)
         for n in args.sizes:
             big = work / f"n{n}"
             (big / "raw").mkdir(parents=True)

@@ -23,7 +23,7 @@ BENCHES = {
     "language_id.py": [],
     "page_dumps.py": [],
     "polnear.py": ["--limit", "3", "--layer", "parse"],
-    "real_collections.py": ["--sizes", "--jobs", "1"],
+    "real_collections.py": ["--sizes", "--jobs", "1", "--spacy-sample", "40"],
     "stage_costs.py": ["--limit", "20"],
 }
 
