@@ -185,10 +185,9 @@ def results(root: Path, ordered: list[tuple[str, Path, str]], ctx: Context, exec
     missing = [str(path) for (_, path, _), hit in zip(ordered, hits) if not hit]
     stats.update(cached=len(ordered) - len(missing), computed=len(missing))
     _CONTEXTS[(str(root), use_cache)] = ctx  # work done in this process (or processes forked from it) starts from it
-    # the first batch is one document: a pool runs it here before forking its workers (see executors)
-    batches = [missing[:1]] + [missing[i:i + DOCUMENTS_PER_TASK] for i in range(1, len(missing), DOCUMENTS_PER_TASK)]
+    batches = [missing[i:i + DOCUMENTS_PER_TASK] for i in range(0, len(missing), DOCUMENTS_PER_TASK)]
     computed = (result for batch in executor.map(process_task, [(str(root), ctx.fingerprint, batch, use_cache)
-                                                                 for batch in batches if batch])
+                                                                 for batch in batches])
                 for result in batch)
     try:
         for key, hit, (_, path, _) in zip(keys, hits, ordered):

@@ -72,15 +72,18 @@ class ProcessExecutor(Executor):
         if self.jobs == 1 or len(tasks) < 2:
             yield from (fn(*args) for args in tasks)
             return
+        warmed = None
         if self._pool is None:
             method = "fork" if sys.platform == "linux" else "spawn"
             if method == "fork":
-                self._warm(fn, tasks[0])
+                warmed = self._warm(fn, tasks[0])
             self._pool = multiprocessing.get_context(method).Pool(self.jobs)
         try:  # a few tasks in flight per process: results never pile up while the parent writes
-            pending, flying = iter(tasks), collections.deque()
+            pending, flying = iter(tasks[1:] if warmed else tasks), collections.deque()
             for args in itertools.islice(pending, self.jobs * IN_FLIGHT_PER_PROCESS):
                 flying.append(self._pool.apply_async(_call, ((fn, args),)))
+            if warmed:
+                yield warmed[0]
             while flying:
                 result = flying.popleft().get()
                 following = next(pending, None)
@@ -92,15 +95,16 @@ class ProcessExecutor(Executor):
                 self.close()
 
     @staticmethod
-    def _warm(fn: Callable, args: tuple) -> None:
-        """Run the first task here, its result thrown away, before the workers are forked: what it
+    def _warm(fn: Callable, args: tuple) -> tuple:
+        """Run the first task here, before the workers are forked, and give back its result: what it
         loads on first use (the layers' gazetteers, first names, language models) is then in pages
         the workers share with this process instead of a copy in each. What is loaded is frozen
         out of the garbage collector until the pool stops, since its passes write to every object
         they visit and would copy those pages into each worker."""
-        fn(*args)
+        result = fn(*args)
         gc.collect()
         gc.freeze()
+        return (result,)
 
     def close(self) -> None:
         if self._pool is not None:

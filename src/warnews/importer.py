@@ -863,8 +863,9 @@ def _import_locked(root, kinds, mapping, defaults, collection, dry_run, keep_nea
     """import_sources while holding the collection's lock: the shard numbers are chosen by one writer."""
     folder = root / RAW_DIR / collection
     report = Report()
-    _start_worker(root)
     pool = _pool(root, jobs)
+    if pool is None:  # this process checks the records itself
+        _start_worker(root)
     index = DuplicateIndex.open(root, progress)
     number = _next_shard_number(folder)
     pending: list[tuple[str, bytes, str, object]] = []  # (doc_id, line, sha256, signature)
