@@ -383,8 +383,11 @@ def test_imported_shards_go_through_release_and_verify_in_the_repository(repo_co
     assert code == 0 and "imported 6 of 6 records" in out, err
     code, _, err = run(repo_copy, "release", NEXT, "--no-git")
     assert code == 0, err
-    docs = pd.read_parquet(repo_copy / "corpus" / f"v{NEXT}" / "documents.parquet")
+    folder = repo_copy / "corpus" / f"v{NEXT}"  # two parts: the shard, and the raw files beside it
+    assert sorted(p.name for p in (folder / "documents").iterdir()) == ["example-wire-00000.parquet", "files.parquet"]
+    docs = pd.read_parquet(folder / "documents")
     assert sorted(p.split("#")[0] for p in docs["raw_path"] if "#" in p) == ["raw/example-wire/00000.jsonl.zst"] * 6
+    assert len(docs) == 7
     code, out, err = run(repo_copy, "verify")
     assert code == 0, err
     assert "byte-identical" in out

@@ -157,7 +157,7 @@ def test_a_layers_key_covers_every_file_its_code_reads(layer, tmp_path):
 
 # Stages from the bottom up: a module imports modules of its own stage or below, never above.
 STAGES = [
-    {"errors", "ids", "vocabularies", "store", "lock", "executors", "stats"},
+    {"errors", "ids", "vocabularies", "store", "lock", "executors", "stats", "layout"},
     {"shards", "page_dumps", "ingest", "knowledge"},
     {"clean", "annotate", "language", "prepare"},
     {"lexicon", "lexicon.*", "parse"},
@@ -165,7 +165,7 @@ STAGES = [
     {"schema"},
     {"registry", "gold", "validate", "evaluate", "versions"},
     {"layers", "layers.*"},
-    {"config", "fingerprint", "parquet", "pipeline", "build", "croissant", "card", "init"},
+    {"config", "fingerprint", "parquet", "pipeline", "parts", "build", "croissant", "card", "init"},
     {"release", "textfree", "hydrate", "publish", "dedup", "add", "importer"},
     {"cli", ""},  # "" is the package itself, whose `load` reads releases
 ]

@@ -10,12 +10,15 @@ from __future__ import annotations
 import csv
 import json
 
+import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 
 from conftest import shared, snapshot
 from test_import import paragraph
+from warnews.layout import count_rows, read_table, table_files
 from warnews.schema import TABLES
+from warnews.versions import release_files
 
 RECORDS_PER_OUTLET = 15
 OUTLETS = {  # slug: (the records' `source`, name, domain, country, file)
@@ -77,9 +80,13 @@ def test_a_users_collection_goes_from_init_to_a_verified_release(collection, cap
     assert _main(folder, "release", "1.0.0", "--no-git") == 0
     assert _main(folder, "verify", "1.0.0") == 0
     out = capsys.readouterr().out
-    assert "18 of 18 files byte-identical" in out
     release = folder / "corpus" / "v1.0.0"
-    documents = pq.read_table(release / "documents.parquet").to_pandas()
+    files = len(release_files(release)) + 1  # and the manifest
+    assert f"{files} of {files} files byte-identical" in out
+    # two imports, two shards: each table of documents in two parts, one per shard
+    assert sorted(p.name for p in (release / "documents").iterdir()) == ["example-wire-00000.parquet",
+                                                                         "statements-00000.parquet"]
+    documents = pd.read_parquet(release / "documents")
     assert len(documents) == 2 * RECORDS_PER_OUTLET + 3
     assert documents.groupby("outlet").size().to_dict() == {"example-wire": 3, "kremlin": RECORDS_PER_OUTLET,
                                                             "president-ua": RECORDS_PER_OUTLET}
@@ -103,8 +110,8 @@ def test_the_release_names_the_collection_not_warnews(collection):
 
     folder = collection[0]
     release = folder / "corpus" / "v1.0.0"
-    for table in TABLES:
-        meta = pq.read_schema(release / f"{table}.parquet").metadata
+    for table, path in table_files(release):
+        meta = pq.read_schema(path).metadata
         assert meta[b"warnews.citation"].decode() == "Example, Researcher. Presidential statements (version 1.0.0) [Data set]."
         license = meta[b"warnews.license"].decode()
         assert license.startswith("Annotations, metadata and cleaning records: CC-BY-4.0.") and "MIT" not in license
@@ -130,7 +137,7 @@ def test_every_table_of_the_release_loads_with_datasets(collection, tmp_path, mo
     configs = set(get_dataset_config_names(str(folder)))
     readme = (folder / "README.md").read_text(encoding="utf-8")
     for table in TABLES:
-        rows = pq.read_metadata(release / f"{table}.parquet").num_rows
+        rows = count_rows(release, table)
         if rows == 0:
             assert table not in configs and f"`{table}`" in readme.split("Without rows in this release:")[1]
             assert pq.read_table(release / f"{table}.parquet").num_rows == 0
@@ -150,7 +157,7 @@ def test_publishing_refuses_texts_it_may_not_send_and_the_text_free_copy_hydrate
                  "--without-text") == 0
     textfree = folder.parent / "textfree"
     assert _main(folder, "strip-text", "1.0.0", "--out", str(textfree)) == 0
-    stripped = pq.read_table(textfree / "documents.parquet")
+    stripped = read_table(textfree, "documents")
     assert stripped.column("text").null_count == stripped.column("extra").null_count == 2 * RECORDS_PER_OUTLET + 3
     hydrated = folder.parent / "hydrated"
     assert _main(folder, "hydrate", "--from", str(folder), "--into", str(hydrated), str(textfree)) == 0

@@ -14,6 +14,7 @@ import pytest
 
 from conftest import NEXT, REPO, SEED_DOC_ID, snapshot
 from warnews import release as rel
+from warnews.build import BuildOptions
 from warnews.errors import WarnewsError
 from warnews import card, parquet, registry
 from warnews.schema import TABLES, arrow_schema, column_descriptions
@@ -137,8 +138,8 @@ def test_an_interrupted_build_keeps_the_previous_staging(repo_copy, monkeypatch)
         raise KeyboardInterrupt("interrupted while writing Parquet")
 
     monkeypatch.setattr("warnews.build.TableWriter._write", crash)
-    with pytest.raises(KeyboardInterrupt):
-        rel.build(repo_copy)
+    with pytest.raises(KeyboardInterrupt):  # without the caches, which would copy the tables instead
+        rel.build(repo_copy, options=BuildOptions(use_cache=False))
     assert snapshot(staging) == before
     assert [p.name for p in staging.parent.iterdir() if p.name.startswith(".")] == []  # no temporary folder left
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import shutil
 import sys
 
 import pyarrow.parquet as pq
@@ -47,9 +48,14 @@ def test_the_cache_gives_the_same_files_and_is_used(corpus, tmp_path):
     _build(corpus, tmp_path / "fill", progress=messages.append)
     assert "documents: 0 from the cache, 60 processed on 1 process" in messages
     messages.clear()
-    cached = _build(corpus, tmp_path / "cached", progress=messages.append)
-    assert "documents: 60 from the cache, 0 processed on 1 process" in messages
+    cached = _build(corpus, tmp_path / "cached", progress=messages.append)  # the part is copied whole
+    assert "documents: 0 from the cache, 0 processed on 1 process; 60 in 1 of 1 parts copied from the part cache" \
+        in messages
     assert cached == fresh
+    shutil.rmtree(corpus / "build" / "cache" / "parts")  # without it, each document's result is read from the cache
+    messages.clear()
+    assert _build(corpus, tmp_path / "documents", progress=messages.append) == fresh
+    assert "documents: 60 from the cache, 0 processed on 1 process" in messages
 
 
 def test_an_incremental_build_equals_a_build_from_scratch(corpus, tmp_path):
@@ -188,5 +194,7 @@ def test_shards_give_the_same_files_locally_on_processes_and_on_a_dask_cluster(t
     pytest.importorskip("distributed", reason="dask.distributed is not installed (pip install -e '.[test]')")
     with DaskExecutor(2) as executor:
         assert _build(root, tmp_path / "dask", executor, use_cache=False) == local
-    paths = pq.read_table(tmp_path / "local" / "documents.parquet", columns=["raw_path"]).column(0).to_pylist()
-    assert {p.split("#")[0] for p in paths} == {f"raw/synthetic-wire/0000{i}.jsonl.zst" for i in range(3)}
+    for i in range(3):  # each shard is a part of each table
+        part = tmp_path / "local" / "documents" / f"synthetic-wire-0000{i}.parquet"
+        paths = pq.read_table(part, columns=["raw_path"]).column(0).to_pylist()
+        assert {p.split("#")[0] for p in paths} == {f"raw/synthetic-wire/0000{i}.jsonl.zst"}

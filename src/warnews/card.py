@@ -20,6 +20,7 @@ import yaml
 from warnews.errors import WarnewsError
 from warnews.vocabularies import ANNOTATION_LICENSES, CODE_LICENSES
 from warnews.lock import temporary
+from warnews.layout import data_files, files_of, is_parted
 from warnews.versions import releases, summarize
 from warnews import registry
 from warnews.schema import TABLES, column_descriptions, pandera_schema, table_description
@@ -55,11 +56,12 @@ _BUILTIN_CHECKS = {"str_matches", "str_length", "isin", "greater_than_or_equal_t
                    "in_range", "equal_to", "not_equal_to"}
 
 
-def configs_yaml(version: str, tables: list[str]) -> str:
+def configs_yaml(version: str, tables: dict[str, str]) -> str:
+    """The card's configs: table -> its files' path or glob inside the release folder (layout.data_files)."""
     lines = ["configs:"]
-    for table in tables:
+    for table, files in tables.items():
         lines += [f"- config_name: {table}", "  data_files:", "  - split: train",
-                  f"    path: corpus/v{version}/{table}.parquet"]
+                  f"    path: corpus/v{version}/{files}"]
         if table == DEFAULT_CONFIG:
             lines.append("  default: true")
     return "\n".join(lines) + "\n"
@@ -97,7 +99,7 @@ def release_markdown(root: Path, version: str) -> str:
     rows = {name: build["tables"][name]["rows"] for name in TABLES if name in build["tables"]}
     docs = rows.pop("documents")
     others = ", ".join(f"{name} {n}" for name, n in rows.items())
-    extras = ", ".join(f"`{p.name}`" for p in sorted(folder.iterdir()) if p.suffix != ".parquet")
+    extras = ", ".join(f"`{p.name}`" for p in sorted(folder.iterdir()) if p.is_file() and p.suffix != ".parquet")
     empty = [name for name, n in rows.items() if n == 0]
     return (f"**Current release: {version}** (`corpus/v{version}/`): **{docs} document{'s' if docs != 1 else ''}**; "
             f"rows per table: {others}. Beside the tables, the release folder holds {extras}"
@@ -109,12 +111,13 @@ def release_markdown(root: Path, version: str) -> str:
                f"rows. Read {'it' if len(empty) == 1 else 'them'} with pandas or pyarrow.\n" if empty else ""))
 
 
-def loadable_tables(root: Path, version: str) -> list[str]:
-    """The tables of a release that `datasets` can load: those with rows (it fails on a Parquet
-    file without any, "BatchSize must be greater than 0")."""
+def loadable_tables(root: Path, version: str) -> dict[str, str]:
+    """The tables of a release that `datasets` can load, with the path or glob of their files:
+    those with rows (it fails on a Parquet file without any, "BatchSize must be greater than 0";
+    a table written in parts has no part without rows)."""
     folder = root / "corpus" / f"v{version}"
     rows = {name: t["rows"] for name, t in json.loads((folder / "build.json").read_text(encoding="utf-8"))["tables"].items()}
-    return [t for t in TABLES if (folder / f"{t}.parquet").is_file() and rows.get(t, 0) > 0]
+    return {t: data_files(t, is_parted(folder, t)) for t in TABLES if files_of(folder, t) and rows.get(t, 0) > 0}
 
 
 def render_readme(text: str, root: Path, version: str) -> str:

@@ -47,8 +47,7 @@ def cmd_build(args) -> int:
 
 
 def cmd_validate(args) -> int:
-    import pyarrow.parquet as pq
-
+    from warnews.layout import files_of, read_table
     from warnews.release import STAGING_DIR, recorded_as_of
     from warnews.schema import TABLES
     from warnews.validate import failures, summary, validate_tables
@@ -68,13 +67,12 @@ def cmd_validate(args) -> int:
         return 1
     tables = {}
     for name in TABLES:  # an older release has fewer tables; documents and edits are in every one
-        path = folder / f"{name}.parquet"
-        if not path.exists() and name not in ("documents", "edits"):
+        if not files_of(folder, name) and name not in ("documents", "edits"):
             continue
         try:
-            tables[name] = pq.read_table(path)
+            tables[name] = read_table(folder, name)
         except (OSError, ValueError) as err:
-            raise WarnewsError(f"{path}: cannot be read as Parquet ({err})") from None
+            raise WarnewsError(f"{folder / name}: cannot be read as Parquet ({err})") from None
     results = validate_tables(tables, args.root, recorded_as_of(folder), args.version)
     for failure in failures(results):
         print(failure)
@@ -120,8 +118,7 @@ def cmd_cite(args) -> int:
 
 
 def cmd_stats(args) -> int:
-    import pyarrow.parquet as pq
-
+    from warnews.layout import files_of, read_schema, read_table
     from warnews.card import collection_name
     from warnews.release import stats_columns
     from warnews.stats import corpus_stats, format_stats, report_html
@@ -139,10 +136,9 @@ def cmd_stats(args) -> int:
                            "from a copy (or `git checkout` it):\n" + "\n".join(damaged))
     tables = {}  # the columns the release's report counts, of those an older release has
     for name, columns in stats_columns().items():
-        path = folder / f"{name}.parquet"
-        if path.is_file():
-            present = set(pq.read_schema(path).names)
-            tables[name] = pq.read_table(path, columns=[c for c in columns if c in present])
+        if files_of(folder, name):
+            present = set(read_schema(folder, name).names)
+            tables[name] = read_table(folder, name, [c for c in columns if c in present])
     stats = corpus_stats(tables)
     print(format_stats(stats), end="")
     out = args.root / "build" / "stats" / f"v{version}" / "report.html"

@@ -1,6 +1,7 @@
 """croissant: the MLCommons Croissant description of a release, made with mlcroissant.
 
-One FileObject per Parquet file (with its sha256), one RecordSet per table, one Field per column
+One FileObject per table written as one Parquet file (with its sha256), or a FileSet for one
+written in parts (their sha256 are in the manifest), one RecordSet per table, one Field per column
 with the schema's description, and references for the foreign keys, so that tools which read
 Croissant (dataset search, loaders) understand a release without our code.
 """
@@ -14,10 +15,10 @@ from pathlib import Path
 
 import mlcroissant as mlc
 import pyarrow
-import pyarrow.parquet as pq
 
 from warnews import registry
 from warnews.card import Identity
+from warnews.layout import data_files, is_parted, read_schema, table_files
 from warnews.schema import column_descriptions, table_description
 from warnews.versions import file_sha256
 
@@ -50,8 +51,10 @@ def _data_type(arrow_type: pyarrow.DataType) -> str:
     return mlc.DataType.TEXT
 
 
-def _field(table: str, file_id: str, field: pyarrow.Field, description: str, tables: set[str]) -> mlc.Field:
-    source = mlc.Source(file_object=file_id, extract=mlc.Extract(column=field.name))
+def _field(table: str, file_id: str, field: pyarrow.Field, description: str, tables: set[str],
+           parted: bool = False) -> mlc.Field:
+    files = {"file_set" if parted else "file_object": file_id}
+    source = mlc.Source(**files, extract=mlc.Extract(column=field.name))
     target = REFERENCES.get(field.name)
     references = None
     if target and target.split("/")[0] in tables and target.split("/")[0] != table:  # no self-joins
@@ -60,7 +63,7 @@ def _field(table: str, file_id: str, field: pyarrow.Field, description: str, tab
     if pyarrow.types.is_list(arrow_type) and pyarrow.types.is_struct(arrow_type.value_type):
         sub_fields = [
             mlc.Field(id=f"{table}/{field.name}/{sub.name}", name=sub.name, data_types=[_data_type(sub.type)],
-                      source=mlc.Source(file_object=file_id, extract=mlc.Extract(column=field.name),
+                      source=mlc.Source(**files, extract=mlc.Extract(column=field.name),
                                         transforms=[mlc.Transform(json_path=sub.name)]))
             for sub in arrow_type.value_type
         ]
@@ -98,22 +101,26 @@ class About:
 
 def croissant_metadata(folder: Path, version: str, about: About) -> dict:
     """The Croissant JSON-LD of the release in `folder` (its Parquet files must be written)."""
-    files = sorted(folder.glob("*.parquet"))
-    tables = {p.stem for p in files}
+    tables = sorted({name for name, _ in table_files(folder)})
     distribution, record_sets = [], []
-    for path in files:
-        table = path.stem
+    for table in tables:
         file_id = f"{table}-parquet"
-        distribution.append(mlc.FileObject(
-            id=file_id, name=path.name, content_url=path.name, encoding_formats=["application/x-parquet"],
-            sha256=file_sha256(path), content_size=f"{path.stat().st_size} B"))
+        if is_parted(folder, table):  # its parts, which MANIFEST.sha256 lists with their sha256
+            distribution.append(mlc.FileSet(id=file_id, name=table, includes=[data_files(table, True)],
+                                            encoding_formats=["application/x-parquet"]))
+        else:
+            path = folder / data_files(table, False)
+            distribution.append(mlc.FileObject(
+                id=file_id, name=path.name, content_url=path.name, encoding_formats=["application/x-parquet"],
+                sha256=file_sha256(path), content_size=f"{path.stat().st_size} B"))
         descriptions = column_descriptions(table, registry.rule_layers())
-        schema = pq.read_schema(path)
+        schema = read_schema(folder, table)
         key_column = schema.field(0).name
         record_sets.append(mlc.RecordSet(
             id=table, name=table, description=table_description(table),
             key=f"{table}/{key_column}" if table != "edits" else None,
-            fields=[_field(table, file_id, f, descriptions[f.name], tables) for f in schema]))
+            fields=[_field(table, file_id, f, descriptions[f.name], set(tables), is_parted(folder, table))
+                    for f in schema]))
     metadata = mlc.Metadata(
         name=about.name, version=version, cite_as=about.cite_as, license=list(about.licenses),
         description=about.description, url=None, distribution=distribution, record_sets=record_sets)

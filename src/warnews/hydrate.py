@@ -18,9 +18,8 @@ import shutil
 from pathlib import Path
 
 import pyarrow
-import pyarrow.parquet as pq
 
-from warnews import __version__
+from warnews import __version__, layout
 from warnews.clean import Cleaner
 from warnews.errors import WarnewsError
 from warnews.ingest import raw_bytes, raw_text
@@ -61,7 +60,7 @@ def texts(textfree: Path, source: Path, record: dict) -> dict[str, dict]:
     """{clean, raw, extra: doc_id -> the clean text, the raw text, the extra fields}, each checked
     against the sha256 the release records."""
     columns = ["doc_id", "raw_path", "raw_sha256", "outlet", "published"]
-    documents = pq.read_table(textfree / "documents.parquet")
+    documents = layout.read_table(textfree, "documents")
     rows = documents.select(columns + [c for c in ("input_kind",) if c in documents.column_names]).to_pylist()
     cleaner = Cleaner(source)
     clean, raw, extra = {}, {}, {}
@@ -126,9 +125,9 @@ def hydrate(textfree: Path, source: Path, out: Path) -> list[str]:
     record = _record(textfree)
     found = texts(textfree, source, record)
     new_folder(out)
-    for path in sorted(textfree.glob("*.parquet")):
-        table = _filled(read_table(path), path.stem, record["stripped"].get(path.stem, {}), found)
-        write_table(table, out / path.name, path)
+    for name, path in layout.table_files(textfree):
+        table = _filled(read_table(path), name, record["stripped"].get(name, {}), found)
+        write_table(table, out / path.relative_to(textfree), path)
     for path in sorted(textfree.iterdir()):
         if path.is_file() and path.suffix != ".parquet" and path.name not in (MANIFEST, CROISSANT, HYDRATE):
             shutil.copyfile(path, out / (CROISSANT if path.name == FULL_CROISSANT else path.name))

@@ -32,6 +32,7 @@ LOCK_PATH = Path("build") / "warnews.lock"
 LEFTOVERS = (
     "raw/**/.*.tmp",  # a shard or an added file and its sidecar, before the rename
     "build/cache/.tmp/*", "build/cache/stages/*/.tmp/*",  # a cache entry (warnews.store)
+    "build/cache/parts/.tmp/*",  # a part being kept (warnews.parts)
     "build/.staging.tmp-*", "build/.staging.old-*",  # a build, and the staging it replaced
     "corpus/.v*.tmp-*", "corpus/.v*.old-*",  # a release folder before its rename
     ".*.tmp", "schema/.*.tmp",  # the card, changelog, citation and schema files a release rewrites

@@ -94,3 +94,4 @@ class TableWriter:
             self.buffer = []
         self.writer.close()
         return self.rows
+

@@ -15,10 +15,10 @@ import re
 import shutil
 from pathlib import Path
 
-import pyarrow.parquet as pq
 import yaml
 
 from warnews.errors import WarnewsError
+from warnews.layout import read_table
 from warnews.textfree import strip_text
 from warnews.versions import check_manifest, file_sha256, release_dir, releases
 from warnews.vocabularies import LICENSES, REDISTRIBUTABLE
@@ -52,7 +52,7 @@ def check_card(root: Path) -> list[str]:
         problems.append(f"{readme}: {len(defaults)} default configs; exactly one must be the default")
     for config in configs:
         for split in config.get("data_files") or []:
-            if not (root / split["path"]).is_file():
+            if not any(p.is_file() for p in root.glob(split["path"])):  # a file, or the glob of a table's parts
                 problems.append(f"{readme}: config {config.get('config_name')!r} points at {split['path']}, which does not exist")
     if meta.get("license") not in KNOWN_LICENSES:
         problems.append(f"{readme}: license {meta.get('license')!r} is not one of {', '.join(sorted(KNOWN_LICENSES))}")
@@ -68,7 +68,7 @@ def held_back(folder: Path, include_text_under: tuple[str, ...] = ()) -> dict[st
         if name not in LICENSES:
             raise WarnewsError(f"--include-text-under {name!r} is not a license; choose from {', '.join(LICENSES)}")
     counts: dict[str, int] = {}
-    for name in pq.read_table(folder / "documents.parquet", columns=["license"]).column("license").to_pylist():
+    for name in read_table(folder, "documents", ["license"]).column("license").to_pylist():
         if name not in REDISTRIBUTABLE and name not in include_text_under:
             counts[name] = counts.get(name, 0) + 1
     return dict(sorted(counts.items()))
@@ -107,9 +107,7 @@ def stage(root: Path, target: Path, version: str | None = None, include_text_und
             text = (root / name).read_text(encoding="utf-8")
             (target / name).write_text(with_notice(text, text_free_notice(version)), encoding="utf-8")
     else:
-        (target / "corpus" / folder.name).mkdir()
-        for path in sorted(folder.iterdir()):
-            shutil.copy2(path, target / "corpus" / folder.name / path.name)
+        shutil.copytree(folder, target / "corpus" / folder.name)
     files = sorted(p for p in target.rglob("*") if p.is_file())
     return version, [(p.relative_to(target).as_posix(), p.stat().st_size, file_sha256(p)) for p in files]
 

@@ -32,7 +32,6 @@ from pathlib import Path
 from typing import Callable
 
 import pyarrow
-import pyarrow.parquet as pq
 
 from warnews import __version__, lock
 from warnews.build import BuildOptions, as_of, build_tables_into
@@ -42,6 +41,7 @@ from warnews.croissant import About, write_croissant
 from warnews.errors import WarnewsError
 from warnews.fingerprint import environment
 from warnews.init import check_filled
+from warnews.layout import data_files, files_of, is_parted, read_table, table_files
 from warnews.parquet import schemas
 from warnews.schema import TABLES
 from warnews.stats import corpus_stats, report_html
@@ -55,6 +55,7 @@ from warnews.versions import (
     file_sha256,
     parse_version,
     release_dir,
+    release_files,
     releases,
 )
 
@@ -98,9 +99,9 @@ def _first_versions(root: Path, version: str) -> dict[str, str]:
     for older in releases(root):
         if parse_version(older) >= parse_version(version):
             break
-        path = release_dir(root, older) / "documents.parquet"
-        if path.is_file():
-            for doc_id in pq.read_table(path, columns=["doc_id"]).column("doc_id").to_pylist():
+        folder = release_dir(root, older)
+        if files_of(folder, "documents"):
+            for doc_id in read_table(folder, "documents", ["doc_id"]).column("doc_id").to_pylist():
                 first.setdefault(doc_id, older)
     return first
 
@@ -114,7 +115,7 @@ def build_tables(root: Path, version: str, progress: Progress = _quiet,
     with tempfile.TemporaryDirectory(prefix="warnews-tables-") as tmp:
         info, _, evaluation = build_tables_into(Config.load(root), Path(tmp), version, schemas(version, identity(root)),
                                                 _first_versions(root, version), options, progress)
-        tables = {name: pq.read_table(Path(tmp) / f"{name}.parquet") for name in TABLES}
+        tables = {name: read_table(Path(tmp), name) for name in TABLES}
     return {name: t.replace_schema_metadata(None) for name, t in tables.items()}, {**info, "evaluation": evaluation}
 
 
@@ -127,7 +128,7 @@ def _dump_json(data: dict, path: Path) -> None:
 
 def write_manifest(folder: Path) -> None:
     """sha256sum-compatible list of every file in the folder but the manifest itself."""
-    lines = [f"{file_sha256(p)}  {p.name}\n" for p in sorted(folder.iterdir()) if p.is_file() and p.name != MANIFEST]
+    lines = [f"{file_sha256(folder / name)}  {name}\n" for name in release_files(folder)]
     (folder / MANIFEST).write_text("".join(lines), encoding="utf-8")
 
 
@@ -146,7 +147,7 @@ def build_into(root: Path, folder: Path, version: str, progress: Progress = _qui
     _dump_json(build, folder / "build.json")
     _dump_json(report(results, version), folder / "validation.json")
     _dump_json({"version": version, **evaluation}, folder / "evaluation.json")
-    stats = corpus_stats({name: pq.read_table(folder / f"{name}.parquet", columns=columns)
+    stats = corpus_stats({name: read_table(folder, name, columns)
                           for name, columns in stats_columns().items()})
     (folder / "report.html").write_text(report_html(stats, version, collection_name(root)), encoding="utf-8")
     write_croissant(folder, version, About.of(identity(root), version))
@@ -535,22 +536,29 @@ def verify(root: Path, version: str | None = None, progress: Progress = _quiet) 
         fresh = Path(tmp)
         # the proof must not rest on the cache; dates are checked against the day the release was built
         build_into(root, fresh, version, progress, BuildOptions(use_cache=False, as_of=recorded_as_of(folder)))
-        released = {p.name for p in folder.iterdir()}
-        if same_code:
-            names = sorted(released | {p.name for p in fresh.iterdir()})
-        else:
-            names = sorted(n for n in released if n.endswith(".parquet"))
         same = 0
-        for name in names:
-            a, b = folder / name, fresh / name
-            if not a.is_file():
-                problems.append(f"{a}: missing (a fresh build writes it)")
-            elif not b.is_file():
-                problems.append(f"{a}: not written by a fresh build")
-            elif a.read_bytes() == b.read_bytes() or (not same_code and _same_rows(a, b)):
-                same += 1
-            else:
-                problems.append(f"{a}: differs from a fresh build of raw/" + _json_difference(a, b))
+        if same_code:
+            names = sorted(set(release_files(folder)) | set(release_files(fresh)) | {MANIFEST})
+            for name in names:
+                a, b = folder / name, fresh / name
+                if not a.is_file():
+                    problems.append(f"{a}: missing (a fresh build writes it)")
+                elif not b.is_file():
+                    problems.append(f"{a}: not written by a fresh build")
+                elif a.read_bytes() == b.read_bytes():
+                    same += 1
+                else:
+                    problems.append(f"{a}: differs from a fresh build of raw/" + _json_difference(a, b))
+        else:  # an older release's tables, compared by columns and rows whatever files hold them
+            names = sorted({name for name, _ in table_files(folder)})
+            for name in names:
+                if not files_of(fresh, name):
+                    problems.append(f"{folder / name}: not written by a fresh build")
+                elif _same_rows(folder, fresh, name):
+                    same += 1
+                else:
+                    problems.append(f"{folder / data_files(name, is_parted(folder, name))}: differs from a fresh "
+                                    "build of raw/")
         if same_code:
             progress(f"rebuilt {version} from raw/: {same} of {len(names)} files byte-identical")
         else:
@@ -563,11 +571,11 @@ def verify(root: Path, version: str | None = None, progress: Progress = _quiet) 
     return problems
 
 
-def _same_rows(a: Path, b: Path) -> bool:
+def _same_rows(folder: Path, fresh_folder: Path, table: str) -> bool:
     """Same column names, types and rows (schema metadata such as descriptions aside); columns a
     later version added (documents.input_kind in 1.5.0) are not expected in an older release."""
     try:
-        released, fresh = pq.read_table(a), pq.read_table(b)
+        released, fresh = read_table(folder, table), read_table(fresh_folder, table)
         if set(released.column_names) < set(fresh.column_names):
             fresh = fresh.select(released.column_names)
         return released.equals(fresh, check_metadata=False)

@@ -28,6 +28,7 @@ from pathlib import Path
 import pyarrow
 import pyarrow.parquet as pq
 
+from warnews import layout
 from warnews.config import Config
 from warnews.croissant import About, write_croissant
 from warnews.errors import WarnewsError
@@ -84,6 +85,7 @@ def read_table(path: Path) -> pyarrow.Table:
 def write_table(table: pyarrow.Table, path: Path, like: Path) -> None:
     """Deterministic Parquet with the options every table is written with and the row groups of
     `like`; the table keeps its own schema metadata."""
+    path.parent.mkdir(exist_ok=True)
     pq.write_table(table, path, **{**write_options(), "row_group_size": row_group_size(like)})
 
 
@@ -115,18 +117,18 @@ def strip_text(folder: Path, out: Path) -> dict:
     what hydrate.json records."""
     checked_release(folder)
     version = release_version(folder)
-    tables = sorted(folder.glob("*.parquet"))
-    unknown = [p.name for p in tables if p.stem not in TABLES]
+    tables = layout.table_files(folder)
+    unknown = sorted({name for name, _ in tables if name not in TABLES})
     if unknown:
         raise WarnewsError(f"{folder}: tables {', '.join(unknown)} are not known to warnews, so which of their "
                            "columns hold text is not known; strip them with the warnews version that made them")
-    if not (folder / "documents.parquet").is_file():
+    if not layout.files_of(folder, "documents"):
         raise WarnewsError(f"{folder}: no documents.parquet; is this a release folder?")
     if (folder / HYDRATE).is_file():
         raise WarnewsError(f"{folder}: holds {HYDRATE}, so it is text-free already; strip the release itself")
     new_folder(out)
-    columns = [c for c in ("doc_id", "text", "extra") if c in pq.read_schema(folder / "documents.parquet").names]
-    documents = pq.read_table(folder / "documents.parquet", columns=columns)
+    columns = [c for c in ("doc_id", "text", "extra") if c in layout.read_schema(folder, "documents").names]
+    documents = layout.read_table(folder, "documents", columns)
     doc_ids = documents.column("doc_id").to_pylist()
     record = {
         "version": version,
@@ -137,17 +139,17 @@ def strip_text(folder: Path, out: Path) -> dict:
         "files": {name: digest for digest, name in (line.split("  ", 1) for line in
                                                     (folder / MANIFEST).read_text(encoding="utf-8").splitlines())},
     }
-    for path in tables:
+    for name, path in tables:
         table = read_table(path)
         stripped = {}
-        for column in text_columns(path.stem):
+        for column in text_columns(name):
             if column in table.column_names:
                 i = table.column_names.index(column)
                 field = table.schema.field(i)
                 stripped[column] = field.nullable
                 table = table.set_column(i, field.with_nullable(True), pyarrow.nulls(table.num_rows, field.type))
-        record["stripped"][path.stem] = stripped
-        write_table(table, out / path.name, path)
+        record["stripped"][name] = stripped
+        write_table(table, out / path.relative_to(folder), path)
     for path in sorted(folder.iterdir()):
         if path.is_file() and path.suffix != ".parquet" and path.name not in (MANIFEST, CROISSANT):
             shutil.copyfile(path, out / path.name)

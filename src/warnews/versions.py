@@ -11,10 +11,10 @@ import hashlib
 import re
 from pathlib import Path
 
-import pyarrow.parquet as pq
 
 from warnews.errors import WarnewsError
 from warnews.ids import SEMVER_PATTERN
+from warnews.layout import count_rows, files_of, read_schema, read_table, table_files
 from warnews.schema import TABLES
 
 CORPUS_DIR = "corpus"
@@ -48,8 +48,8 @@ def check_manifest(folder: Path) -> list[str]:
     problems, listed = [], set()
     for n, line in enumerate(manifest.read_text(encoding="utf-8").splitlines(), 1):
         m = re.match(r"^([0-9a-f]{64})  (\S+)$", line)
-        if not m:
-            problems.append(f"{manifest}: line {n} is not '<sha256>  <file>'")
+        if not m or ".." in m.group(2).split("/") or m.group(2).startswith("/"):
+            problems.append(f"{manifest}: line {n} is not '<sha256>  <file inside the folder>'")
             continue
         digest, name = m.groups()
         listed.add(name)
@@ -58,10 +58,17 @@ def check_manifest(folder: Path) -> list[str]:
             problems.append(f"{path}: listed in {MANIFEST} but missing")
         elif file_sha256(path) != digest:
             problems.append(f"{path}: sha256 differs from {MANIFEST} (the file changed after release)")
-    for path in sorted(folder.iterdir()):
-        if path.name != MANIFEST and path.name not in listed:
-            problems.append(f"{path}: not listed in {MANIFEST}")
+    for name in release_files(folder):
+        if name not in listed:
+            problems.append(f"{folder / name}: not listed in {MANIFEST}")
     return problems
+
+
+def release_files(folder: Path) -> list[str]:
+    """Every file of a release folder but its manifest, as paths relative to it (a table written
+    in parts is a folder: `documents/<part>.parquet`), sorted."""
+    return sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*")
+                  if p.is_file() and p.relative_to(folder).as_posix() != MANIFEST)
 
 
 
@@ -95,65 +102,65 @@ def load(table: str, version: str | None = None, as_: str = "pandas", root: Path
     if not known:
         raise WarnewsError(f"{root.resolve() / 'corpus'}: no release found; pass root= the repository folder")
     version = version or known[-1]
-    path = _folder(root, version) / f"{table}.parquet"
-    if not path.is_file():
-        tables = sorted(p.stem for p in path.parent.glob("*.parquet"))
+    folder = _folder(root, version)
+    files = files_of(folder, table)
+    if not files:
+        tables = sorted({name for name, _ in table_files(folder)})
         raise WarnewsError(f"release {version} has no table {table!r}; it has {', '.join(tables)}")
     if as_ == "pandas":
         import pandas as pd
 
-        return pd.read_parquet(path)
+        frames = [pd.read_parquet(path) for path in files]
+        return frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)
     if as_ == "datasets":
         try:
             from datasets import load_dataset
         except ImportError:
             raise WarnewsError("as_='datasets' needs the datasets package: pip install datasets") from None
-        return load_dataset("parquet", data_files=str(path), split="train")
+        return load_dataset("parquet", data_files=[str(p) for p in files], split="train")
     raise WarnewsError(f"as_={as_!r}: choose 'pandas' or 'datasets'")
 
 
 def diff_folders(old: Path, new: Path) -> dict:
     """What changed from the tables in `old` to those in `new` (two release folders)."""
-    old_tables = {p.stem: p for p in old.glob("*.parquet")}
-    new_tables = {p.stem: p for p in new.glob("*.parquet")}
-    result = {"tables_added": sorted(set(new_tables) - set(old_tables)),
-              "tables_removed": sorted(set(old_tables) - set(new_tables)),
+    old_tables = {name for name, _ in table_files(old)}
+    new_tables = {name for name, _ in table_files(new)}
+    result = {"tables_added": sorted(new_tables - old_tables),
+              "tables_removed": sorted(old_tables - new_tables),
               "columns": {}, "rows": {}, "layers": {}}
-    for table in sorted(set(old_tables) | set(new_tables), key=_table_order):
-        old_schema = pq.read_schema(old_tables[table]) if table in old_tables else None
-        new_schema = pq.read_schema(new_tables[table]) if table in new_tables else None
-        result["rows"][table] = [pq.ParquetFile(old_tables[table]).metadata.num_rows if old_schema else 0,
-                                 pq.ParquetFile(new_tables[table]).metadata.num_rows if new_schema else 0]
-        if old_schema and new_schema:
-            old_types = {f.name: str(f.type) for f in old_schema}
-            new_types = {f.name: str(f.type) for f in new_schema}
+    for table in sorted(old_tables | new_tables, key=_table_order):
+        result["rows"][table] = [count_rows(old, table), count_rows(new, table)]
+        if table in old_tables and table in new_tables:
+            old_types = {f.name: str(f.type) for f in read_schema(old, table)}
+            new_types = {f.name: str(f.type) for f in read_schema(new, table)}
             change = {"added": [c for c in new_types if c not in old_types],
                       "removed": [c for c in old_types if c not in new_types],
                       "retyped": [c for c in new_types if c in old_types and new_types[c] != old_types[c]]}
             if any(change.values()):
                 result["columns"][table] = change
         if TABLES[table].span:
-            result["layers"][table] = {"old": _layers(old_tables.get(table)), "new": _layers(new_tables.get(table))}
-    old_docs, new_docs = _documents(old_tables.get("documents")), _documents(new_tables.get("documents"))
+            result["layers"][table] = {"old": _layers(old, table), "new": _layers(new, table)}
+    old_docs, new_docs = _documents(old), _documents(new)
     result["documents"] = {
         "added": sorted(set(new_docs) - set(old_docs)),
         "removed": sorted(set(old_docs) - set(new_docs)),
         "changed": sorted(d for d in set(old_docs) & set(new_docs) if old_docs[d] != new_docs[d]),
     }
-    result["values"] = _changed_values(old_tables.get("documents"), new_tables.get("documents"))
+    result["values"] = _changed_values(old, new)
     return result
 
 
-def _changed_values(old: Path | None, new: Path | None) -> dict[str, int]:
+def _changed_values(old: Path, new: Path) -> dict[str, int]:
     """Column -> how many documents in both releases have another value in it (the text is
     counted as `changed` documents): a value read differently, such as a language's confidence."""
-    if old is None or new is None:
+    if not files_of(old, "documents") or not files_of(new, "documents"):
         return {}
-    columns = [c for c in pq.read_schema(new).names if c in pq.read_schema(old).names and c not in ("doc_id", "text")]
+    old_names = read_schema(old, "documents").names
+    columns = [c for c in read_schema(new, "documents").names if c in old_names and c not in ("doc_id", "text")]
     counts = {}
     for column in columns:
-        before = dict(zip(*pq.read_table(old, columns=["doc_id", column]).to_pydict().values()))
-        after = pq.read_table(new, columns=["doc_id", column]).to_pydict()
+        before = dict(zip(*read_table(old, "documents", ["doc_id", column]).to_pydict().values()))
+        after = read_table(new, "documents", ["doc_id", column]).to_pydict()
         n = sum(1 for d, v in zip(after["doc_id"], after[column]) if d in before and before[d] != v)
         if n:
             counts[column] = n
@@ -165,20 +172,20 @@ def _table_order(table: str) -> int:
     return names.index(table) if table in names else len(names)
 
 
-def _layers(path: Path | None) -> dict[str, int]:
-    if path is None:
+def _layers(folder: Path, table: str) -> dict[str, int]:
+    if not files_of(folder, table):
         return {}
     counts: dict[str, int] = {}
-    for layer in pq.read_table(path, columns=["layer"]).column("layer").to_pylist():
+    for layer in read_table(folder, table, ["layer"]).column("layer").to_pylist():
         counts[layer] = counts.get(layer, 0) + 1
     return dict(sorted(counts.items()))
 
 
-def _documents(path: Path | None) -> dict[str, str]:
+def _documents(folder: Path) -> dict[str, str]:
     """doc_id -> sha256 of its clean text."""
-    if path is None:
+    if not files_of(folder, "documents"):
         return {}
-    table = pq.read_table(path, columns=["doc_id", "text"])
+    table = read_table(folder, "documents", ["doc_id", "text"])
     return {d: hashlib.sha256(t.encode("utf-8")).hexdigest()
             for d, t in zip(table.column("doc_id").to_pylist(), table.column("text").to_pylist())}
 
