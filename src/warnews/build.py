@@ -1,7 +1,7 @@
 """build: every table of a corpus from raw/, streamed, in parallel and with a cache.
 
-Guarantees: documents are visited part by part (warnews.parts: a shard, or a folder of raw files),
-in doc_id order within a part, and each one's rows come out sorted (`pipeline.process_document`),
+Guarantees: documents are visited part by part (warnews.parts: a shard, or all raw files outside
+shards), in doc_id order within a part, and each one's rows come out sorted (`pipeline.process_document`),
 so each part's tables are sorted by key without holding them in memory; running on N processes,
 or taking results from the caches, gives byte-identical files; memory grows with the batch size
 and the number of parts, not with the number of documents (the set of doc_ids kept for the
@@ -14,8 +14,8 @@ import datetime as dt
 import hashlib
 import sys
 from dataclasses import dataclass, field
-from pathlib import Path
 from itertools import islice
+from pathlib import Path
 from typing import Callable, Iterator
 
 import pyarrow
@@ -362,7 +362,7 @@ def build_tables_into(config: Config, folder: Path, version: str, schemas: dict[
             "layers": {name: dict(sorted(total.layers.get(name, {}).items())) for name in span_tables()}}
     if parted:
         info["parts"] = {name: {"documents": len(entries), "raw": part_of(root, entries[0][1])[1]}
-                         for name, entries in parts.items()}
+                         for name, entries in parts.items()}  # a part's container, from any of its documents
     return info, validator, combine(total.scores, total.gold_documents)
 
 
